@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// The `duet` command: a thin layer that parses arguments and calls the Duet libraries.
+@main
+struct Duet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "duet",
+        abstract: "Dual policy distillation for continuous control: train two peer agents side by side.",
+        discussion: """
+            Duet trains two peer learners (DDPG, TD3, SAC, PPO), each in its own copy of an environment, \
+            that distil from each other on the states where the peer is better (Lai et al., IJCAI 2020).
+
+            Commands marked (planned) are part of the command structure but not yet available in this version; \
+            they exit with status 1 and say so.
+            """,
+        version: DuetVersion.description,
+        subcommands: [
+            // PENDING Demo.self,
+            // PENDING Envs.self,
+            // PENDING Bench.self,
+            Train.self,
+            Ablate.self,
+            Sweep.self,
+            Summarize.self,
+            Plot.self,
+            Export.self,
+            Resume.self,
+        ]
+    )
+}

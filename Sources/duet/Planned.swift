@@ -1,0 +1,72 @@
+import ArgumentParser
+
+/// A command that belongs to Duet's command structure but is not available in this version.
+///
+/// Each exits with status 1 and a one-line message naming the capability it waits for, rather than
+/// pretending to work.
+protocol PlannedCommand: ParsableCommand {
+    /// The capability the command waits for, e.g. "the off-policy learners".
+    static var arrivesWith: String { get }
+}
+
+extension PlannedCommand {
+    func run() throws {
+        let name = Self.configuration.commandName ?? "command"
+        throw CommandError(
+            "duet \(name) is not available in this version yet; it arrives with \(Self.arrivesWith).")
+    }
+}
+
+
+/// `duet train` (planned).
+struct Train: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "(planned) Train one learner, or a dual pair, from an experiment file.")
+    static let arrivesWith = "the off-policy learners and the dual trainer"
+    @Argument(help: "The experiment file.") var config: String?
+}
+
+/// `duet ablate` (planned).
+struct Ablate: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "(planned) Run an experiment with distillation on and off over many seeds.")
+    static let arrivesWith = "the dual trainer"
+    @Argument(help: "The experiment file.") var config: String?
+}
+
+/// `duet sweep` (planned).
+struct Sweep: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "(planned) Run a grid of settings and seeds, locally in parallel or on Slurm.")
+    static let arrivesWith = "sweeps"
+    @Argument(help: "The sweep file.") var config: String?
+}
+
+/// `duet summarize` (planned).
+struct Summarize: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "(planned) Interval statistics (IQM, bootstrap CIs, probability of improvement) over runs.")
+    static let arrivesWith = "the results tools"
+    @Argument(help: "Run folders.") var runs: [String] = []
+}
+
+/// `duet plot` (planned).
+struct Plot: PlannedCommand {
+    static let configuration = CommandConfiguration(abstract: "(planned) Learning curves as SVG.")
+    static let arrivesWith = "the results tools"
+    @Argument(help: "Run folders.") var runs: [String] = []
+}
+
+/// `duet export` (planned).
+struct Export: PlannedCommand {
+    static let configuration = CommandConfiguration(abstract: "(planned) Aggregated reward curves as CSV.")
+    static let arrivesWith = "the results tools"
+    @Argument(help: "Run folders.") var runs: [String] = []
+}
+
+/// `duet resume` (planned).
+struct Resume: PlannedCommand {
+    static let configuration = CommandConfiguration(abstract: "(planned) Continue a run from its checkpoint.")
+    static let arrivesWith = "checkpoints"
+    @Argument(help: "The run folder.") var run: String?
+}
