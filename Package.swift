@@ -2,12 +2,21 @@
 //
 // Duet: dual policy distillation for continuous control, in Swift.
 //
-// Targets, with their one-way dependencies (an arrow reads "is imported by"):
+// Targets and their one-way dependencies ("A ← B, C" reads "A imports B and C"):
 //
-//   CBLAS (OpenBLAS) ──▶ DuetNumerics ──────────────────────┬──▶ DuetExperiments ──▶ duet
-//   CGSL  (GSL)      ──▶ DuetRandom ──▶ DuetEnvironments ───┴──▶ DuetBench ─────────▶ duet
+//   DuetNumerics      ← CBLAS (OpenBLAS)                 matrices, layers, MLPs, Adam, archives
+//   DuetRandom        ← CGSL (GSL)                       seeded named streams, distributions
+//   DuetEnvironments  ← DuetRandom                       classic control, registry, traces
+//   DuetConfiguration ← (Foundation only)                strict, defaulted decoding of configuration structs
+//   DuetLearners      ← DuetNumerics, DuetRandom,        buffers, noises, DDPG / TD3 / SAC
+//                       DuetConfiguration
+//   DuetResults       ← DuetRandom                       statistics, curves, SVG figures
+//   DuetExperiments   ← the libraries above, Yams        experiment files, run folders, trainers
+//   DuetBench         ← the libraries above              timing harness and benchmark cases
+//   duet              ← everything, ArgumentParser       the thin command-line front end
 //
-// Each system library is imported by exactly one Swift target. Environments never import the networks.
+// Each system library is imported by exactly one Swift target; environments and learners never import each
+// other (the trainer joins them).
 import PackageDescription
 
 /// Release builds are tuned for AVX2/FMA machines; Swift's default x86-64 baseline turns SIMD
@@ -47,12 +56,22 @@ let package = Package(
         .target(name: "DuetEnvironments", dependencies: ["DuetRandom"], swiftSettings: optimisedForHost),
         .target(
             name: "DuetExperiments",
-            dependencies: ["DuetNumerics", "DuetRandom", "DuetEnvironments", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetConfiguration", "DuetLearners",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: optimisedForHost
         ),
+        .target(name: "DuetConfiguration"),
+        .target(
+            name: "DuetLearners",
+            dependencies: ["DuetNumerics", "DuetRandom", "DuetConfiguration"],
+            swiftSettings: optimisedForHost
+        ),
+        .target(name: "DuetResults", dependencies: ["DuetRandom"], swiftSettings: optimisedForHost),
         .target(
             name: "DuetBench",
-            dependencies: ["DuetNumerics", "DuetRandom", "DuetEnvironments"],
+            dependencies: ["DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetLearners"],
             swiftSettings: optimisedForHost
         ),
 
@@ -60,7 +79,8 @@ let package = Package(
         .executableTarget(
             name: "duet",
             dependencies: [
-                "DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetExperiments", "DuetBench",
+                "DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetConfiguration", "DuetLearners",
+                "DuetExperiments", "DuetResults", "DuetBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimisedForHost
@@ -75,7 +95,9 @@ let package = Package(
         .testTarget(name: "DuetNumericsTests", dependencies: ["DuetNumerics", "DuetTestSupport"]),
         .testTarget(name: "DuetRandomTests", dependencies: ["DuetRandom", "DuetTestSupport"]),
         .testTarget(name: "DuetEnvironmentsTests", dependencies: ["DuetEnvironments", "DuetTestSupport"]),
-        .testTarget(name: "DuetExperimentsTests", dependencies: ["DuetExperiments", "DuetTestSupport"]),
+        .testTarget(name: "DuetLearnersTests", dependencies: ["DuetLearners", "DuetTestSupport"]),
+        .testTarget(name: "DuetExperimentsTests", dependencies: ["DuetExperiments", "DuetConfiguration", "DuetTestSupport"]),
+        .testTarget(name: "DuetResultsTests", dependencies: ["DuetResults"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "DuetCommandTests", dependencies: ["DuetTestSupport"]),
     ]
 )

@@ -1,12 +1,6 @@
+import DuetConfiguration
 import Foundation
 import Yams
-
-/// A configuration that checks its own value ranges after decoding.
-public protocol ValidatedConfiguration: Decodable {
-    /// Throws ``ConfigurationError/invalidValue(source:path:value:accepted:)`` for the first value outside its
-    /// accepted range; `path` is this configuration's dotted key path in the file (`""` at the top level).
-    func validate(at path: String) throws
-}
 
 /// Reads experiment files (YAML) into typed configurations, applying `--set key=value` overrides.
 ///
@@ -163,16 +157,5 @@ public enum ConfigurationFile {
 
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-    }
-}
-
-extension ConfigurationError {
-    /// The dotted key path the error is about (`""` when it concerns the whole file).
-    public var path: String {
-        switch self {
-        case .unreadable, .malformed, .badOverride: return ""
-        case let .unknownKey(_, path, key, _, _): return ConfigurationPath.appending(key, to: path)
-        case let .wrongType(_, path, _, _), let .invalidValue(_, path, _, _), let .missingKey(_, path): return path
-        }
     }
 }

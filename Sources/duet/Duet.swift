@@ -15,9 +15,9 @@ struct Duet: ParsableCommand {
             """,
         version: DuetVersion.description,
         subcommands: [
-            // PENDING Demo.self,
-            // PENDING Envs.self,
-            // PENDING Bench.self,
+            Demo.self,
+            Envs.self,
+            Bench.self,
             Train.self,
             Ablate.self,
             Sweep.self,

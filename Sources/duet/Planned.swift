@@ -18,14 +18,6 @@ extension PlannedCommand {
 }
 
 
-/// `duet train` (planned).
-struct Train: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "(planned) Train one learner, or a dual pair, from an experiment file.")
-    static let arrivesWith = "the off-policy learners and the dual trainer"
-    @Argument(help: "The experiment file.") var config: String?
-}
-
 /// `duet ablate` (planned).
 struct Ablate: PlannedCommand {
     static let configuration = CommandConfiguration(

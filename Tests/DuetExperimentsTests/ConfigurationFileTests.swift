@@ -1,3 +1,4 @@
+import DuetConfiguration
 import DuetExperiments
 import Foundation
 import XCTest

@@ -56,3 +56,14 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ConfigurationError {
+    /// The dotted key path the error is about (`""` when it concerns the whole file).
+    public var path: String {
+        switch self {
+        case .unreadable, .malformed, .badOverride: return ""
+        case let .unknownKey(_, path, key, _, _): return ConfigurationPath.appending(key, to: path)
+        case let .wrongType(_, path, _, _), let .invalidValue(_, path, _, _), let .missingKey(_, path): return path
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// What `run.json` records besides the resolved configuration: enough to tell what produced a run folder.
+///
+/// It holds no wall-clock figures (those go to `timing.json`), so two runs with the same configuration and seed
+/// write byte-identical `run.json` files on the same commit.
+public struct RunMetadata: Encodable, Sendable, Equatable {
+    /// The arm of the study, e.g. `distill-on`, `distill-off` or `single` (grouping key for summaries).
+    public var arm: String
+    /// The root seed of the run's random streams.
+    public var seed: UInt64
+    /// The environment identifier.
+    public var env: String
+    /// The number of learners (1 for a single run, 2 for a dual run).
+    public var learners: Int
+    /// The experiment file the run was made from.
+    public var configurationFile: String
+    /// Duet's version.
+    public var duetVersion: String
+    /// The git commit of the working tree the command ran in (`unknown` outside a repository; `-dirty` when
+    /// the tree had uncommitted changes).
+    public var gitCommit: String
+
+    /// Creates the record.
+    public init(arm: String, seed: UInt64, env: String, learners: Int, configurationFile: String,
+                duetVersion: String, gitCommit: String) {
+        self.arm = arm
+        self.seed = seed
+        self.env = env
+        self.learners = learners
+        self.configurationFile = configurationFile
+        self.duetVersion = duetVersion
+        self.gitCommit = gitCommit
+    }
+
+    /// The commit of the git repository containing the current directory, or `unknown`.
+    public static func currentGitCommit() -> String {
+        guard let head = runGit(["rev-parse", "HEAD"]), !head.isEmpty else { return "unknown" }
+        let status = runGit(["status", "--porcelain", "--untracked-files=no"]) ?? ""
+        return status.isEmpty ? head : head + "-dirty"
+    }
+
+    private static func runGit(_ arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// The run's record in `run.json`: metadata and the resolved configuration.
+public struct RunRecord<Configuration: Encodable & Sendable>: Encodable, Sendable {
+    /// Who, what and where.
+    public var metadata: RunMetadata
+    /// The configuration after defaults and overrides.
+    public var configuration: Configuration
+
+    /// Creates the record.
+    public init(metadata: RunMetadata, configuration: Configuration) {
+        self.metadata = metadata
+        self.configuration = configuration
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        // The metadata's keys sit at the top level next to `configuration`, so tools read `arm`, `seed` and
+        // `env` directly.
+        try metadata.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(configuration, forKey: .configuration)
+    }
+
+    enum CodingKeys: String, CodingKey { case configuration }
+}
+
+/// Wall-clock figures of a run, kept apart from the learning logs (`timing.json`).
+public struct RunTiming: Encodable, Sendable {
+    /// Seconds from the start of training to its end.
+    public var elapsedSeconds: Double
+    /// Environment steps per second, all learners together.
+    public var stepsPerSecond: Double
+    /// Environment steps taken, all learners together.
+    public var steps: Int
+
+    /// Creates the record.
+    public init(elapsedSeconds: Double, stepsPerSecond: Double, steps: Int) {
+        self.elapsedSeconds = elapsedSeconds
+        self.stepsPerSecond = stepsPerSecond
+        self.steps = steps
+    }
+}

@@ -1,0 +1,77 @@
+import DuetConfiguration
+import Foundation
+
+/// One `duet train` invocation, from experiment file to finished run folder.
+///
+/// Order matters for bad input: the file is read, overridden and validated completely *before* the run folder
+/// is created, so a bad file, key, value or flag leaves nothing behind; an existing folder is never replaced
+/// unless asked.
+public struct TrainingSession {
+    /// The experiment file.
+    public var configurationPath: String
+    /// `key.path=value` overrides applied on top of the file (`--set`, `--steps`).
+    public var overrides: [String]
+    /// The root seed.
+    public var seed: UInt64
+    /// The run folder; `nil` means `runs/<file name without extension>/seed-<seed>`.
+    public var output: String?
+    /// Replace an existing run folder.
+    public var overwrite: Bool
+    /// The arm recorded in `run.json` (grouping key for summaries).
+    public var arm: String
+    /// Duet's version, recorded in `run.json`.
+    public var duetVersion: String
+
+    /// Creates a session description.
+    public init(configurationPath: String, overrides: [String] = [], seed: UInt64 = 0, output: String? = nil,
+                overwrite: Bool = false, arm: String = "single", duetVersion: String) {
+        self.configurationPath = configurationPath
+        self.overrides = overrides
+        self.seed = seed
+        self.output = output
+        self.overwrite = overwrite
+        self.arm = arm
+        self.duetVersion = duetVersion
+    }
+
+    /// The default run folder for an experiment file and seed.
+    public static func defaultOutput(for configurationPath: String, seed: UInt64) -> String {
+        let stem = URL(fileURLWithPath: configurationPath).deletingPathExtension().lastPathComponent
+        return "runs/\(stem)/seed-\(seed)"
+    }
+
+    /// What a finished session produced.
+    public struct Outcome {
+        /// The run folder.
+        public var folder: URL
+        /// The resolved configuration.
+        public var configuration: ExperimentConfiguration
+        /// Wall-clock figures.
+        public var timing: RunTiming
+    }
+
+    /// Reads and validates the configuration (no side effects).
+    public func resolvedConfiguration() throws -> ExperimentConfiguration {
+        try ConfigurationFile.load(ExperimentConfiguration.self, from: configurationPath, overrides: overrides)
+    }
+
+    /// Validates everything, creates the run folder, trains, and writes `run.json` and `timing.json`.
+    /// If training fails, the folder keeps the logs written so far and an `error.txt` with the reason.
+    public func run(progress: ProgressLine? = nil) throws -> Outcome {
+        let configuration = try resolvedConfiguration()
+        let url = URL(fileURLWithPath: output ?? Self.defaultOutput(for: configurationPath, seed: seed))
+        let folder = try RunFolder.create(at: url, overwrite: overwrite)
+        let metadata = RunMetadata(arm: arm, seed: seed, env: configuration.env, learners: 1,
+                                   configurationFile: configurationPath, duetVersion: duetVersion,
+                                   gitCommit: RunMetadata.currentGitCommit())
+        try folder.writeJSON(RunRecord(metadata: metadata, configuration: configuration), to: "run.json")
+        do {
+            let timing = try SingleLearnerTrainer.run(configuration, seed: seed, folder: folder, progress: progress)
+            try folder.writeJSON(timing, to: "timing.json")
+            return Outcome(folder: url, configuration: configuration, timing: timing)
+        } catch {
+            try? Data((String(describing: error) + "\n").utf8).write(to: folder.file("error.txt"))
+            throw error
+        }
+    }
+}

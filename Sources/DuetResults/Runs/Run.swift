@@ -1,0 +1,290 @@
+import Foundation
+
+/// What `run.json` says about a run: its arm, seed and task.
+public struct RunMetadata: Sendable, Hashable {
+    /// The experimental arm, e.g. `distill-on` (key `"arm"`).
+    public var arm: String
+    /// The run's root seed (key `"seed"`, a non-negative integer).
+    public var seed: UInt64
+    /// The task id, e.g. `Pendulum-v1` (key `"env"`).
+    public var task: String
+
+    public init(arm: String, seed: UInt64, task: String) {
+        self.arm = arm
+        self.seed = seed
+        self.task = task
+    }
+}
+
+/// One row of a learner's `evaluations.csv`.
+public struct Evaluation: Sendable, Equatable {
+    /// Environment steps of this learner when it was evaluated (column `step`).
+    public var step: Int
+    /// Evaluation episodes averaged (column `episodes`).
+    public var episodes: Int
+    /// Mean episode return (column `return_mean`); the value every score and curve is made of.
+    public var returnMean: Double
+    /// Standard deviation of the episode returns (column `return_std`).
+    public var returnStandardDeviation: Double
+    /// Lowest episode return (column `return_min`).
+    public var returnMinimum: Double
+    /// Highest episode return (column `return_max`).
+    public var returnMaximum: Double
+
+    public init(step: Int, episodes: Int, returnMean: Double, returnStandardDeviation: Double = 0,
+                returnMinimum: Double? = nil, returnMaximum: Double? = nil) {
+        self.step = step
+        self.episodes = episodes
+        self.returnMean = returnMean
+        self.returnStandardDeviation = returnStandardDeviation
+        self.returnMinimum = returnMinimum ?? returnMean
+        self.returnMaximum = returnMaximum ?? returnMean
+    }
+
+    /// The columns of `evaluations.csv`, in the order the trainer writes them.
+    public static let columns = ["step", "episodes", "return_mean", "return_std", "return_min", "return_max"]
+}
+
+/// One row of a learner's `episodes.csv`: a training episode.
+public struct EpisodeRecord: Sendable, Equatable {
+    /// Environment steps of this learner at the end of the episode (column `step`).
+    public var step: Int
+    /// The episode's index (column `episode`).
+    public var episode: Int
+    /// The episode's return (column `return`).
+    public var episodeReturn: Double
+    /// The episode's length in steps (column `length`).
+    public var length: Int
+
+    /// The columns of `episodes.csv`.
+    public static let columns = ["step", "episode", "return", "length"]
+}
+
+/// One row of a dual run's `distillation.csv`: diagnostics of one learner's distillation update.
+public struct DistillationRecord: Sendable, Equatable {
+    /// Environment steps of the learner (column `step`).
+    public var step: Int
+    /// The learner being updated: 0 or 1 (column `learner`).
+    public var learner: Int
+    /// The distillation loss (column `loss`).
+    public var loss: Double
+    /// Mean disadvantage of the learner's action against its peer's on the batch (column `mean_disadvantage`).
+    public var meanDisadvantage: Double
+    /// Fraction of the batch's states where the learner's action is worse than its peer's
+    /// (column `fraction_disadvantageous`).
+    public var fractionDisadvantageous: Double
+    /// The largest distillation weight in the batch (column `max_weight`).
+    public var maxWeight: Double
+    /// Effective sample size of the weights (column `effective_sample_size`).
+    public var effectiveSampleSize: Double
+    /// Mean distance between the two learners' actions on the batch (column `action_distance`).
+    public var actionDistance: Double
+
+    public init(step: Int, learner: Int, loss: Double = 0, meanDisadvantage: Double = 0,
+                fractionDisadvantageous: Double, maxWeight: Double = 0, effectiveSampleSize: Double = 0,
+                actionDistance: Double) {
+        self.step = step
+        self.learner = learner
+        self.loss = loss
+        self.meanDisadvantage = meanDisadvantage
+        self.fractionDisadvantageous = fractionDisadvantageous
+        self.maxWeight = maxWeight
+        self.effectiveSampleSize = effectiveSampleSize
+        self.actionDistance = actionDistance
+    }
+
+    /// The columns of `distillation.csv`.
+    public static let columns = ["step", "learner", "loss", "mean_disadvantage", "fraction_disadvantageous",
+                                 "max_weight", "effective_sample_size", "action_distance"]
+}
+
+/// A training run read from its folder.
+///
+/// ## The run-folder contract
+///
+/// ```
+/// <run>/run.json                  {"arm": "distill-on", "seed": 3, "env": "Pendulum-v1", ...}
+/// <run>/learner0/evaluations.csv  step,episodes,return_mean,return_std,return_min,return_max
+/// <run>/learner0/episodes.csv     step,episode,return,length
+/// <run>/learner1/...              dual runs only
+/// <run>/distillation.csv          dual runs, optional:
+///                                 step,learner,loss,mean_disadvantage,fraction_disadvantageous,max_weight,
+///                                 effective_sample_size,action_distance
+/// ```
+///
+/// `run.json` may hold more keys; only `arm`, `seed` and `env` are read. Learners are `learner0/`,
+/// `learner1/`, … with consecutive indices. In `evaluations.csv`, `step` counts the environment steps of that
+/// learner and must strictly increase; at least one evaluation is required. Columns are found by name (extra
+/// columns are ignored). `episodes.csv` is read only on request (``episodes(learner:)``). Each problem is a
+/// one-line ``ResultsError`` naming the file.
+public struct Run: Sendable {
+    /// The run folder.
+    public var url: URL
+    /// The run's arm, seed and task.
+    public var metadata: RunMetadata
+    /// The learners' evaluations, `learners[k]` from `learner<k>/evaluations.csv`.
+    public var learners: [[Evaluation]]
+    /// The rows of `distillation.csv`, if it was asked for and exists.
+    public var distillation: [DistillationRecord]?
+    /// Problems met while reading that did not stop it.
+    public var warnings: [ResultsWarning]
+
+    /// The folder's path, as messages print it.
+    public var path: String { url.path }
+    /// Whether the run has two (or more) learners.
+    public var isDual: Bool { learners.count > 1 }
+
+    /// A run from values (``load(from:readingDistillation:)`` reads one from its folder).
+    /// - Precondition: at least one learner; every learner has at least one evaluation, with strictly
+    ///   increasing steps.
+    public init(url: URL, metadata: RunMetadata, learners: [[Evaluation]],
+                distillation: [DistillationRecord]? = nil, warnings: [ResultsWarning] = []) {
+        precondition(!learners.isEmpty, "a run needs at least one learner")
+        precondition(learners.allSatisfy { evaluations in
+            !evaluations.isEmpty && zip(evaluations, evaluations.dropFirst()).allSatisfy { $0.step < $1.step }
+        }, "every learner needs at least one evaluation, with strictly increasing steps")
+        self.url = url
+        self.metadata = metadata
+        self.learners = learners
+        self.distillation = distillation
+        self.warnings = warnings
+    }
+
+    /// Reads the run folder at `url`.
+    /// - Parameter readingDistillation: also read `distillation.csv` when present (for diagnostics).
+    public static func load(from url: URL, readingDistillation: Bool = false) throws -> Run {
+        let metadata = try readMetadata(url.appendingPathComponent("run.json"))
+        var learners: [[Evaluation]] = []
+        var warnings: [ResultsWarning] = []
+        while isDirectory(url.appendingPathComponent("learner\(learners.count)")) {
+            let file = url.appendingPathComponent("learner\(learners.count)/evaluations.csv")
+            let (evaluations, fileWarnings) = try readEvaluations(file)
+            learners.append(evaluations)
+            warnings += fileWarnings
+        }
+        guard !learners.isEmpty else { throw ResultsError.noLearners(path: url.path) }
+        var distillation: [DistillationRecord]?
+        let distillationFile = url.appendingPathComponent("distillation.csv")
+        if readingDistillation, FileManager.default.fileExists(atPath: distillationFile.path) {
+            let (records, fileWarnings) = try readDistillation(distillationFile, learnerCount: learners.count)
+            distillation = records
+            warnings += fileWarnings
+        }
+        return Run(url: url, metadata: metadata, learners: learners, distillation: distillation, warnings: warnings)
+    }
+
+    /// The training episodes of learner `learner`, from its `episodes.csv`.
+    public func episodes(learner: Int) throws -> [EpisodeRecord] {
+        guard learner >= 0, learner < learners.count else {
+            throw ResultsError.missingLearner(path: path, learner: learner, available: learners.count)
+        }
+        let table = try CSVTable.read(url.appendingPathComponent("learner\(learner)/episodes.csv"),
+                                      requiredColumns: EpisodeRecord.columns)
+        return try table.readRows { row in
+            EpisodeRecord(step: try row.integer("step"), episode: try row.integer("episode"),
+                          episodeReturn: try row.double("return"), length: try row.integer("length"))
+        }.values
+    }
+
+    // MARK: Reading
+
+    static func readMetadata(_ file: URL) throws -> RunMetadata {
+        let path = file.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ResultsError.missingFile(path: path, expected: "run.json with keys \"arm\", \"seed\", \"env\"")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw ResultsError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        do {
+            return try JSONDecoder().decode(MetadataFile.self, from: data).metadata
+        } catch let problem as MetadataFile.Problem {
+            switch problem {
+            case let .missing(key): throw ResultsError.missingKey(path: path, key: key)
+            case let .wrongType(key, expected): throw ResultsError.wrongType(path: path, key: key, expected: expected)
+            }
+        } catch {
+            throw ResultsError.malformedJSON(path: path, reason: "cannot parse it as a JSON object")
+        }
+    }
+
+    /// The keys of `run.json` that results need; the rest of the file is ignored.
+    private struct MetadataFile: Decodable {
+        /// A key problem, turned into a ``ResultsError`` with the file's path by `readMetadata`.
+        enum Problem: Error {
+            case missing(String)
+            case wrongType(String, expected: String)
+        }
+
+        enum Key: String, CodingKey { case arm, seed, env }
+
+        var metadata: RunMetadata
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            func value<Value: Decodable>(_ key: Key, _ type: Value.Type, _ expected: String) throws -> Value {
+                guard container.contains(key) else { throw Problem.missing(key.rawValue) }
+                guard let value = try? container.decode(type, forKey: key) else {
+                    throw Problem.wrongType(key.rawValue, expected: expected)
+                }
+                return value
+            }
+            let arm = try value(.arm, String.self, "a non-empty string")
+            let seed = try value(.seed, UInt64.self, "a non-negative integer")
+            let task = try value(.env, String.self, "a non-empty string")
+            guard !arm.isEmpty else { throw Problem.wrongType("arm", expected: "a non-empty string") }
+            guard !task.isEmpty else { throw Problem.wrongType("env", expected: "a non-empty string") }
+            metadata = RunMetadata(arm: arm, seed: seed, task: task)
+        }
+    }
+
+    static func readEvaluations(_ file: URL) throws -> ([Evaluation], [ResultsWarning]) {
+        let table = try CSVTable.read(file, requiredColumns: Evaluation.columns)
+        var previous: Int?
+        let (evaluations, warnings) = try table.readRows { row -> Evaluation in
+            let step = try row.integer("step")
+            if let previous, step <= previous {
+                throw ResultsError.stepNotIncreasing(path: table.path, line: row.line, step: step, previous: previous)
+            }
+            let evaluation = Evaluation(
+                step: step, episodes: try row.integer("episodes"), returnMean: try row.finiteDouble("return_mean"),
+                returnStandardDeviation: try row.double("return_std"), returnMinimum: try row.double("return_min"),
+                returnMaximum: try row.double("return_max"))
+            previous = step
+            return evaluation
+        }
+        guard !evaluations.isEmpty else { throw ResultsError.noEvaluations(path: table.path) }
+        return (evaluations, warnings)
+    }
+
+    static func readDistillation(_ file: URL, learnerCount: Int) throws -> ([DistillationRecord], [ResultsWarning]) {
+        let table = try CSVTable.read(file, requiredColumns: DistillationRecord.columns)
+        var previous: [Int: Int] = [:]
+        return try table.readRows { row -> DistillationRecord in
+            let step = try row.integer("step")
+            let learner = try row.integer("learner")
+            guard learner >= 0, learner < learnerCount else {
+                throw ResultsError.badValue(path: table.path, line: row.line, column: "learner", value: String(learner),
+                                            expected: "a learner index below \(learnerCount)")
+            }
+            if let last = previous[learner], step < last {
+                throw ResultsError.stepNotIncreasing(path: table.path, line: row.line, step: step, previous: last)
+            }
+            previous[learner] = step
+            return DistillationRecord(
+                step: step, learner: learner, loss: try row.double("loss"),
+                meanDisadvantage: try row.double("mean_disadvantage"),
+                fractionDisadvantageous: try row.double("fraction_disadvantageous"),
+                maxWeight: try row.double("max_weight"), effectiveSampleSize: try row.double("effective_sample_size"),
+                actionDistance: try row.double("action_distance"))
+        }
+    }
+
+    private static func isDirectory(_ url: URL) -> Bool {
+        var flag: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &flag) && flag.boolValue
+    }
+}

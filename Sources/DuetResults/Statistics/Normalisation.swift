@@ -1,0 +1,103 @@
+import Foundation
+
+/// The random and reference scores of one task, for normalisation.
+public struct NormalisationEntry: Sendable, Hashable {
+    /// The score of a uniformly random policy (normalised to 0).
+    public var random: Double
+    /// The score of a reference agent (normalised to 1).
+    public var reference: Double
+    /// Where the two numbers come from, for documentation and reports.
+    public var source: String
+
+    public init(random: Double, reference: Double, source: String = "") {
+        self.random = random
+        self.reference = reference
+        self.source = source
+    }
+
+    /// (score − random) / (reference − random): 0 for the random policy, 1 for the reference agent.
+    public func normalise(_ score: Double) -> Double { (score - random) / (reference - random) }
+}
+
+/// Per-task random and reference scores that turn returns into normalised scores
+/// (score − random) / (reference − random), so scores of different tasks can be pooled.
+///
+/// ## The built-in table (``builtIn``)
+///
+/// | task | random | reference | source |
+/// |---|---|---|---|
+/// | Pendulum-v1 | −1221 | −152 | random: uniform policy, 200-step episodes (reference-numbers.md §1); reference: the Zoo's TD3 (§3) |
+/// | MountainCarContinuous-v0 | −33 | 93.5 | random: random policy (§1); reference: the Zoo's TD3 (§3) |
+///
+/// CartPoleContinuous-v0, CartPoleSwingUp-v0 and AcrobotContinuous-v0 are deliberately **not** in the table:
+/// they are Duet's continuous variants of discrete or dm_control tasks, with no published reference agent to
+/// normalise against. Supply their random and reference scores yourself (measure a uniform policy with Duet's
+/// evaluation, pick a reference such as the best tuned single-agent baseline, and say so in the paper) in a CSV
+/// file read by ``load(csvAt:)`` and merged over the built-in table with ``merging(_:)``.
+///
+/// ## CSV format
+///
+/// A header line `task,random,reference`, then one line per task: `MyTask-v0,-100,250`. Blank lines and lines
+/// starting with `#` are ignored. A repeated task, a non-numeric value, or a reference equal to the random score
+/// is an error naming the file and line.
+public struct NormalisationTable: Sendable, Equatable {
+    /// The entries by task id.
+    public private(set) var entries: [String: NormalisationEntry]
+
+    public init(_ entries: [String: NormalisationEntry] = [:]) { self.entries = entries }
+
+    /// The tasks covered, sorted.
+    public var tasks: [String] { entries.keys.sorted() }
+
+    /// The entry of `task`, if any.
+    public subscript(task: String) -> NormalisationEntry? { entries[task] }
+
+    /// Duet's built-in table: only tasks with published random and reference scores (see the type's
+    /// documentation for the numbers and their sources).
+    public static let builtIn = NormalisationTable([
+        "Pendulum-v1": NormalisationEntry(
+            random: -1221, reference: -152,
+            source: "random: uniform policy (reference-numbers.md §1); reference: RL Zoo TD3, 20k steps (§3)"),
+        "MountainCarContinuous-v0": NormalisationEntry(
+            random: -33, reference: 93.5,
+            source: "random: random policy (reference-numbers.md §1); reference: RL Zoo TD3, 300k steps (§3)"),
+    ])
+
+    /// This table with `other`'s entries added, replacing entries for the same task.
+    public func merging(_ other: NormalisationTable) -> NormalisationTable {
+        NormalisationTable(entries.merging(other.entries) { _, new in new })
+    }
+
+    /// The normalised score of `score` on `task`.
+    /// - Throws: ``ResultsError/noNormalisation(task:known:)`` if the table lacks the task.
+    public func normalise(_ score: Double, task: String) throws -> Double {
+        guard let entry = entries[task] else { throw ResultsError.noNormalisation(task: task, known: tasks) }
+        return entry.normalise(score)
+    }
+
+    /// Reads a table from the CSV file at `url` (format in the type's documentation).
+    /// - Throws: ``ResultsError`` naming the file (and line) for a missing, empty or malformed file.
+    public static func load(csvAt url: URL) throws -> NormalisationTable {
+        let table = try CSVTable.read(url, requiredColumns: ["task", "random", "reference"], allowsComments: true)
+        var entries: [String: NormalisationEntry] = [:]
+        var lines: [String: Int] = [:]
+        for row in table.rows {
+            let task = try row.text("task")
+            guard !task.isEmpty else {
+                throw ResultsError.badValue(path: table.path, line: row.line, column: "task", value: task,
+                                            expected: "a task id")
+            }
+            let random = try row.finiteDouble("random")
+            let reference = try row.finiteDouble("reference")
+            if let first = lines[task] {
+                throw ResultsError.duplicateTask(path: table.path, line: row.line, task: task, firstLine: first)
+            }
+            guard reference != random else {
+                throw ResultsError.degenerateNormalisation(path: table.path, line: row.line, task: task)
+            }
+            lines[task] = row.line
+            entries[task] = NormalisationEntry(random: random, reference: reference, source: table.path)
+        }
+        return NormalisationTable(entries)
+    }
+}

@@ -1,0 +1,190 @@
+extension Summary {
+    /// The label of an aggregate row's task in text and CSV (JSON uses `null`).
+    public static let allTasksLabel = "(all)"
+
+    /// The report as aligned text tables: a header stating what the scores and intervals are, the arm table,
+    /// the comparison table, then the warnings (if `includingWarnings`).
+    ///
+    /// Numbers have fixed decimals: 3 for normalised scores and for returns below 10 in magnitude, 2 below 100,
+    /// 1 below 10,000, none above; probabilities 3; t 2; degrees of freedom 1; p-values 3 (or `<0.001`).
+    public func text(includingWarnings: Bool = true) -> String {
+        var text = header().map { $0 + "\n" }.joined() + "\n"
+        let decimals = scoreDecimals()
+        func score(_ value: Double) -> String { NumberText.fixed(value, decimals: decimals) }
+        func interval(_ value: ConfidenceInterval, _ format: (Double) -> String) -> String {
+            "[\(format(value.lower)), \(format(value.upper))]"
+        }
+
+        var armTable = TextTable([("task", .left), ("arm", .left), ("runs", .right), ("mean", .right),
+                                  ("median", .right), ("IQM", .right), ("IQM \(confidencePercent) CI", .left)]
+                                 + (isNormalised ? [("opt. gap", .right)] : []))
+        for row in arms {
+            var cells = [row.task ?? Self.allTasksLabel, row.arm, String(row.runCount), score(row.mean),
+                         score(row.median), score(row.interquartileMean),
+                         interval(row.interquartileMeanInterval, score)]
+            if isNormalised { cells.append(row.optimalityGap.map(score) ?? "") }
+            armTable.rows.append(cells)
+        }
+        text += armTable.rendered()
+
+        if !comparisons.isEmpty {
+            text += "\nP(X > Y): chance that a run of arm X beats a run of baseline Y (ties count half); "
+                + "ΔIQM = IQM(X) − IQM(Y);\nt, df, p: Welch's t-test of the scores.\n"
+            var comparisonTable = TextTable([
+                ("task", .left), ("arm X", .left), ("baseline Y", .left), ("runs", .right), ("P(X > Y)", .right),
+                ("\(confidencePercent) CI", .left), ("ΔIQM", .right), ("\(confidencePercent) CI", .left),
+                ("t", .right), ("df", .right), ("p", .right),
+            ])
+            for row in comparisons {
+                let probability = { (value: Double) in NumberText.fixed(value, decimals: 3) }
+                comparisonTable.rows.append([
+                    row.task ?? Self.allTasksLabel, row.arm, row.baseline,
+                    "\(row.armRunCount)/\(row.baselineRunCount)", probability(row.probabilityOfImprovement),
+                    interval(row.probabilityInterval, probability), score(row.interquartileMeanDifference),
+                    interval(row.differenceInterval, score),
+                    row.welch.map { NumberText.fixed($0.t, decimals: 2) } ?? "",
+                    row.welch.map { NumberText.fixed($0.degreesOfFreedom, decimals: 1) } ?? "",
+                    row.welch.map { Self.pValueText($0.p) } ?? "",
+                ])
+            }
+            text += comparisonTable.rendered()
+        }
+        if includingWarnings, !warnings.isEmpty {
+            text += "\nWarnings:\n" + warnings.map { "- \($0.description)\n" }.joined()
+        }
+        return text
+    }
+
+    /// The arm rows as CSV. Columns: `task` (`(all)` for an aggregate row), `arm`, `tasks`, `runs`, `metric`
+    /// (`final`, `auc`, `best`), `learners` (`mean`, `max`, `learner<k>`), `scale` (`return` or `normalised`),
+    /// `mean`, `median`, `iqm`, `iqm_lower`, `iqm_upper` (the bootstrap interval), `optimality_gap` (empty for
+    /// raw returns). Numbers in shortest round-trip form.
+    public func armsCSV() -> String {
+        var text = CSVText.line(["task", "arm", "tasks", "runs", "metric", "learners", "scale", "mean", "median",
+                                 "iqm", "iqm_lower", "iqm_upper", "optimality_gap"])
+        for row in arms {
+            text += CSVText.line([
+                row.task ?? Self.allTasksLabel, row.arm, String(row.taskCount), String(row.runCount),
+                options.scores.metric.rawValue, options.scores.selection.description, scale,
+                NumberText.shortest(row.mean), NumberText.shortest(row.median),
+                NumberText.shortest(row.interquartileMean), NumberText.shortest(row.interquartileMeanInterval.lower),
+                NumberText.shortest(row.interquartileMeanInterval.upper),
+                row.optimalityGap.map(NumberText.shortest) ?? "",
+            ])
+        }
+        return text
+    }
+
+    /// The comparison rows as CSV. Columns: `task` (`(all)` for an aggregate row), `arm`, `baseline`, `tasks`,
+    /// `arm_runs`, `baseline_runs`, `metric`, `learners`, `scale`, `probability_of_improvement`,
+    /// `probability_lower`, `probability_upper`, `iqm_difference`, `difference_lower`, `difference_upper`,
+    /// `welch_t`, `welch_df`, `welch_p` (empty with fewer than two runs in an arm; `nan` when undefined).
+    public func comparisonsCSV() -> String {
+        var text = CSVText.line(["task", "arm", "baseline", "tasks", "arm_runs", "baseline_runs", "metric",
+                                 "learners", "scale", "probability_of_improvement", "probability_lower",
+                                 "probability_upper", "iqm_difference", "difference_lower", "difference_upper",
+                                 "welch_t", "welch_df", "welch_p"])
+        for row in comparisons {
+            text += CSVText.line([
+                row.task ?? Self.allTasksLabel, row.arm, row.baseline, String(row.taskCount),
+                String(row.armRunCount), String(row.baselineRunCount), options.scores.metric.rawValue,
+                options.scores.selection.description, scale,
+                NumberText.shortest(row.probabilityOfImprovement), NumberText.shortest(row.probabilityInterval.lower),
+                NumberText.shortest(row.probabilityInterval.upper), NumberText.shortest(row.interquartileMeanDifference),
+                NumberText.shortest(row.differenceInterval.lower), NumberText.shortest(row.differenceInterval.upper),
+                row.welch.map { NumberText.shortest($0.t) } ?? "",
+                row.welch.map { NumberText.shortest($0.degreesOfFreedom) } ?? "",
+                row.welch.map { NumberText.shortest($0.p) } ?? "",
+            ])
+        }
+        return text
+    }
+
+    /// The whole summary as JSON with a fixed key order: the options (`metric`, `learners`, `scale`,
+    /// `incomplete_runs`, `confidence`, `replicates`, `seed`, `interval_method`, `optimality_threshold`,
+    /// `baseline`), then `arms` and `comparisons` (keys as the CSV columns, aggregate rows with `"task": null`,
+    /// intervals as `[lower, upper]`), then `warnings` (one string each). Non-finite numbers are `null`.
+    public func json() -> String {
+        let armObjects = arms.map { row in
+            JSONText.object([
+                ("task", .string(row.task)), ("arm", .string(row.arm)), ("tasks", .integer(row.taskCount)),
+                ("runs", .integer(row.runCount)), ("mean", .number(row.mean)), ("median", .number(row.median)),
+                ("iqm", .number(row.interquartileMean)),
+                ("iqm_interval", .array([.number(row.interquartileMeanInterval.lower),
+                                         .number(row.interquartileMeanInterval.upper)])),
+                ("optimality_gap", .number(row.optimalityGap)),
+            ])
+        }
+        let comparisonObjects = comparisons.map { row in
+            JSONText.object([
+                ("task", .string(row.task)), ("arm", .string(row.arm)), ("baseline", .string(row.baseline)),
+                ("tasks", .integer(row.taskCount)), ("arm_runs", .integer(row.armRunCount)),
+                ("baseline_runs", .integer(row.baselineRunCount)),
+                ("probability_of_improvement", .number(row.probabilityOfImprovement)),
+                ("probability_interval", .array([.number(row.probabilityInterval.lower),
+                                                 .number(row.probabilityInterval.upper)])),
+                ("iqm_difference", .number(row.interquartileMeanDifference)),
+                ("difference_interval", .array([.number(row.differenceInterval.lower),
+                                                .number(row.differenceInterval.upper)])),
+                ("welch", row.welch.map { test in
+                    JSONText.object([("t", .number(test.t)), ("df", .number(test.degreesOfFreedom)),
+                                     ("p", .number(test.p))])
+                } ?? .null),
+            ])
+        }
+        return JSONText.object([
+            ("metric", .string(options.scores.metric.rawValue)),
+            ("learners", .string(options.scores.selection.description)),
+            ("scale", .string(scale)),
+            ("incomplete_runs", .string(options.scores.incompleteRuns.rawValue)),
+            ("confidence", .number(options.bootstrap.confidence)),
+            ("replicates", .integer(options.bootstrap.replicates)),
+            ("seed", .unsigned(options.seed)),
+            ("interval_method", .string("stratified bootstrap, percentile, linear-interpolation quantiles")),
+            ("optimality_threshold", .number(isNormalised ? options.optimalityThreshold : nil)),
+            ("baseline", .string(baseline)),
+            ("arms", .array(armObjects)),
+            ("comparisons", .array(comparisonObjects)),
+            ("warnings", .array(warnings.map { .string($0.description) })),
+        ]).rendered()
+    }
+
+    // MARK: Helpers
+
+    private var scale: String { isNormalised ? "normalised" : "return" }
+
+    private var confidencePercent: String {
+        NumberText.compact(options.bootstrap.confidence * 100, decimals: 1) + "%"
+    }
+
+    private func header() -> [String] {
+        let learners: String
+        switch options.scores.selection {
+        case let .combined(combination): learners = "dual runs' learners combined by \(combination.rawValue)"
+        case let .learner(index): learners = "learner\(index) only"
+        }
+        let scaleText = isNormalised ? "normalised (random → 0, reference → 1)" : "raw returns"
+        return [
+            "Scores: \(options.scores.metric.phrase), \(learners), \(scaleText).",
+            "Intervals: \(confidencePercent) stratified bootstrap (percentile method), "
+                + "\(options.bootstrap.replicates) replicates, seed \(options.seed).",
+        ]
+    }
+
+    private func scoreDecimals() -> Int {
+        if isNormalised { return 3 }
+        let largest = arms.flatMap { [$0.mean, $0.median, $0.interquartileMean] }.filter(\.isFinite)
+            .map(abs).max() ?? 0
+        switch largest {
+        case ..<10: return 3
+        case ..<100: return 2
+        case ..<10_000: return 1
+        default: return 0
+        }
+    }
+
+    static func pValueText(_ p: Double) -> String {
+        if p.isNaN { return "nan" }
+        return p < 0.001 ? "<0.001" : NumberText.fixed(p, decimals: 3)
+    }
+}

@@ -1,0 +1,189 @@
+import DuetRandom
+
+/// How ``Summary`` scores runs and computes intervals.
+public struct SummaryOptions: Sendable, Equatable {
+    /// How runs become scores (metric, learners, normalisation, incomplete runs).
+    public var scores: ScoreOptions
+    /// The bootstrap of every interval (replicates R, confidence level c).
+    public var bootstrap: StratifiedBootstrap
+    /// The seed of the intervals' random streams.
+    public var seed: UInt64
+    /// The optimality gap's target γ, in normalised units.
+    public var optimalityThreshold: Double
+    /// The arm the others are compared against; nil for `distill-off` if there is one, else the first arm in
+    /// name order.
+    public var baseline: String?
+
+    public init(scores: ScoreOptions = ScoreOptions(), bootstrap: StratifiedBootstrap = StratifiedBootstrap(),
+                seed: UInt64 = 0, optimalityThreshold: Double = 1, baseline: String? = nil) {
+        self.scores = scores
+        self.bootstrap = bootstrap
+        self.seed = seed
+        self.optimalityThreshold = optimalityThreshold
+        self.baseline = baseline
+    }
+}
+
+/// The scores of one arm on one task, or on all its tasks pooled.
+public struct ArmSummary: Sendable, Equatable {
+    /// The task, or nil for the aggregate over the arm's tasks (normalised scores only).
+    public var task: String?
+    /// The arm.
+    public var arm: String
+    /// How many tasks the row covers.
+    public var taskCount: Int
+    /// How many runs (scores) the row covers.
+    public var runCount: Int
+    /// Mean of the scores.
+    public var mean: Double
+    /// Median of the scores.
+    public var median: Double
+    /// Interquartile mean of the scores.
+    public var interquartileMean: Double
+    /// The IQM's stratified-bootstrap interval.
+    public var interquartileMeanInterval: ConfidenceInterval
+    /// The optimality gap, for normalised scores.
+    public var optimalityGap: Double?
+}
+
+/// One arm against the baseline arm, on one task or on their common tasks.
+public struct ArmComparison: Sendable, Equatable {
+    /// The task, or nil for the aggregate over the tasks both arms have (normalised scores only).
+    public var task: String?
+    /// The arm X.
+    public var arm: String
+    /// The baseline arm Y.
+    public var baseline: String
+    /// How many tasks the row covers.
+    public var taskCount: Int
+    /// Runs of X.
+    public var armRunCount: Int
+    /// Runs of Y.
+    public var baselineRunCount: Int
+    /// P(X > Y) (``ProbabilityOfImprovement``).
+    public var probabilityOfImprovement: Double
+    /// Its bootstrap interval.
+    public var probabilityInterval: ConfidenceInterval
+    /// IQM(X) − IQM(Y).
+    public var interquartileMeanDifference: Double
+    /// Its bootstrap interval (X and Y resampled independently).
+    public var differenceInterval: ConfidenceInterval
+    /// Welch's t-test of X's scores against Y's (pooled over the row's tasks); nil with fewer than two runs in an
+    /// arm.
+    public var welch: WelchTest?
+}
+
+/// The per-arm statistics of a set of runs and the comparisons of each arm with a baseline arm.
+///
+/// - Rows per task: every (task, arm) with scores, sorted by task then arm.
+/// - Aggregate rows (`task` nil): only for normalised scores and at least two tasks, since raw returns of
+///   different tasks are on different scales. An arm's aggregate pools the tasks it has; a comparison's
+///   aggregate pools the tasks both arms have, with tasks as the bootstrap's strata.
+/// - Intervals: ``StratifiedBootstrap`` percentile intervals; each uses its own random stream under
+///   ``SummaryOptions/seed``, named after what it estimates (`summary/iqm/<task>/<arm>`,
+///   `summary/improvement/<task>/<arm>/<baseline>`, `summary/difference/<task>/<arm>/<baseline>`, with `*` for
+///   the aggregate), so adding an arm or a task leaves the other intervals unchanged.
+/// - Comparisons: each arm other than the baseline against it (``SummaryOptions/baseline``).
+public struct Summary: Sendable {
+    /// The options used.
+    public var options: SummaryOptions
+    /// The arm rows.
+    public var arms: [ArmSummary]
+    /// The comparison rows.
+    public var comparisons: [ArmComparison]
+    /// Everything reported while reading and scoring the runs.
+    public var warnings: [ResultsWarning]
+    /// The baseline arm of the comparisons (nil when there is only one arm).
+    public var baseline: String?
+
+    /// Whether the scores are normalised.
+    public var isNormalised: Bool { options.scores.normalisation != nil }
+
+    /// Reads scores from `runs` and summarises them.
+    public init(runs: RunSet, options: SummaryOptions = SummaryOptions()) throws {
+        try self.init(scores: try ScoreSet(runs: runs, options: options.scores), options: options)
+    }
+
+    /// Summarises `scores`, which must have been computed with `options.scores`.
+    public init(scores: ScoreSet, options: SummaryOptions = SummaryOptions()) throws {
+        self.options = options
+        self.warnings = scores.warnings
+        let allArms = scores.arms
+        guard !allArms.isEmpty else {
+            throw ResultsError.insufficientData(context: "summary", reason: "no run has a score")
+        }
+        let normalised = options.scores.normalisation != nil
+        let gapThreshold = options.optimalityThreshold
+        let bootstrap = options.bootstrap
+
+        func armRow(task: String?, arm: String, tasks: [String]) -> ArmSummary {
+            let matrix = scores.matrix(arm: arm, tasks: tasks)
+            let pooled = matrix.flatMap { $0 }
+            var stream = RandomStream(seed: options.seed, name: "summary/iqm/\(task ?? "*")/\(arm)")
+            return ArmSummary(
+                task: task, arm: arm, taskCount: tasks.count, runCount: pooled.count,
+                mean: Statistics.mean(pooled), median: Statistics.median(pooled),
+                interquartileMean: Statistics.interquartileMean(pooled),
+                interquartileMeanInterval: bootstrap.interval(of: .interquartileMean, scores: matrix, using: &stream),
+                optimalityGap: normalised ? Statistics.optimalityGap(pooled, threshold: gapThreshold) : nil)
+        }
+
+        func comparisonRow(task: String?, arm: String, baseline: String, tasks: [String]) -> ArmComparison {
+            let x = scores.matrix(arm: arm, tasks: tasks)
+            let y = scores.matrix(arm: baseline, tasks: tasks)
+            let label = "\(task ?? "*")/\(arm)/\(baseline)"
+            var improvementStream = RandomStream(seed: options.seed, name: "summary/improvement/\(label)")
+            var differenceStream = RandomStream(seed: options.seed, name: "summary/difference/\(label)")
+            let pooledX = x.flatMap { $0 }
+            let pooledY = y.flatMap { $0 }
+            return ArmComparison(
+                task: task, arm: arm, baseline: baseline, taskCount: tasks.count,
+                armRunCount: pooledX.count, baselineRunCount: pooledY.count,
+                probabilityOfImprovement: ProbabilityOfImprovement.estimate(x, y),
+                probabilityInterval: ProbabilityOfImprovement.interval(x, y, bootstrap: bootstrap,
+                                                                       using: &improvementStream),
+                interquartileMeanDifference: Statistics.interquartileMean(pooledX)
+                    - Statistics.interquartileMean(pooledY),
+                differenceInterval: bootstrap.intervalOfDifference(.interquartileMean, x, y, using: &differenceStream),
+                welch: pooledX.count >= 2 && pooledY.count >= 2 ? WelchTest(pooledX, pooledY) : nil)
+        }
+
+        let baseline: String?
+        if let chosen = options.baseline {
+            guard allArms.contains(chosen) else { throw ResultsError.unknownArm(arm: chosen, known: allArms) }
+            baseline = chosen
+        } else {
+            baseline = allArms.count > 1 ? (allArms.contains("distill-off") ? "distill-off" : allArms[0]) : nil
+        }
+        self.baseline = baseline
+        let others = allArms.filter { $0 != baseline }
+
+        var armRows: [ArmSummary] = []
+        var comparisonRows: [ArmComparison] = []
+        for task in scores.tasks {
+            let present = allArms.filter { !scores.values(arm: $0, task: task).isEmpty }
+            for arm in present { armRows.append(armRow(task: task, arm: arm, tasks: [task])) }
+            if let baseline, present.contains(baseline) {
+                for arm in others where present.contains(arm) {
+                    comparisonRows.append(comparisonRow(task: task, arm: arm, baseline: baseline, tasks: [task]))
+                }
+            }
+        }
+        if normalised, scores.tasks.count >= 2 {
+            for arm in allArms {
+                armRows.append(armRow(task: nil, arm: arm, tasks: scores.tasks(of: arm)))
+            }
+            if let baseline {
+                let baselineTasks = Set(scores.tasks(of: baseline))
+                for arm in others {
+                    let common = scores.tasks(of: arm).filter { baselineTasks.contains($0) }
+                    if common.count >= 2 {
+                        comparisonRows.append(comparisonRow(task: nil, arm: arm, baseline: baseline, tasks: common))
+                    }
+                }
+            }
+        }
+        self.arms = armRows
+        self.comparisons = comparisonRows
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import DuetExperiments
+import Foundation
+
+/// `duet train`: trains from an experiment file into a run folder.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a learner from an experiment file.",
+        discussion: """
+            Writes a run folder with run.json (resolved configuration, seed, version, commit), \
+            learner0/episodes.csv, learner0/evaluations.csv, learner0/updates.csv, and timing.json \
+            (wall-clock figures, kept apart so the learning logs are byte-identical for the same seed). \
+            An existing run folder is never replaced unless --overwrite is given.
+            """
+    )
+
+    @Argument(help: "The experiment file (YAML), e.g. experiments/pendulum-td3.yaml.")
+    var config: String
+
+    @Option(help: "Root seed of the run's random streams.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Run folder (default: runs/<experiment name>/seed-<seed>).")
+    var out: String?
+
+    @Option(help: "Environment steps per learner (overrides the file's 'steps').")
+    var steps: Int?
+
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Override a key of the file, e.g. --set learner.discount=0.98 (repeatable).",
+                               valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Arm name recorded in run.json, for grouping runs in summaries.")
+    var arm: String = "single"
+
+    @Flag(help: "Replace the run folder if it exists.")
+    var overwrite = false
+
+    func validate() throws {
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+    }
+
+    func run() throws {
+        let session = TrainingSession(
+            configurationPath: config, overrides: overrides + (steps.map { ["steps=\($0)"] } ?? []), seed: seed,
+            output: out, overwrite: overwrite, arm: arm, duetVersion: DuetVersion.number)
+        let outcome = try session.run(progress: ProgressLine())
+        print("Wrote \(outcome.folder.path) (\(outcome.configuration.steps) steps in "
+              + "\(String(format: "%.1f", outcome.timing.elapsedSeconds)) s)")
+    }
+}
