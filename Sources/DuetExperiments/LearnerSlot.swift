@@ -159,21 +159,26 @@ public final class LearnerSlot {
 
     // MARK: Learn
 
-    /// Whether a learning phase is due after the step just taken (SB3: after more than `learningStarts` steps,
-    /// every `trainFrequency` steps, or at the end of every `trainFrequency`-th episode).
-    public var isLearningDue: Bool {
-        guard stepsTaken > training.learningStarts else { return false }
+    /// Whether the step just taken ends a training period: every `trainFrequency` steps, or at the end of every
+    /// `trainFrequency`-th episode (SB3's `train_freq`).
+    private var isTrainingBoundary: Bool {
         switch training.trainFrequencyUnit {
         case .step: return stepsTaken % training.trainFrequency == 0
         case .episode: return episodeJustEnded && episodesFinished % training.trainFrequency == 0
         }
     }
 
-    /// Runs `gradientSteps` updates (or, for −1, one per step since the last phase) on batches of the
-    /// configured size from the replay buffer, accumulating their statistics.
-    public func learn() {
-        let count = training.gradientSteps < 0 ? stepsSinceLearning : training.gradientSteps
+    /// At the end of a training period, once more than `learningStarts` steps have been taken (SB3), runs
+    /// `gradientSteps` updates on batches of the configured size from the replay buffer — or, for −1, one per
+    /// step collected in the period — accumulating their statistics.
+    /// - Returns: the number of updates made.
+    @discardableResult
+    public func learnIfDue() -> Int {
+        guard isTrainingBoundary else { return 0 }
+        let collected = stepsSinceLearning
         stepsSinceLearning = 0
+        guard stepsTaken > training.learningStarts else { return 0 }
+        let count = training.gradientSteps < 0 ? collected : training.gradientSteps
         for _ in 0..<count {
             buffer.sample(count: configuration.batchSize, using: replayStream, into: &batch)
             let statistics = learner.update(on: batch, using: updateStream)
@@ -184,6 +189,7 @@ public final class LearnerSlot {
                 updateCounts[index] += 1
             }
         }
+        return count
     }
 
     /// Writes a row of mean update statistics if an update-log interval has just ended.

@@ -20,7 +20,7 @@ public enum SingleLearnerTrainer {
         let start = monotonicNow()
         for _ in 0..<configuration.steps {
             try slot.collectStep()
-            if slot.isLearningDue { slot.learn() }
+            slot.learnIfDue()
             try slot.logUpdatesIfDue()
             if slot.isEvaluationDue(totalSteps: configuration.steps) { try slot.evaluate() }
             progress?.update(done: slot.stepsTaken, total: configuration.steps,
