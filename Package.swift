@@ -10,6 +10,7 @@
 //   DuetConfiguration ← (Foundation only)                strict, defaulted decoding of configuration structs
 //   DuetLearners      ← DuetNumerics, DuetRandom,        buffers, noises, DDPG / TD3 / SAC
 //                       DuetConfiguration
+//   DuetDistillation  ← DuetLearners, DuetConfiguration  weights from ξ, the distillation step, its settings
 //   DuetResults       ← DuetRandom                       statistics, curves, SVG figures
 //   DuetExperiments   ← the libraries above, Yams        experiment files, run folders, trainers
 //   DuetBench         ← the libraries above              timing harness and benchmark cases
@@ -58,7 +59,7 @@ let package = Package(
             name: "DuetExperiments",
             dependencies: [
                 "DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetConfiguration", "DuetLearners",
-                .product(name: "Yams", package: "Yams"),
+                "DuetDistillation", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: optimisedForHost
         ),
@@ -66,6 +67,11 @@ let package = Package(
         .target(
             name: "DuetLearners",
             dependencies: ["DuetNumerics", "DuetRandom", "DuetConfiguration"],
+            swiftSettings: optimisedForHost
+        ),
+        .target(
+            name: "DuetDistillation",
+            dependencies: ["DuetNumerics", "DuetRandom", "DuetConfiguration", "DuetLearners"],
             swiftSettings: optimisedForHost
         ),
         .target(name: "DuetResults", dependencies: ["DuetRandom"], swiftSettings: optimisedForHost),
@@ -96,8 +102,9 @@ let package = Package(
         .testTarget(name: "DuetRandomTests", dependencies: ["DuetRandom", "DuetTestSupport"]),
         .testTarget(name: "DuetEnvironmentsTests", dependencies: ["DuetEnvironments", "DuetTestSupport"]),
         .testTarget(name: "DuetLearnersTests", dependencies: ["DuetLearners", "DuetTestSupport"]),
+        .testTarget(name: "DuetDistillationTests", dependencies: ["DuetDistillation", "DuetLearners"]),
         .testTarget(name: "DuetExperimentsTests", dependencies: ["DuetExperiments", "DuetConfiguration", "DuetTestSupport"]),
         .testTarget(name: "DuetResultsTests", dependencies: ["DuetResults"], exclude: ["Fixtures", "Snapshots"]),
-        .testTarget(name: "DuetCommandTests", dependencies: ["DuetTestSupport"]),
+        .testTarget(name: "DuetCommandTests", dependencies: ["DuetTestSupport"], exclude: ["Snapshots"]),
     ]
 )

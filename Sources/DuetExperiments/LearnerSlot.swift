@@ -23,7 +23,11 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
 /// Random streams are named `learner<i>/<purpose>` under the run's root seed, with purposes `initialization`,
 /// `environment`, `exploration`, `replay`, `update`, `evaluation` and `distillation`; a single-learner run and learner 0 of a
 /// dual run therefore draw exactly the same numbers.
-public final class LearnerSlot {
+///
+/// A slot is confined to one thread at a time: the `lockstep` schedule runs the two slots' phases on two threads
+/// but never lets two threads touch the same slot, and joins them before a slot reads its peer (hence
+/// `@unchecked Sendable`).
+public final class LearnerSlot: @unchecked Sendable {
     /// The slot's name, `learner<i>`, used in stream names, folder names and messages.
     public let name: String
     /// The learner being trained.

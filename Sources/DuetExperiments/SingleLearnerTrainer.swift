@@ -10,11 +10,13 @@ import Foundation
 /// then the update log and, every `evaluation.every` steps and at the last step, a deterministic evaluation.
 public enum SingleLearnerTrainer {
     /// Trains the learner of `configuration` with root seed `seed`, writing logs into `folder`.
+    /// - Parameter slotIndex: the learner's slot, which names its streams and folder (`learner<i>`); a single
+    ///   run with slot 1 draws exactly what learner 1 of a dual run without distillation draws.
     /// - Returns: the wall-clock figures, which the caller writes apart from the learning logs.
     public static func run(_ configuration: ExperimentConfiguration, seed: UInt64, folder: RunFolder,
-                           progress: ProgressLine? = nil) throws -> RunTiming {
+                           slotIndex: Int = 0, progress: ProgressLine? = nil) throws -> RunTiming {
         let registration = try EnvironmentRegistry.registration(configuration.env)
-        let slot = try LearnerSlot(index: 0, environment: registration, configuration: configuration.learner,
+        let slot = try LearnerSlot(index: slotIndex, environment: registration, configuration: configuration.learner,
                                    training: configuration.training, evaluation: configuration.evaluation,
                                    root: RandomStream(seed: seed), folder: folder)
         let start = monotonicNow()

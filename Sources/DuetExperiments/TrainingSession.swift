@@ -17,16 +17,20 @@ public struct TrainingSession {
     public var output: String?
     /// Replace an existing run folder.
     public var overwrite: Bool
-    /// The arm recorded in `run.json` (grouping key for summaries).
-    public var arm: String
+    /// Overrides the file's `distillation.enabled` (`--distill` / `--no-distill`); needs a dual experiment.
+    public var distill: Bool?
+    /// The arm recorded in `run.json` (grouping key for summaries); `nil` means `single` for a single learner
+    /// and `distill-on` / `distill-off` for a pair.
+    public var arm: String?
     /// Duet's version, recorded in `run.json`.
     public var duetVersion: String
 
     /// Creates a session description.
     public init(configurationPath: String, overrides: [String] = [], seed: UInt64 = 0, output: String? = nil,
-                overwrite: Bool = false, arm: String = "single", duetVersion: String) {
+                overwrite: Bool = false, distill: Bool? = nil, arm: String? = nil, duetVersion: String) {
         self.configurationPath = configurationPath
         self.overrides = overrides
+        self.distill = distill
         self.seed = seed
         self.output = output
         self.overwrite = overwrite
@@ -50,9 +54,26 @@ public struct TrainingSession {
         public var timing: RunTiming
     }
 
-    /// Reads and validates the configuration (no side effects).
+    /// Reads and validates the configuration and applies `distill` (no side effects).
     public func resolvedConfiguration() throws -> ExperimentConfiguration {
-        try ConfigurationFile.load(ExperimentConfiguration.self, from: configurationPath, overrides: overrides)
+        var configuration = try ConfigurationFile.load(ExperimentConfiguration.self, from: configurationPath,
+                                                       overrides: overrides)
+        if let distill {
+            guard configuration.distillation != nil else {
+                throw ConfigurationError.invalidValue(
+                    source: distill ? "--distill" : "--no-distill", path: "distillation", value: "absent",
+                    accepted: "an experiment file with a distillation block (\(configurationPath) trains one learner)")
+            }
+            configuration.distillation?.enabled = distill
+        }
+        return configuration
+    }
+
+    /// The arm recorded for `configuration`.
+    public func resolvedArm(for configuration: ExperimentConfiguration) -> String {
+        if let arm { return arm }
+        guard let distillation = configuration.distillation else { return "single" }
+        return distillation.enabled ? "distill-on" : "distill-off"
     }
 
     /// Validates everything, creates the run folder, trains, and writes `run.json` and `timing.json`.
@@ -61,12 +82,15 @@ public struct TrainingSession {
         let configuration = try resolvedConfiguration()
         let url = URL(fileURLWithPath: output ?? Self.defaultOutput(for: configurationPath, seed: seed))
         let folder = try RunFolder.create(at: url, overwrite: overwrite)
-        let metadata = RunMetadata(arm: arm, seed: seed, env: configuration.env, learners: 1,
+        let metadata = RunMetadata(arm: resolvedArm(for: configuration), seed: seed, env: configuration.env,
+                                   learners: configuration.isDual ? 2 : 1,
                                    configurationFile: configurationPath, duetVersion: duetVersion,
                                    gitCommit: RunMetadata.currentGitCommit())
         try folder.writeJSON(RunRecord(metadata: metadata, configuration: configuration), to: "run.json")
         do {
-            let timing = try SingleLearnerTrainer.run(configuration, seed: seed, folder: folder, progress: progress)
+            let timing = configuration.isDual
+                ? try DualTrainer.run(configuration, seed: seed, folder: folder, progress: progress)
+                : try SingleLearnerTrainer.run(configuration, seed: seed, folder: folder, progress: progress)
             try folder.writeJSON(timing, to: "timing.json")
             return Outcome(folder: url, configuration: configuration, timing: timing)
         } catch {

@@ -34,28 +34,6 @@ struct Sweep: PlannedCommand {
     @Argument(help: "The sweep file.") var config: String?
 }
 
-/// `duet summarize` (planned).
-struct Summarize: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "(planned) Interval statistics (IQM, bootstrap CIs, probability of improvement) over runs.")
-    static let arrivesWith = "the results tools"
-    @Argument(help: "Run folders.") var runs: [String] = []
-}
-
-/// `duet plot` (planned).
-struct Plot: PlannedCommand {
-    static let configuration = CommandConfiguration(abstract: "(planned) Learning curves as SVG.")
-    static let arrivesWith = "the results tools"
-    @Argument(help: "Run folders.") var runs: [String] = []
-}
-
-/// `duet export` (planned).
-struct Export: PlannedCommand {
-    static let configuration = CommandConfiguration(abstract: "(planned) Aggregated reward curves as CSV.")
-    static let arrivesWith = "the results tools"
-    @Argument(help: "Run folders.") var runs: [String] = []
-}
-
 /// `duet resume` (planned).
 struct Resume: PlannedCommand {
     static let configuration = CommandConfiguration(abstract: "(planned) Continue a run from its checkpoint.")

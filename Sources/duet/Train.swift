@@ -5,10 +5,11 @@ import Foundation
 /// `duet train`: trains from an experiment file into a run folder.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a learner from an experiment file.",
+        abstract: "Train a learner, or a pair of peers, from an experiment file.",
         discussion: """
             Writes a run folder with run.json (resolved configuration, seed, version, commit), \
-            learner0/episodes.csv, learner0/evaluations.csv, learner0/updates.csv, and timing.json \
+            learner0/episodes.csv, learner0/evaluations.csv, learner0/updates.csv (and learner1/ and \
+            distillation.csv for a pair, when the file has a distillation block), and timing.json \
             (wall-clock figures, kept apart so the learning logs are byte-identical for the same seed). \
             An existing run folder is never replaced unless --overwrite is given.
             """
@@ -31,8 +32,12 @@ struct Train: ParsableCommand {
                                valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: "Arm name recorded in run.json, for grouping runs in summaries.")
-    var arm: String = "single"
+    @Flag(inversion: .prefixedNo,
+          help: "Switch distillation on or off for a pair (overrides the file's distillation.enabled).")
+    var distill: Bool?
+
+    @Option(help: "Arm name recorded in run.json, for grouping runs in summaries (default: single, distill-on or distill-off).")
+    var arm: String?
 
     @Flag(help: "Replace the run folder if it exists.")
     var overwrite = false
@@ -44,7 +49,7 @@ struct Train: ParsableCommand {
     func run() throws {
         let session = TrainingSession(
             configurationPath: config, overrides: overrides + (steps.map { ["steps=\($0)"] } ?? []), seed: seed,
-            output: out, overwrite: overwrite, arm: arm, duetVersion: DuetVersion.number)
+            output: out, overwrite: overwrite, distill: distill, arm: arm, duetVersion: DuetVersion.number)
         let outcome = try session.run(progress: ProgressLine())
         print("Wrote \(outcome.folder.path) (\(outcome.configuration.steps) steps in "
               + "\(String(format: "%.1f", outcome.timing.elapsedSeconds)) s)")

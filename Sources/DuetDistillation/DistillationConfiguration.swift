@@ -1,0 +1,140 @@
+import DuetConfiguration
+
+/// How the distillation weight wᵢ of a state sᵢ is computed from the disadvantage ξᵢ (the ablation axis).
+public enum DistillationWeighting: String, ConfigurationChoice {
+    /// The paper's soft weighting (Eq. 11): wᵢ ∝ clip(exp(α·ξᵢ), lo, hi). The default.
+    case disadvantage
+    /// The paper's hard weighting (Eq. 9): wᵢ ∝ 1(ξᵢ > 0): imitate the peer only where it is better.
+    case indicator
+    /// Plain mutual distillation: every state counts the same, whatever ξ.
+    case uniform
+    /// What the released DPD-DDPG code computes: an (N,1)×(N,) broadcast makes its weighted loss the plain
+    /// *sum* Σᵢ ℓᵢ over the batch, whatever α is (dpd-algorithm.md §3, defect 1).
+    case referenceDDPG = "reference-ddpg"
+    /// What the released DPD-PPO code computes: the sign is reversed, wᵢ ∝ clip(exp(−α·ξᵢ), lo, hi), so states
+    /// where the learner is already better weigh more (defect 3).
+    case referencePPO = "reference-ppo"
+}
+
+/// Which value the learner's own side of the disadvantage ξ(s) = V^π̃(s) − V^π(s) uses.
+public enum ValueEstimate: String, ConfigurationChoice {
+    /// The paper: each learner's own critic at its own action, ξ = Q̃(s, π̃(s)) − Q(s, π(s)).
+    case ownAction = "own-action"
+    /// The released DPD-DDPG code: the learner's critic at the *peer's* action, ξ = Q̃(s, π̃(s)) − Q(s, π̃(s))
+    /// (defect 2).
+    case peerAction = "peer-action"
+}
+
+/// What the learner imitates on each distillation state.
+public enum DistillationTarget: String, ConfigurationChoice {
+    /// The peer's deterministic action or policy mean (default).
+    case mean
+    /// A sample from the peer's policy, as the released DPD-PPO code does (defect 5); needs a stochastic peer.
+    case sample
+}
+
+/// How the two learners take turns.
+public enum DistillationSchedule: String, ConfigurationChoice {
+    /// The reference code: one learner runs a whole period (``DistillationConfiguration/alternationSteps``
+    /// environment steps with its updates and distillation), then the other.
+    case alternate
+    /// Both learners collect and update at the same time, one per core, then distil from a consistent snapshot
+    /// of each other, every environment step.
+    case lockstep
+}
+
+/// Which optimiser takes the distillation step.
+public enum DistillationOptimizer: String, ConfigurationChoice {
+    /// A separate Adam with its own moments and learning rate (the reference DPD-DDPG).
+    case separate
+}
+
+/// The `distillation:` block of an experiment file: everything about how two peers distil from each other
+/// (dpd-algorithm.md §4). A file with this block trains a pair of learners; `enabled: false` (or
+/// `duet train --no-distill`) keeps the pair but removes the distillation updates and nothing else.
+public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Sendable, Equatable {
+    /// Whether the learners distil at all (the ablation switch).
+    public var enabled = true
+    /// How weights follow from the disadvantage ξ.
+    public var weighting = DistillationWeighting.disadvantage
+    /// Confidence level of the soft weighting exp(α·ξ). Denoted α (the paper searched [0.1, 10]).
+    public var alpha = 1.0
+    /// Raw weights are clipped to [lo, hi] before normalisation (the reference code: [0.01, 100]).
+    public var weightClip = [0.01, 100]
+    /// Divide the weights by their sum over the batch, wᵢ ← wᵢ/Σⱼwⱼ; otherwise wᵢ ← wᵢ/N, a weighted mean.
+    public var normalizeWeights = true
+    /// The learner's own value in ξ: at its own action (the paper) or at the peer's (the reference DDPG).
+    public var valueEstimate = ValueEstimate.ownAction
+    /// The target action: the peer's mean (default) or a sample from its policy.
+    public var target = DistillationTarget.mean
+    /// States per distillation step, drawn from the peer's replay buffer (the reference DDPG: 64).
+    public var batchSize = 64
+    /// Adam step size of the distillation optimiser; overrides each learner's `distillationLearningRate`
+    /// when given (the reference DDPG: 1e-4).
+    public var learningRate: Double?
+    /// Which optimiser takes the step (only `separate` for off-policy learners).
+    public var optimizer = DistillationOptimizer.separate
+    /// Global-norm clip of the distillation gradient; overrides each learner's `distillationGradientClip`
+    /// when given.
+    public var gradientClip: Double?
+    /// Learner updates per distillation step (1: one distillation step after every update, as the reference).
+    public var every = 1
+    /// Draw states from only the peer's most recent `window` transitions; absent means the whole buffer
+    /// (the reference code; the paper says the most recent 1000).
+    public var window: Int?
+    /// How the learners take turns.
+    public var schedule = DistillationSchedule.alternate
+    /// For `alternate`: environment steps a learner runs before the other takes its turn (the reference DDPG:
+    /// one epoch of 20 cycles × 100 steps = 2000).
+    public var alternationSteps = 2000
+
+    /// The paper's defaults with the reference code's sizes.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case enabled, weighting, alpha, weightClip, normalizeWeights, valueEstimate, target, batchSize
+        case learningRate, optimizer, gradientClip, every, window, schedule, alternationSteps
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
+        let defaults = DistillationConfiguration()
+        enabled = try container.decode(forKey: .enabled, default: defaults.enabled)
+        weighting = try container.decode(forKey: .weighting, default: defaults.weighting)
+        alpha = try container.decode(forKey: .alpha, default: defaults.alpha)
+        weightClip = try container.decode(forKey: .weightClip, default: defaults.weightClip)
+        normalizeWeights = try container.decode(forKey: .normalizeWeights, default: defaults.normalizeWeights)
+        valueEstimate = try container.decode(forKey: .valueEstimate, default: defaults.valueEstimate)
+        target = try container.decode(forKey: .target, default: defaults.target)
+        batchSize = try container.decode(forKey: .batchSize, default: defaults.batchSize)
+        learningRate = try container.decodeIfPresent(Double.self, forKey: .learningRate)
+        optimizer = try container.decode(forKey: .optimizer, default: defaults.optimizer)
+        gradientClip = try container.decodeIfPresent(Double.self, forKey: .gradientClip)
+        every = try container.decode(forKey: .every, default: defaults.every)
+        window = try container.decodeIfPresent(Int.self, forKey: .window)
+        schedule = try container.decode(forKey: .schedule, default: defaults.schedule)
+        alternationSteps = try container.decode(forKey: .alternationSteps, default: defaults.alternationSteps)
+    }
+
+    public func validate(at path: String) throws {
+        try require(alpha.isFinite && alpha >= 0, "alpha", at: path, value: alpha, accepted: "a number ≥ 0")
+        try require(weightClip.count == 2 && weightClip[0] > 0 && weightClip[0] <= weightClip[1]
+                        && weightClip[1].isFinite, "weightClip", at: path, value: weightClip,
+                    accepted: "[lo, hi] with 0 < lo ≤ hi < ∞")
+        try require(batchSize >= 1, "batchSize", at: path, value: batchSize, accepted: "an integer ≥ 1")
+        if let learningRate {
+            try require(learningRate > 0 && learningRate.isFinite, "learningRate", at: path, value: learningRate,
+                        accepted: "a number > 0")
+        }
+        if let gradientClip {
+            try require(gradientClip > 0, "gradientClip", at: path, value: gradientClip, accepted: "a number > 0")
+        }
+        try require(every >= 1, "every", at: path, value: every, accepted: "an integer ≥ 1")
+        if let window { try require(window >= 1, "window", at: path, value: window, accepted: "an integer ≥ 1") }
+        try require(alternationSteps >= 1, "alternationSteps", at: path, value: alternationSteps,
+                    accepted: "an integer ≥ 1")
+    }
+
+    /// The weight clip range as a pair.
+    public var clipRange: (lower: Double, upper: Double) { (weightClip[0], weightClip[1]) }
+}

@@ -1,0 +1,76 @@
+import DuetConfiguration
+import DuetExperiments
+import Foundation
+import XCTest
+
+/// Bad input never leaves a run folder behind, and existing folders are never lost.
+final class TrainingSessionTests: XCTestCase {
+    private var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("duet-session-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    private func write(_ yaml: String, to name: String = "exp.yaml") throws -> String {
+        let url = scratch.appendingPathComponent(name)
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    private func session(_ path: String, overrides: [String] = [], distill: Bool? = nil) -> TrainingSession {
+        TrainingSession(configurationPath: path, overrides: overrides, seed: 0,
+                        output: scratch.appendingPathComponent("run").path, distill: distill, duetVersion: "test")
+    }
+
+    private func assertFailsWithoutRunFolder(_ yaml: String, overrides: [String] = [], distill: Bool? = nil,
+                                             message expected: String, file: StaticString = #filePath,
+                                             line: UInt = #line) throws {
+        let path = try write(yaml)
+        XCTAssertThrowsError(try session(path, overrides: overrides, distill: distill).run(), file: file, line: line) {
+            XCTAssertEqual(String(describing: $0), expected.replacingOccurrences(of: "FILE", with: path),
+                           file: file, line: line)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("run").path),
+                       "a run folder was left behind", file: file, line: line)
+    }
+
+    func testEachKindOfBadFileIsOneClearLineAndLeavesNoRunFolder() throws {
+        try assertFailsWithoutRunFolder("env: Pendulum-v9", message:
+            "FILE: 'env' = Pendulum-v9 is not accepted (accepted: Pendulum-v1, MountainCarContinuous-v0, "
+                + "CartPoleContinuous-v0, CartPoleSwingUp-v0, AcrobotContinuous-v0)")
+        try assertFailsWithoutRunFolder("stepz: 10", message:
+            "FILE: unknown key 'stepz'; did you mean 'steps'? (accepted keys here: env, steps, evaluation, "
+                + "training, learner, peer, distillation)")
+        try assertFailsWithoutRunFolder("steps: ten", message: "FILE: 'steps': expected an integer, found 'ten'")
+        try assertFailsWithoutRunFolder("steps: 0", message: "FILE: 'steps' = 0 is not accepted (accepted: an integer ≥ 1)")
+        try assertFailsWithoutRunFolder("learner: {algorithm: ppo}", message:
+            "FILE: 'learner.algorithm' = ppo is not accepted (accepted: ddpg, td3, sac)")
+        try assertFailsWithoutRunFolder("distillation: {weighting: soft}", message:
+            "FILE: 'distillation.weighting' = soft is not accepted (accepted: disadvantage, indicator, uniform, "
+                + "reference-ddpg, reference-ppo)")
+        try assertFailsWithoutRunFolder("steps: 10", distill: true, message:
+            "--distill: 'distillation' = absent is not accepted (accepted: an experiment file with a distillation "
+                + "block (FILE trains one learner))")
+        try assertFailsWithoutRunFolder("steps: 10", overrides: ["training.learningStarts=-1"], message:
+            "--set training.learningStarts=-1: 'training.learningStarts' = -1 is not accepted (accepted: an integer ≥ 0)")
+    }
+
+    func testUnreadableFileIsNamed() {
+        let missing = scratch.appendingPathComponent("missing.yaml").path
+        XCTAssertThrowsError(try session(missing).run()) {
+            XCTAssertEqual(String(describing: $0), "\(missing): cannot read the file: no such file")
+        }
+    }
+
+    func testAnExistingRunFolderIsRefusedAndKept() throws {
+        let existing = scratch.appendingPathComponent("run")
+        try FileManager.default.createDirectory(at: existing, withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: existing.appendingPathComponent("notes.txt"))
+        let path = try write("steps: 10")
+        XCTAssertThrowsError(try session(path).run()) { XCTAssert(String(describing: $0).contains("already exists")) }
+        XCTAssertEqual(try String(contentsOf: existing.appendingPathComponent("notes.txt"), encoding: .utf8), "mine")
+    }
+}
