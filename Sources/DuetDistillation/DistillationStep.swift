@@ -71,6 +71,9 @@ public struct PreparedDistillation: Sendable {
         return DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance)
     }
 
+    /// (1/N)·Σᵢ ‖aᵢ − bᵢ‖₂, exposed for tests and diagnostics.
+    public static func meanDistanceForTesting(_ a: Matrix<Float>, _ b: Matrix<Float>) -> Double { meanDistance(a, b) }
+
     /// Σᵢ wᵢ·meanₖ(aᵢₖ − bᵢₖ)².
     static func weightedLoss(_ a: Matrix<Float>, _ b: Matrix<Float>, weights: [Double]) -> Double {
         var total = 0.0
