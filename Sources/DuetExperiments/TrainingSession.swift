@@ -19,6 +19,9 @@ public struct TrainingSession {
     public var overwrite: Bool
     /// Overrides the file's `distillation.enabled` (`--distill` / `--no-distill`); needs a dual experiment.
     public var distill: Bool?
+    /// Train only the file's `learner:`, dropping any `peer:` and `distillation:` (`--single`; the ablation's
+    /// `single` arm).
+    public var singleLearner: Bool
     /// The arm recorded in `run.json` (grouping key for summaries); `nil` means `single` for a single learner
     /// and `distill-on` / `distill-off` for a pair.
     public var arm: String?
@@ -27,10 +30,12 @@ public struct TrainingSession {
 
     /// Creates a session description.
     public init(configurationPath: String, overrides: [String] = [], seed: UInt64 = 0, output: String? = nil,
-                overwrite: Bool = false, distill: Bool? = nil, arm: String? = nil, duetVersion: String) {
+                overwrite: Bool = false, distill: Bool? = nil, singleLearner: Bool = false, arm: String? = nil,
+                duetVersion: String) {
         self.configurationPath = configurationPath
         self.overrides = overrides
         self.distill = distill
+        self.singleLearner = singleLearner
         self.seed = seed
         self.output = output
         self.overwrite = overwrite
@@ -65,6 +70,10 @@ public struct TrainingSession {
                     accepted: "an experiment file with a distillation block (\(configurationPath) trains one learner)")
             }
             configuration.distillation?.enabled = distill
+        }
+        if singleLearner {
+            configuration.distillation = nil
+            configuration.peer = nil
         }
         return configuration
     }

@@ -18,14 +18,6 @@ extension PlannedCommand {
 }
 
 
-/// `duet ablate` (planned).
-struct Ablate: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "(planned) Run an experiment with distillation on and off over many seeds.")
-    static let arrivesWith = "the dual trainer"
-    @Argument(help: "The experiment file.") var config: String?
-}
-
 /// `duet sweep` (planned).
 struct Sweep: PlannedCommand {
     static let configuration = CommandConfiguration(

@@ -36,6 +36,9 @@ struct Train: ParsableCommand {
           help: "Switch distillation on or off for a pair (overrides the file's distillation.enabled).")
     var distill: Bool?
 
+    @Flag(help: "Train only the file's learner (drop its peer and distillation blocks).")
+    var single = false
+
     @Option(help: "Arm name recorded in run.json, for grouping runs in summaries (default: single, distill-on or distill-off).")
     var arm: String?
 
@@ -44,12 +47,13 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        if single, distill != nil { throw ValidationError("--single trains one learner: it takes no --distill/--no-distill") }
     }
 
     func run() throws {
         let session = TrainingSession(
             configurationPath: config, overrides: overrides + (steps.map { ["steps=\($0)"] } ?? []), seed: seed,
-            output: out, overwrite: overwrite, distill: distill, arm: arm, duetVersion: DuetVersion.number)
+            output: out, overwrite: overwrite, distill: distill, singleLearner: single, arm: arm, duetVersion: DuetVersion.number)
         let outcome = try session.run(progress: ProgressLine())
         print("Wrote \(outcome.folder.path) (\(outcome.configuration.steps) steps in "
               + "\(String(format: "%.1f", outcome.timing.elapsedSeconds)) s)")
