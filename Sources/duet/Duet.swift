@@ -27,4 +27,10 @@ struct Duet: ParsableCommand {
             Resume.self,
         ]
     )
+
+    /// Chooses OpenBLAS kernels (see ``BLASKernelChoice``), then parses the arguments and runs the command.
+    static func main() {
+        BLASKernelChoice.reexecuteIfBeneficial()
+        main(nil)
+    }
 }

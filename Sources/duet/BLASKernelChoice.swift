@@ -1,0 +1,47 @@
+import DuetNumerics
+import Foundation
+
+/// Chooses faster OpenBLAS kernels when OpenBLAS does not recognise the CPU.
+///
+/// OpenBLAS picks its kernels when it loads. Debian's 0.3.21 does not know recent Intel server CPUs and falls
+/// back to its generic SSE3 `Prescott` kernels, which run `sgemm` 3 to 7 times slower than its AVX-512
+/// `SkylakeX` kernels on the same CPU (BENCHMARKS.md). The choice can only be changed before the library loads,
+/// through `OPENBLAS_CORETYPE`; so when OpenBLAS chose `Prescott` and neither `OPENBLAS_CORETYPE` nor
+/// `DUET_OPENBLAS_CORETYPE` is set, `duet` starts itself again with `OPENBLAS_CORETYPE=SkylakeX` if the CPU has
+/// AVX-512 (F, BW, DQ and VL), or `Haswell` if it has AVX2 and FMA. A `OPENBLAS_CORETYPE` you set is always respected;
+/// `DUET_OPENBLAS_CORETYPE=keep` turns the choice off, and any other value of it is used as the core type.
+enum BLASKernelChoice {
+    /// Re-executes the process with better kernels if that applies; returns if it does not (or if exec fails).
+    static func reexecuteIfBeneficial() {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["OPENBLAS_CORETYPE"] == nil else { return }
+        let requested = environment["DUET_OPENBLAS_CORETYPE"]
+        if requested == "keep" { return }
+        let coreType: String
+        if let requested {
+            coreType = requested
+        } else {
+            guard BLASRuntime.usesGenericKernels, let best = bestCoreType(flags: cpuFlags()) else { return }
+            coreType = best
+        }
+        setenv("OPENBLAS_CORETYPE", coreType, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        // exec failed: carry on with the kernels already loaded.
+        unsetenv("OPENBLAS_CORETYPE")
+    }
+
+    /// The fastest OpenBLAS core type the CPU's flags allow, or `nil` for none better than the generic one.
+    static func bestCoreType(flags: Set<String>) -> String? {
+        if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
+        if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
+        return nil
+    }
+
+    /// The CPU flags listed in /proc/cpuinfo (empty if it cannot be read).
+    static func cpuFlags() -> Set<String> {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+        else { return [] }
+        return Set(line.split(separator: " ").map(String.init))
+    }
+}
