@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/install-dependencies.sh
 swift build -c release
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-.build/release/duet demo "$@"
+.build/release/duet quickstart "$@"

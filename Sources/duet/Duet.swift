@@ -15,6 +15,7 @@ struct Duet: ParsableCommand {
             """,
         version: DuetVersion.description,
         subcommands: [
+            Quickstart.self,
             Demo.self,
             Envs.self,
             Bench.self,

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+
+/// `duet quickstart`: the main job — the default distillation study from start to finished figure.
+struct Quickstart: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the default study: a TD3 pair on Pendulum-v1, distillation on vs off, over 10 seeds.",
+        discussion: """
+            Runs `duet ablate experiments/quickstart.yaml` over the seeds into runs/quickstart (or \
+            runs/quickstart-2, -3, ... if that exists: nothing is overwritten), then prints the summary table and \
+            writes summary.txt, curves.csv, curves.svg and distillation.svg into that folder. About two minutes \
+            on two cores.
+            """
+    )
+
+    @Option(help: "The experiment file.")
+    var config: String = "experiments/quickstart.yaml"
+
+    @Option(help: "Seeds: a list of seeds and ranges.")
+    var seeds: String = "0-9"
+
+    @Option(help: "Environment steps per learner (overrides the file's 'steps').")
+    var steps: Int?
+
+    @Option(help: "Folder for the study (default: the first free runs/quickstart, runs/quickstart-2, ...).")
+    var out: String?
+
+    func run() throws {
+        let folder = out ?? Self.firstFreeFolder("runs/quickstart")
+        var ablate = try Ablate.parse([config, "--seeds", seeds, "--out", folder]
+                                      + (steps.map { ["--steps", String($0)] } ?? []))
+        try ablate.run()
+        print("")
+        var table = try Summarize.parse([folder])
+        try table.run()
+        var summary = try Summarize.parse([folder, "-o", "\(folder)/summary.txt"])
+        try summary.run()
+        var export = try Export.parse([folder, "-o", "\(folder)/curves.csv"])
+        try export.run()
+        var curves = try Plot.parse([folder, "-o", "\(folder)/curves.svg", "--title",
+                                     "Pendulum-v1: TD3 pair with and without distillation"])
+        try curves.run()
+        var diagnostics = try Plot.parse(["--distillation", folder, "-o", "\(folder)/distillation.svg"])
+        try diagnostics.run()
+        print("""
+
+            The study is in \(folder)/: summary.txt (the table above), curves.csv (aggregated reward curves), \
+            curves.svg (learning curves with 95% bootstrap bands) and distillation.svg (action distance and \
+            fraction of disadvantageous states). See README.md, "Reading the results".
+            """)
+    }
+
+    /// `base`, or `base-2`, `base-3`, ... : the first that does not exist.
+    static func firstFreeFolder(_ base: String) -> String {
+        var candidate = base
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        return candidate
+    }
+}
