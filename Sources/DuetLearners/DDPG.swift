@@ -1,0 +1,302 @@
+import DuetNumerics
+import DuetRandom
+
+/// Deep deterministic policy gradient (Lillicrap et al., "Continuous Control with Deep Reinforcement Learning",
+/// ICLR 2016), with the options of the reference DPD-DDPG learner (OpenAI baselines' `ddpg_learner.py`):
+/// layer-normed networks, observation normalisation, an L2 penalty on the critic, adaptive parameter noise.
+///
+/// A deterministic actor μ_φ, one critic Q_θ over [s, a], and target copies φ′, θ′. One update on a batch
+/// {(sᵢ, aᵢ, rᵢ, s′ᵢ, dᵢ)} of N transitions (dᵢ = 1 only for a termination, so a time-limit truncation still
+/// bootstraps), in Stable-Baselines3's order (its DDPG is TD3 with one critic, no target smoothing, no delay):
+///
+/// 0. With parameter noise, every K-th update (the first included): adapt σ on the batch's states (see
+///    ``ParameterNoise``), as baselines does before its training step.
+/// 1. Target: yᵢ = rᵢ + γ(1 − dᵢ)·Q_θ′(s′ᵢ, μ_φ′(s′ᵢ)).
+/// 2. Critic loss L(θ) = (1/N)Σᵢ (Q_θ(sᵢ, aᵢ) − yᵢ)² + (λ/2)·Σ‖W_hidden‖²; one Adam step on θ.
+/// 3. Actor loss L(φ) = −(1/N)Σᵢ Q_θ(sᵢ, μ_φ(sᵢ)) with the critic just updated; one Adam step on φ.
+/// 4. Polyak averaging θ′ ← τθ + (1 − τ)θ′, φ′ ← τφ + (1 − τ)φ′.
+///
+/// (Baselines computes both gradients before applying either; SB3 updates the critic first, which Duet follows.)
+/// Exploration adds Gaussian or Ornstein-Uhlenbeck noise to μ(s), or acts with the perturbed actor μ̃ of
+/// parameter noise, and clips to [−1, 1]. The loss steps are public static functions, generic over the scalar
+/// type, so tests can check them in Double; ``update(on:using:)`` calls them in order.
+public struct DDPG: OffPolicyLearner, Sendable {
+    public let observationDimension: Int
+    public let actionDimension: Int
+    /// The hyper-parameters (``OffPolicyConfiguration/algorithm`` is `.ddpg`).
+    public let configuration: OffPolicyConfiguration
+
+    /// The actor μ_φ.
+    public private(set) var actor: MLP<Float>
+    /// The target actor μ_φ′.
+    public private(set) var targetActor: MLP<Float>
+    /// The critic Q_θ (an ensemble of one).
+    public private(set) var critics: CriticEnsemble<Float>
+    /// The target critic Q_θ′.
+    public private(set) var targetCritics: CriticEnsemble<Float>
+    /// Adaptive parameter noise, when the configuration asks for it.
+    public private(set) var parameterNoise: ParameterNoise?
+    /// Updates made so far.
+    public private(set) var updateCount = 0
+
+    private var normalization: ObservationNormalization
+    private var actorOptimizer: Adam<Float>
+    private var criticOptimizer: Adam<Float>
+    private var distillationOptimizer: Adam<Float>
+    private var noise: ActionNoise
+
+    // Buffers reused from one update to the next.
+    private var observations = Matrix<Float>()
+    private var nextObservations = Matrix<Float>()
+    private var targets = Matrix<Float>()
+    private var actorGradient: MLP<Float>
+    private var criticGradient: CriticEnsemble<Float>
+    private var workspace = Workspace<Float>()
+    private var inference = MLP<Float>.InferenceBuffers()
+
+    /// A learner with freshly initialised networks drawn from `stream` (actor, then critic); the targets start
+    /// as copies. With parameter noise, the first perturbed actor is drawn at the first exploration action.
+    /// - Precondition: `configuration.algorithm == .ddpg`; dimensions positive.
+    public init(observationDimension: Int, actionDimension: Int, configuration: OffPolicyConfiguration,
+                initialization stream: RandomStream) {
+        precondition(configuration.algorithm == .ddpg, "DDPG needs a ddpg configuration, got \(configuration.algorithm)")
+        precondition(observationDimension > 0 && actionDimension > 0, "DDPG needs positive dimensions")
+        self.observationDimension = observationDimension
+        self.actionDimension = actionDimension
+        self.configuration = configuration
+        var source = ActorNetwork.randomSource(stream)
+        actor = ActorNetwork.deterministic(observationDimension: observationDimension,
+                                           actionDimension: actionDimension, hidden: configuration.hidden,
+                                           layerNorm: configuration.layerNorm, using: &source)
+        critics = CriticEnsemble(count: 1, observationDimension: observationDimension,
+                                 actionDimension: actionDimension, hidden: configuration.hidden,
+                                 layerNorm: configuration.layerNorm, using: &source)
+        targetActor = actor
+        targetCritics = critics
+        actorGradient = actor.zeroed()
+        criticGradient = critics.zeroed()
+        actorOptimizer = Adam(for: actor, learningRate: Float(configuration.actorLearningRate))
+        criticOptimizer = Adam(for: critics, learningRate: Float(configuration.criticLearningRate))
+        distillationOptimizer = Adam(for: actor, learningRate: Float(configuration.distillationLearningRate))
+        normalization = ObservationNormalization(dimension: observationDimension,
+                                                 isEnabled: configuration.observationNormalization,
+                                                 clip: configuration.observationClip)
+        noise = ActionNoise(configuration.noise, actionDimension: actionDimension)
+        parameterNoise = configuration.noise.kind == .parameter ? ParameterNoise(configuration.noise) : nil
+    }
+
+    /// The running observation statistics, when observations are normalised.
+    public var observationStatistics: RunningMeanStandardDeviation? { normalization.statistics }
+
+    /// `critic_loss` (L(θ) with its L2 penalty), `actor_loss` (L(φ)), `q_mean` (mean Q_θ(s, a) on the batch); with
+    /// parameter noise also `parameter_noise_sd` (σ after this update) and `parameter_noise_distance` (d, NaN on
+    /// updates that do not adapt).
+    public var updateColumns: [String] {
+        ["critic_loss", "actor_loss", "q_mean"]
+            + (parameterNoise == nil ? [] : ["parameter_noise_sd", "parameter_noise_distance"])
+    }
+
+    // MARK: Acting
+
+    public func deterministicAction(for observation: [Float]) -> [Float] {
+        var buffers = MLP<Float>.InferenceBuffers()
+        return actor.output(for: normalization.prepare(observation), buffers: &buffers)
+    }
+
+    public mutating func explorationAction(for observation: [Float], using stream: RandomStream) -> [Float] {
+        let input = normalization.prepare(observation)
+        // With parameter noise, act with the perturbed actor μ̃ (drawn now if no episode has ended yet).
+        if parameterNoise != nil && parameterNoise?.perturbedActor == nil {
+            parameterNoise?.perturb(actor, using: stream)
+        }
+        let policy = parameterNoise?.perturbedActor ?? actor
+        var action = policy.output(for: input, buffers: &inference)
+        noise.add(to: &action, using: stream)
+        action.clipToUnitBox()
+        return action
+    }
+
+    public mutating func observe(_ observation: [Float]) {
+        normalization.observe(observation)
+    }
+
+    /// Resets Ornstein-Uhlenbeck noise and draws a new perturbed actor from the current one.
+    public mutating func episodeDidEnd(using stream: RandomStream) {
+        noise.reset()
+        parameterNoise?.perturb(actor, using: stream)
+    }
+
+    // MARK: Learning
+
+    public mutating func update(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
+        let flushing = SubnormalFlushing()
+        defer { flushing.end() }
+        normalization.prepare(batch.observations, into: &observations)
+        normalization.prepare(batch.nextObservations, into: &nextObservations)
+
+        // 0. Parameter-noise adaptation, every K-th update starting with the first.
+        var distance = Double.nan
+        if let interval = parameterNoise?.adaptationInterval, updateCount % interval == 0 {
+            distance = parameterNoise?.adapt(actor: actor, observations: observations, using: stream) ?? .nan
+        }
+        updateCount += 1
+
+        // 1. y = r + γ(1 − d)·Q_θ′(s′, μ_φ′(s′)).
+        Self.criticTargets(nextObservations: nextObservations, rewards: batch.rewards,
+                           terminations: batch.terminations, discount: Float(configuration.discount),
+                           targetActor: targetActor, targetCritics: targetCritics, workspace: &workspace,
+                           into: &targets)
+
+        // 2. Critic step.
+        let criticLoss = Self.criticLoss(observations: observations, actions: batch.actions, targets: targets,
+                                         critics: critics, weightDecay: Float(configuration.criticWeightDecay),
+                                         workspace: &workspace, gradient: &criticGradient)
+        let meanValue = workspace.criticCache.output.mean
+        criticOptimizer.update(&critics, along: criticGradient)
+
+        // 3. Actor step.
+        let actorLoss = Self.actorLoss(observations: observations, actor: actor, critics: critics,
+                                       workspace: &workspace, gradient: &actorGradient)
+        actorOptimizer.update(&actor, along: actorGradient)
+
+        // 4. Target updates.
+        let rate = Float(configuration.targetUpdateRate)
+        targetCritics.polyakAverage(toward: critics, rate: rate)
+        targetActor.polyakAverage(toward: actor, rate: rate)
+
+        var values = [criticLoss, actorLoss, meanValue]
+        if let parameterNoise { values += [parameterNoise.standardDeviation, distance] }
+        return UpdateStatistics(values: values)
+    }
+
+    // MARK: Distillation hooks
+
+    public func actions(for observations: Matrix<Float>) -> Matrix<Float> {
+        var prepared = Matrix<Float>()
+        normalization.prepare(observations, into: &prepared)
+        return actor.forward(prepared).output
+    }
+
+    public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
+        var prepared = Matrix<Float>()
+        normalization.prepare(observations, into: &prepared)
+        var input = Matrix<Float>()
+        Matrix.concatenatingColumns(prepared, actions, into: &input)
+        return critics.networks[0].forward(input).output.scalars
+    }
+
+    public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
+        -> Double {
+        let flushing = SubnormalFlushing()
+        defer { flushing.end() }
+        normalization.prepare(observations, into: &self.observations)
+        actor.forward(self.observations, cache: &workspace.actorCache)
+        let loss = DistillationLoss.weightedSquaredError(prediction: workspace.actorCache.output, targets: targets,
+                                                         weights: weights, gradient: &workspace.actionGradient)
+        actor.backward(&workspace.actorCache, outputGradient: workspace.actionGradient, gradient: &actorGradient,
+                       computingInputGradient: false)
+        if let clip = configuration.distillationGradientClip { actorGradient.clipByGlobalNorm(Float(clip)) }
+        distillationOptimizer.update(&actor, along: actorGradient)
+        return loss
+    }
+}
+
+// MARK: - The loss steps, in order
+
+extension DDPG {
+    /// Buffers of the loss steps (network caches, critic inputs, intermediate gradients), reused across updates
+    /// so that an update allocates nothing once they have seen the batch size.
+    public struct Workspace<Scalar: BLASScalar>: Sendable {
+        var actorCache = MLP<Scalar>.Cache()
+        var criticInput = Matrix<Scalar>()
+        var criticCache = MLP<Scalar>.Cache()
+        var lossGradient = Matrix<Scalar>()
+        var actionGradient = Matrix<Scalar>()
+        var valueGradient = Matrix<Scalar>()
+        var criticPass = CriticEnsemble<Scalar>.ActionGradientWorkspace()
+
+        /// Empty buffers; the first update sizes them.
+        public init() {}
+    }
+
+    /// Step 1: the critic targets yᵢ = rᵢ + γ(1 − dᵢ)·Q_θ′(s′ᵢ, μ_φ′(s′ᵢ)), written into `targets` (`N × 1`).
+    ///
+    /// - Parameters:
+    ///   - nextObservations: s′ as the networks see them, `N × dim(S)`.
+    ///   - rewards: r, `N × 1`.
+    ///   - terminations: d, 1 for a termination and 0 otherwise (truncations included), `N × 1`.
+    ///   - discount: γ.
+    ///   - targetCritics: Q_θ′ (the first network is used).
+    public static func criticTargets<Scalar: BLASScalar>(
+        nextObservations: Matrix<Scalar>, rewards: Matrix<Scalar>, terminations: Matrix<Scalar>, discount: Scalar,
+        targetActor: MLP<Scalar>, targetCritics: CriticEnsemble<Scalar>, workspace: inout Workspace<Scalar>,
+        into targets: inout Matrix<Scalar>
+    ) {
+        let batch = nextObservations.rows
+        precondition(rewards.rows == batch && terminations.rows == batch,
+                     "a DDPG target needs one reward and termination per transition")
+        // Q_θ′(s′, μ_φ′(s′))
+        targetActor.forward(nextObservations, cache: &workspace.actorCache)
+        Matrix.concatenatingColumns(nextObservations, workspace.actorCache.output, into: &workspace.criticInput)
+        targetCritics.networks[0].forward(workspace.criticInput, cache: &workspace.criticCache)
+        // y = r + γ(1 − d)·Q′
+        targets.resize(rows: batch, columns: 1)
+        let nextValues = workspace.criticCache.output
+        rewards.withUnsafeBufferPointer { r in
+            terminations.withUnsafeBufferPointer { d in
+                nextValues.withUnsafeBufferPointer { q in
+                    targets.withUnsafeMutableBufferPointer { y in
+                        for index in 0..<batch { y[index] = r[index] + discount * (1 - d[index]) * q[index] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 2: the critic loss L(θ) = (1/N)Σᵢ (Q_θ(sᵢ, aᵢ) − yᵢ)² + (λ/2)·Σ‖W_hidden‖² and its gradient ∂L/∂θ
+    /// (∂L/∂Q_θ(sᵢ, aᵢ) = 2(Q_θ(sᵢ, aᵢ) − yᵢ)/N back-propagated through the critic, plus λW on the hidden
+    /// weights). Returns L; the critic's forward pass stays in the workspace (its mean is `q_mean`).
+    public static func criticLoss<Scalar: BLASScalar>(
+        observations: Matrix<Scalar>, actions: Matrix<Scalar>, targets: Matrix<Scalar>,
+        critics: CriticEnsemble<Scalar>, weightDecay: Scalar, workspace: inout Workspace<Scalar>,
+        gradient: inout CriticEnsemble<Scalar>
+    ) -> Double {
+        Matrix.concatenatingColumns(observations, actions, into: &workspace.criticInput)
+        critics.networks[0].forward(workspace.criticInput, cache: &workspace.criticCache)
+        var loss = Double(Loss.meanSquaredError(prediction: workspace.criticCache.output, target: targets,
+                                                gradient: &workspace.lossGradient))
+        critics.networks[0].backward(&workspace.criticCache, outputGradient: workspace.lossGradient,
+                                     gradient: &gradient.networks[0], computingInputGradient: false)
+        loss += critics.addHiddenWeightPenalty(weightDecay, to: &gradient)
+        return loss
+    }
+
+    /// Step 3: the actor loss L(φ) = −(1/N)Σᵢ Q_θ(sᵢ, μ_φ(sᵢ)) and its gradient ∂L/∂φ, obtained by
+    /// back-propagating ∂L/∂Q = −1/N through the critic to its action inputs and then through the actor. The
+    /// critic's parameters are not changed. Returns L.
+    public static func actorLoss<Scalar: BLASScalar>(
+        observations: Matrix<Scalar>, actor: MLP<Scalar>, critics: CriticEnsemble<Scalar>,
+        workspace: inout Workspace<Scalar>, gradient: inout MLP<Scalar>
+    ) -> Double {
+        let batch = observations.rows
+        let observationColumns = observations.columns
+        let actionColumns = actor.outputCount
+        // μ_φ(s), then Q_θ(s, μ_φ(s))
+        actor.forward(observations, cache: &workspace.actorCache)
+        Matrix.concatenatingColumns(observations, workspace.actorCache.output, into: &workspace.criticInput)
+        critics.forwardForActionGradient(critic: 0, input: workspace.criticInput, workspace: &workspace.criticPass)
+        let loss = -critics.values(of: 0, in: workspace.criticPass).mean
+        // ∂L/∂Q = −1/N per row, through the critic to ∂L/∂a
+        workspace.valueGradient.resize(rows: batch, columns: 1)
+        workspace.valueGradient.fill(with: -1 / Scalar(batch))
+        workspace.actionGradient.resize(rows: batch, columns: actionColumns)
+        workspace.actionGradient.fill(with: 0)
+        critics.addActionGradient(critic: 0, outputGradient: workspace.valueGradient,
+                                  actionColumns: observationColumns..<(observationColumns + actionColumns),
+                                  workspace: &workspace.criticPass, into: &workspace.actionGradient)
+        // ∂L/∂φ through μ_φ
+        actor.backward(&workspace.actorCache, outputGradient: workspace.actionGradient, gradient: &gradient,
+                       computingInputGradient: false)
+        return loss
+    }
+}

@@ -1,0 +1,449 @@
+import DuetNumerics
+import DuetRandom
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Soft actor-critic (Haarnoja et al., "Soft Actor-Critic Algorithms and Applications", 2018) with automatic
+/// entropy tuning, as Stable-Baselines3's `sac.py` (and CleanRL's `sac_continuous_action.py`).
+///
+/// A squashed-Gaussian actor π_φ (see ``SquashedGaussian``), two critics Q_θ₁, Q_θ₂ over [s, a] with target
+/// copies θ′₁, θ′₂ (no target actor), and the entropy coefficient α, learned as log α. One update on a batch
+/// {(sᵢ, aᵢ, rᵢ, s′ᵢ, dᵢ)} of N transitions (dᵢ = 1 only for a termination, so a time-limit truncation still
+/// bootstraps), in SB3's order:
+///
+/// 1. Sample ãᵢ ~ π_φ(·|sᵢ) by reparameterisation (ãᵢ = tanh(μ + σ ⊙ εᵢ), εᵢ ~ N(0, I)), with log π(ãᵢ|sᵢ).
+/// 2. Entropy coefficient: J(log α) = −(1/N)Σᵢ log α·(log π(ãᵢ|sᵢ) + H̄), H̄ = −dim(A) by default; α = exp(log α)
+///    is read *before* this step and used in the rest of the update; one Adam step on log α.
+/// 3. Target: a′ᵢ ~ π_φ(·|s′ᵢ) with fresh noise, yᵢ = rᵢ + γ(1 − dᵢ)·(minⱼ Q_θ′ⱼ(s′ᵢ, a′ᵢ) − α·log π(a′ᵢ|s′ᵢ)).
+/// 4. Critic loss L(θ) = ½·Σⱼ (1/N)Σᵢ (Q_θⱼ(sᵢ, aᵢ) − yᵢ)² (+ the optional L2 penalty); one Adam step on θ.
+/// 5. Actor loss L(φ) = (1/N)Σᵢ [α·log π(ãᵢ|sᵢ) − minⱼ Q_θⱼ(sᵢ, ãᵢ)] with the critics just updated and the
+///    sample of step 1; one Adam step on φ.
+/// 6. Polyak averaging θ′ ← τθ + (1 − τ)θ′.
+///
+/// The loss steps are public static functions, generic over the scalar type, so tests can check them in Double;
+/// ``update(on:using:)`` calls them in order.
+public struct SAC: OffPolicyLearner, Sendable {
+    public let observationDimension: Int
+    public let actionDimension: Int
+    /// The hyper-parameters (``OffPolicyConfiguration/algorithm`` is `.sac`).
+    public let configuration: OffPolicyConfiguration
+
+    /// The actor network f_φ(s) = [μ, ℓ_raw], `2·dim(A)` outputs.
+    public private(set) var actor: MLP<Float>
+    /// The critics Q_θ₁, Q_θ₂.
+    public private(set) var critics: CriticEnsemble<Float>
+    /// The target critics Q_θ′₁, Q_θ′₂.
+    public private(set) var targetCritics: CriticEnsemble<Float>
+    /// log α, the learned (or fixed) log entropy coefficient.
+    public var logEntropyCoefficient: Float { entropyParameter.value[0, 0] }
+    /// The entropy target H̄.
+    public let targetEntropy: Float
+    /// Updates made so far.
+    public private(set) var updateCount = 0
+
+    private var entropyParameter: EntropyParameter
+    private var entropyOptimizer: Adam<Float>?
+    private var normalization: ObservationNormalization
+    private var actorOptimizer: Adam<Float>
+    private var criticOptimizer: Adam<Float>
+    private var distillationOptimizer: Adam<Float>
+    private var noise: ActionNoise
+
+    // Buffers reused from one update to the next.
+    private var observations = Matrix<Float>()
+    private var nextObservations = Matrix<Float>()
+    private var currentSample = PolicySample<Float>()
+    private var nextSample = PolicySample<Float>()
+    private var targets = Matrix<Float>()
+    private var actorGradient: MLP<Float>
+    private var criticGradient: CriticEnsemble<Float>
+    private var workspace = Workspace<Float>()
+    private var inference = MLP<Float>.InferenceBuffers()
+
+    /// A learner with freshly initialised networks drawn from `stream` (actor, then critic 1, then critic 2);
+    /// the target critics start as copies and log α at log of the configured coefficient.
+    /// - Precondition: `configuration.algorithm == .sac`; dimensions positive.
+    public init(observationDimension: Int, actionDimension: Int, configuration: OffPolicyConfiguration,
+                initialization stream: RandomStream) {
+        precondition(configuration.algorithm == .sac, "SAC needs a sac configuration, got \(configuration.algorithm)")
+        precondition(observationDimension > 0 && actionDimension > 0, "SAC needs positive dimensions")
+        self.observationDimension = observationDimension
+        self.actionDimension = actionDimension
+        self.configuration = configuration
+        var source = ActorNetwork.randomSource(stream)
+        actor = ActorNetwork.squashedGaussian(observationDimension: observationDimension,
+                                              actionDimension: actionDimension, hidden: configuration.hidden,
+                                              layerNorm: configuration.layerNorm, using: &source)
+        critics = CriticEnsemble(count: 2, observationDimension: observationDimension,
+                                 actionDimension: actionDimension, hidden: configuration.hidden,
+                                 layerNorm: configuration.layerNorm, using: &source)
+        targetCritics = critics
+        actorGradient = actor.zeroed()
+        criticGradient = critics.zeroed()
+        targetEntropy = Float(configuration.resolvedTargetEntropy(actionDimension: actionDimension))
+        entropyParameter = EntropyParameter(Float(log(configuration.entropyCoefficient)))
+        entropyOptimizer = configuration.entropyTuning
+            ? Adam(for: entropyParameter, learningRate: Float(configuration.entropyLearningRate)) : nil
+        actorOptimizer = Adam(for: actor, learningRate: Float(configuration.actorLearningRate))
+        criticOptimizer = Adam(for: critics, learningRate: Float(configuration.criticLearningRate))
+        distillationOptimizer = Adam(for: actor, learningRate: Float(configuration.distillationLearningRate))
+        normalization = ObservationNormalization(dimension: observationDimension,
+                                                 isEnabled: configuration.observationNormalization,
+                                                 clip: configuration.observationClip)
+        noise = ActionNoise(configuration.noise, actionDimension: actionDimension)
+    }
+
+    /// The running observation statistics, when observations are normalised.
+    public var observationStatistics: RunningMeanStandardDeviation? { normalization.statistics }
+
+    /// The entropy coefficient α = exp(log α).
+    public var entropyCoefficient: Double { exp(Double(logEntropyCoefficient)) }
+
+    /// `critic_loss` (L(θ)), `actor_loss` (L(φ)), `entropy_coefficient` (the α used in this update),
+    /// `entropy_coefficient_loss` (J(log α), NaN when α is fixed), `entropy` (−mean log π(ã|s) on the batch).
+    public var updateColumns: [String] {
+        ["critic_loss", "actor_loss", "entropy_coefficient", "entropy_coefficient_loss", "entropy"]
+    }
+
+    // MARK: Acting
+
+    /// The squashed mean tanh(μ(s)).
+    public func deterministicAction(for observation: [Float]) -> [Float] {
+        var buffers = MLP<Float>.InferenceBuffers()
+        let output = actor.output(for: normalization.prepare(observation), buffers: &buffers)
+        return (0..<actionDimension).map { tanh(output[$0]) }
+    }
+
+    /// A sample tanh(μ + σε) of the policy (plus action noise, if configured), clipped to [−1, 1].
+    public mutating func explorationAction(for observation: [Float], using stream: RandomStream) -> [Float] {
+        let output = actor.output(for: normalization.prepare(observation), buffers: &inference)
+        var action = (0..<actionDimension).map { k in
+            SquashedGaussian.action(mean: output[k], rawLogStandardDeviation: output[actionDimension + k],
+                                    noise: Float(stream.gaussian()))
+        }
+        noise.add(to: &action, using: stream)
+        action.clipToUnitBox()
+        return action
+    }
+
+    public mutating func observe(_ observation: [Float]) {
+        normalization.observe(observation)
+    }
+
+    public mutating func episodeDidEnd(using stream: RandomStream) {
+        noise.reset()
+    }
+
+    // MARK: Learning
+
+    public mutating func update(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
+        let flushing = SubnormalFlushing()
+        defer { flushing.end() }
+        updateCount += 1
+        normalization.prepare(batch.observations, into: &observations)
+        normalization.prepare(batch.nextObservations, into: &nextObservations)
+
+        // 1. ã ~ π_φ(·|s) with ε ~ N(0, I) drawn row by row.
+        currentSample.noise.fillGaussian(rows: batch.count, columns: actionDimension, standardDeviation: 1,
+                                         using: stream)
+        Self.samplePolicy(observations: observations, actor: actor, into: &currentSample)
+        let entropy = -currentSample.logProbabilities.mean
+
+        // 2. α from before this step; then the log α step.
+        let alpha = exp(logEntropyCoefficient)
+        var entropyLoss = Double.nan
+        if entropyOptimizer != nil {
+            let (loss, derivative) = Self.entropyCoefficientLoss(
+                logEntropyCoefficient: logEntropyCoefficient, logProbabilities: currentSample.logProbabilities,
+                targetEntropy: targetEntropy)
+            entropyLoss = loss
+            entropyOptimizer?.update(&entropyParameter, along: EntropyParameter(derivative))
+        }
+
+        // 3. y = r + γ(1 − d)(minⱼ Q_θ′ⱼ(s′, a′) − α log π(a′|s′)), a′ ~ π_φ(·|s′) with fresh noise.
+        nextSample.noise.fillGaussian(rows: batch.count, columns: actionDimension, standardDeviation: 1,
+                                      using: stream)
+        Self.samplePolicy(observations: nextObservations, actor: actor, into: &nextSample)
+        Self.criticTargets(rewards: batch.rewards, terminations: batch.terminations, nextObservations: nextObservations,
+                           nextSample: nextSample, entropyCoefficient: alpha, discount: Float(configuration.discount),
+                           targetCritics: targetCritics, workspace: &workspace, into: &targets)
+
+        // 4. Critic step.
+        let criticLoss = Self.criticLoss(observations: observations, actions: batch.actions, targets: targets,
+                                         critics: critics, weightDecay: Float(configuration.criticWeightDecay),
+                                         workspace: &workspace, gradient: &criticGradient)
+        criticOptimizer.update(&critics, along: criticGradient)
+
+        // 5. Actor step on the sample of step 1, through the updated critics.
+        let actorLoss = Self.actorLoss(observations: observations, sample: &currentSample, actor: actor,
+                                       critics: critics, entropyCoefficient: alpha, workspace: &workspace,
+                                       gradient: &actorGradient)
+        actorOptimizer.update(&actor, along: actorGradient)
+
+        // 6. Target critics.
+        targetCritics.polyakAverage(toward: critics, rate: Float(configuration.targetUpdateRate))
+        return UpdateStatistics(values: [criticLoss, actorLoss, Double(alpha), entropyLoss, entropy])
+    }
+
+    // MARK: Distillation hooks
+
+    /// tanh(μ(s)) for each row.
+    public func actions(for observations: Matrix<Float>) -> Matrix<Float> {
+        var prepared = Matrix<Float>()
+        normalization.prepare(observations, into: &prepared)
+        var actions = Matrix<Float>()
+        SquashedGaussian.mode(parameters: actor.forward(prepared).output, into: &actions)
+        return actions
+    }
+
+    public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
+        var prepared = Matrix<Float>()
+        normalization.prepare(observations, into: &prepared)
+        var input = Matrix<Float>()
+        Matrix.concatenatingColumns(prepared, actions, into: &input)
+        return critics.networks[0].forward(input).output.scalars
+    }
+
+    /// One step on Σᵢ wᵢ·meanₖ (tanh(μ(sᵢ))ₖ − ãᵢₖ)²: the gradient reaches the means through tanh
+    /// (∂/∂μ = ∂L/∂a·(1 − a²)); the log standard deviations get none.
+    public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
+        -> Double {
+        let flushing = SubnormalFlushing()
+        defer { flushing.end() }
+        normalization.prepare(observations, into: &self.observations)
+        actor.forward(self.observations, cache: &currentSample.cache)
+        SquashedGaussian.mode(parameters: currentSample.cache.output, into: &currentSample.actions)
+        let loss = DistillationLoss.weightedSquaredError(prediction: currentSample.actions, targets: targets,
+                                                         weights: weights, gradient: &workspace.actionGradient)
+        let dimension = actionDimension
+        workspace.parameterGradient.resize(rows: observations.rows, columns: 2 * dimension)
+        currentSample.actions.withUnsafeBufferPointer { a in
+            workspace.actionGradient.withUnsafeBufferPointer { gA in
+                workspace.parameterGradient.withUnsafeMutableBufferPointer { g in
+                    for row in 0..<observations.rows {
+                        for k in 0..<dimension {
+                            let index = row * dimension + k
+                            g[row * 2 * dimension + k] = gA[index] * (1 - a[index] * a[index])
+                            g[row * 2 * dimension + dimension + k] = 0
+                        }
+                    }
+                }
+            }
+        }
+        actor.backward(&currentSample.cache, outputGradient: workspace.parameterGradient, gradient: &actorGradient,
+                       computingInputGradient: false)
+        if let clip = configuration.distillationGradientClip { actorGradient.clipByGlobalNorm(Float(clip)) }
+        distillationOptimizer.update(&actor, along: actorGradient)
+        return loss
+    }
+}
+
+// MARK: - The loss steps, in order
+
+extension SAC {
+    /// One reparameterised sample of the policy on a batch: the actor's forward pass, the noise ε, the actions
+    /// ã = tanh(μ + σ ⊙ ε) and log π(ã|s). Kept between the steps that use it (the entropy and actor losses).
+    public struct PolicySample<Scalar: BLASScalar>: Sendable {
+        /// The actor's forward pass (its output is [μ, ℓ_raw]).
+        var cache = MLP<Scalar>.Cache()
+        /// ε, `N × dim(A)`; set it before ``SAC/samplePolicy(observations:actor:into:)``.
+        public var noise = Matrix<Scalar>()
+        /// ã, `N × dim(A)`.
+        public internal(set) var actions = Matrix<Scalar>()
+        /// log π(ã|s), `N × 1`.
+        public internal(set) var logProbabilities = Matrix<Scalar>()
+
+        /// An empty sample with noise ε (`N × dim(A)`).
+        public init(noise: Matrix<Scalar> = Matrix()) { self.noise = noise }
+    }
+
+    /// Buffers of the loss steps (critic caches and inputs, intermediate gradients), reused across updates so
+    /// that an update allocates nothing once they have seen the batch size.
+    public struct Workspace<Scalar: BLASScalar>: Sendable {
+        var criticInput = Matrix<Scalar>()
+        var criticCaches: [MLP<Scalar>.Cache] = []
+        var minimumValues = Matrix<Scalar>()
+        var minimumCritics: [Int] = []
+        var lossGradient = Matrix<Scalar>()
+        var valueGradients: [Matrix<Scalar>] = []
+        var actionGradient = Matrix<Scalar>()
+        var logProbabilityGradient = Matrix<Scalar>()
+        var parameterGradient = Matrix<Scalar>()
+        var criticPass = CriticEnsemble<Scalar>.ActionGradientWorkspace()
+
+        /// Empty buffers; the first update sizes them.
+        public init() {}
+    }
+
+    /// Step 1 (and the sampling half of step 3): [μ, ℓ_raw] = f_φ(s), ã = tanh(μ + σ ⊙ ε), log π(ã|s), with
+    /// the noise already in `sample.noise`.
+    public static func samplePolicy<Scalar: BLASScalar>(observations: Matrix<Scalar>, actor: MLP<Scalar>,
+                                                        into sample: inout PolicySample<Scalar>) {
+        actor.forward(observations, cache: &sample.cache)
+        SquashedGaussian.sample(parameters: sample.cache.output, noise: sample.noise, actions: &sample.actions,
+                                logProbabilities: &sample.logProbabilities)
+    }
+
+    /// Step 2: J(log α) = −(1/N)Σᵢ log α·(log π(ãᵢ|sᵢ) + H̄) and its derivative
+    /// ∂J/∂log α = −(1/N)Σᵢ (log π(ãᵢ|sᵢ) + H̄) (the log-probabilities are constants here).
+    public static func entropyCoefficientLoss<Scalar: BLASScalar>(
+        logEntropyCoefficient: Scalar, logProbabilities: Matrix<Scalar>, targetEntropy: Scalar
+    ) -> (loss: Double, derivative: Scalar) {
+        let meanShifted = logProbabilities.mean + Double(targetEntropy)
+        return (-Double(logEntropyCoefficient) * meanShifted, Scalar(-meanShifted))
+    }
+
+    /// Step 3: yᵢ = rᵢ + γ(1 − dᵢ)·(minⱼ Q_θ′ⱼ(s′ᵢ, a′ᵢ) − α·log π(a′ᵢ|s′ᵢ)), into `targets` (`N × 1`).
+    ///
+    /// - Parameters:
+    ///   - rewards: r, `N × 1`.
+    ///   - terminations: d, 1 for a termination and 0 otherwise (truncations included), `N × 1`.
+    ///   - nextObservations: s′ as the networks see them, `N × dim(S)`.
+    ///   - nextSample: a′ ~ π_φ(·|s′) and its log-probabilities (from ``samplePolicy(observations:actor:into:)``).
+    ///   - entropyCoefficient: α.
+    ///   - discount: γ.
+    public static func criticTargets<Scalar: BLASScalar>(
+        rewards: Matrix<Scalar>, terminations: Matrix<Scalar>, nextObservations: Matrix<Scalar>,
+        nextSample: PolicySample<Scalar>, entropyCoefficient: Scalar, discount: Scalar,
+        targetCritics: CriticEnsemble<Scalar>, workspace: inout Workspace<Scalar>, into targets: inout Matrix<Scalar>
+    ) {
+        let batch = nextObservations.rows
+        precondition(rewards.rows == batch && terminations.rows == batch && nextSample.actions.rows == batch,
+                     "a SAC target needs one reward, termination and next action per transition")
+        Matrix.concatenatingColumns(nextObservations, nextSample.actions, into: &workspace.criticInput)
+        targetCritics.forward(workspace.criticInput, caches: &workspace.criticCaches)
+        CriticEnsemble.minimum(of: workspace.criticCaches, into: &workspace.minimumValues)
+        targets.resize(rows: batch, columns: 1)
+        rewards.withUnsafeBufferPointer { r in
+            terminations.withUnsafeBufferPointer { d in
+                workspace.minimumValues.withUnsafeBufferPointer { q in
+                    nextSample.logProbabilities.withUnsafeBufferPointer { logP in
+                        targets.withUnsafeMutableBufferPointer { y in
+                            for index in 0..<batch {
+                                let softValue = q[index] - entropyCoefficient * logP[index]
+                                y[index] = r[index] + discount * (1 - d[index]) * softValue
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 4: L(θ) = ½·Σⱼ (1/N)Σᵢ (Q_θⱼ(sᵢ, aᵢ) − yᵢ)² + (λ/2)·Σ‖W_hidden‖² and its gradient ∂L/∂θ
+    /// (∂L/∂Q_θⱼ(sᵢ, aᵢ) = (Q_θⱼ(sᵢ, aᵢ) − yᵢ)/N). Returns L.
+    public static func criticLoss<Scalar: BLASScalar>(
+        observations: Matrix<Scalar>, actions: Matrix<Scalar>, targets: Matrix<Scalar>,
+        critics: CriticEnsemble<Scalar>, weightDecay: Scalar, workspace: inout Workspace<Scalar>,
+        gradient: inout CriticEnsemble<Scalar>
+    ) -> Double {
+        Matrix.concatenatingColumns(observations, actions, into: &workspace.criticInput)
+        critics.forward(workspace.criticInput, caches: &workspace.criticCaches)
+        var loss = 0.0
+        for critic in critics.networks.indices {
+            loss += 0.5 * Double(Loss.meanSquaredError(prediction: workspace.criticCaches[critic].output,
+                                                       target: targets, gradient: &workspace.lossGradient))
+            workspace.lossGradient.withUnsafeMutableBufferPointer { buffer in
+                for index in buffer.indices { buffer[index] *= 0.5 }
+            }
+            critics.networks[critic].backward(&workspace.criticCaches[critic], outputGradient: workspace.lossGradient,
+                                              gradient: &gradient.networks[critic], computingInputGradient: false)
+        }
+        loss += critics.addHiddenWeightPenalty(weightDecay, to: &gradient)
+        return loss
+    }
+
+    /// Step 5: L(φ) = (1/N)Σᵢ [α·log π(ãᵢ|sᵢ) − minⱼ Q_θⱼ(sᵢ, ãᵢ)] and its gradient ∂L/∂φ, through both the
+    /// log-probabilities and the actions of the reparameterised sample `sample` (drawn on `observations` by
+    /// ``samplePolicy(observations:actor:into:)``).
+    ///
+    /// ∂L/∂log π(ãᵢ|sᵢ) = α/N; ∂L/∂Q_θⱼ(sᵢ, ãᵢ) = −1/N for the critic j achieving the minimum in row i (the first
+    /// on a tie, as `torch.min`) and 0 for the other, back-propagated to ∂L/∂ãᵢ; then through the squashed
+    /// Gaussian and the actor. The critics' parameters are not changed. Returns L.
+    public static func actorLoss<Scalar: BLASScalar>(
+        observations: Matrix<Scalar>, sample: inout PolicySample<Scalar>, actor: MLP<Scalar>,
+        critics: CriticEnsemble<Scalar>, entropyCoefficient: Scalar, workspace: inout Workspace<Scalar>,
+        gradient: inout MLP<Scalar>
+    ) -> Double {
+        let batch = observations.rows
+        let observationColumns = observations.columns
+        let actionColumns = sample.actions.columns
+        let criticCount = critics.count
+        // Qⱼ(s, ã)
+        Matrix.concatenatingColumns(observations, sample.actions, into: &workspace.criticInput)
+        for critic in 0..<criticCount {
+            critics.forwardForActionGradient(critic: critic, input: workspace.criticInput,
+                                             workspace: &workspace.criticPass)
+        }
+        // minⱼ Qⱼ(s, ã) and the arg-min critic of each row (the first on a tie)
+        workspace.minimumValues.assign(critics.values(of: 0, in: workspace.criticPass))
+        if workspace.minimumCritics.count != batch { workspace.minimumCritics = Array(repeating: 0, count: batch) }
+        for row in 0..<batch { workspace.minimumCritics[row] = 0 }
+        for critic in 1..<max(criticCount, 1) {
+            critics.values(of: critic, in: workspace.criticPass).withUnsafeBufferPointer { values in
+                workspace.minimumValues.withUnsafeMutableBufferPointer { minimum in
+                    for row in 0..<batch where values[row] < minimum[row] {
+                        minimum[row] = values[row]
+                        workspace.minimumCritics[row] = critic
+                    }
+                }
+            }
+        }
+        // L = (1/N)Σᵢ (α log π(ãᵢ|sᵢ) − minⱼ Qⱼ); ∂L/∂Qⱼ(sᵢ, ãᵢ) = −1/N for the arg-min critic, else 0
+        var total = 0.0
+        sample.logProbabilities.withUnsafeBufferPointer { logP in
+            workspace.minimumValues.withUnsafeBufferPointer { minimum in
+                for row in 0..<batch { total += Double(entropyCoefficient * logP[row] - minimum[row]) }
+            }
+        }
+        let loss = total / Double(batch)
+        if workspace.valueGradients.count != criticCount {
+            workspace.valueGradients = Array(repeating: Matrix(), count: criticCount)
+        }
+        let share = -1 / Scalar(batch)
+        for critic in 0..<criticCount {
+            workspace.valueGradients[critic].resize(rows: batch, columns: 1)
+            workspace.valueGradients[critic].withUnsafeMutableBufferPointer { gradient in
+                for row in 0..<batch { gradient[row] = workspace.minimumCritics[row] == critic ? share : 0 }
+            }
+        }
+        // ∂L/∂ã = Σⱼ ∂L/∂Qⱼ · ∂Qⱼ/∂a
+        workspace.actionGradient.resize(rows: batch, columns: actionColumns)
+        workspace.actionGradient.fill(with: 0)
+        for critic in 0..<criticCount {
+            critics.addActionGradient(critic: critic, outputGradient: workspace.valueGradients[critic],
+                                      actionColumns: observationColumns..<(observationColumns + actionColumns),
+                                      workspace: &workspace.criticPass, into: &workspace.actionGradient)
+        }
+        // ∂L/∂log π = α/N; through the squashed Gaussian to ∂L/∂[μ, ℓ_raw], then through the actor
+        workspace.logProbabilityGradient.resize(rows: batch, columns: 1)
+        workspace.logProbabilityGradient.fill(with: entropyCoefficient / Scalar(batch))
+        SquashedGaussian.backward(parameters: sample.cache.output, noise: sample.noise, actions: sample.actions,
+                                  actionGradient: workspace.actionGradient,
+                                  logProbabilityGradient: workspace.logProbabilityGradient,
+                                  into: &workspace.parameterGradient)
+        actor.backward(&sample.cache, outputGradient: workspace.parameterGradient, gradient: &gradient,
+                       computingInputGradient: false)
+        return loss
+    }
+}
+
+/// log α as a one-tensor ``ParameterGroup``, so that the entropy coefficient has its own ``Adam`` optimiser (SB3's
+/// `ent_coef_optimizer` over `log_ent_coef`).
+struct EntropyParameter: ParameterGroup, Sendable, Equatable {
+    /// log α, `1 × 1`.
+    var value: Matrix<Float>
+
+    init(_ logValue: Float) { value = Matrix(rows: 1, columns: 1, repeating: logValue) }
+
+    var tensorCount: Int { 1 }
+    func tensor(at index: Int) -> Matrix<Float> { value }
+    mutating func withTensor<Result>(at index: Int, _ body: (inout Matrix<Float>) throws -> Result) rethrows -> Result {
+        try body(&value)
+    }
+    func tensorName(at index: Int) -> String { "logEntropyCoefficient" }
+}

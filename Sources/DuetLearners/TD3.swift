@@ -1,0 +1,298 @@
+import DuetNumerics
+import DuetRandom
+
+/// Twin delayed deep deterministic policy gradient (Fujimoto, van Hoof and Meger, "Addressing Function
+/// Approximation Error in Actor-Critic Methods", ICML 2018), as Stable-Baselines3's `td3.py` and CleanRL's
+/// `td3_continuous_action.py`.
+///
+/// A deterministic actor μ_φ, two critics Q_θ₁, Q_θ₂ over [s, a], and target copies φ′, θ′₁, θ′₂. One update on a
+/// batch {(sᵢ, aᵢ, rᵢ, s′ᵢ, dᵢ)} of N transitions (dᵢ = 1 only for a termination, so a time-limit truncation
+/// still bootstraps):
+///
+/// 1. Target policy smoothing: ã′ᵢ = clip(μ_φ′(s′ᵢ) + clip(εᵢ, −c, c), −1, 1), εᵢ ~ N(0, σ̃²).
+/// 2. Clipped double-Q target: yᵢ = rᵢ + γ(1 − dᵢ)·minⱼ Q_θ′ⱼ(s′ᵢ, ã′ᵢ).
+/// 3. Critic loss L(θ) = Σⱼ (1/N)Σᵢ (Q_θⱼ(sᵢ, aᵢ) − yᵢ)² (+ the optional L2 penalty); one Adam step on θ₁, θ₂.
+/// 4. Every d-th update: actor loss L(φ) = −(1/N)Σᵢ Q_θ₁(sᵢ, μ_φ(sᵢ)) with the critics just updated, one Adam
+///    step on φ; then Polyak averaging θ′ ← τθ + (1 − τ)θ′ and φ′ ← τφ + (1 − τ)φ′.
+///
+/// Exploration adds Gaussian or Ornstein-Uhlenbeck noise to μ(s) and clips to [−1, 1]. Observations are
+/// normalised first when the configuration asks for it. The loss steps are public static functions, generic
+/// over the scalar type, so tests can check them in Double; ``update(on:using:)`` calls them in order.
+public struct TD3: OffPolicyLearner, Sendable {
+    public let observationDimension: Int
+    public let actionDimension: Int
+    /// The hyper-parameters (``OffPolicyConfiguration/algorithm`` is `.td3`).
+    public let configuration: OffPolicyConfiguration
+
+    /// The actor μ_φ.
+    public private(set) var actor: MLP<Float>
+    /// The target actor μ_φ′.
+    public private(set) var targetActor: MLP<Float>
+    /// The critics Q_θ₁, Q_θ₂.
+    public private(set) var critics: CriticEnsemble<Float>
+    /// The target critics Q_θ′₁, Q_θ′₂.
+    public private(set) var targetCritics: CriticEnsemble<Float>
+    /// Updates made so far; the actor is updated when this is a multiple of the policy delay d.
+    public private(set) var updateCount = 0
+
+    private var normalization: ObservationNormalization
+    private var actorOptimizer: Adam<Float>
+    private var criticOptimizer: Adam<Float>
+    private var distillationOptimizer: Adam<Float>
+    private var noise: ActionNoise
+
+    // Buffers reused from one update to the next.
+    private var observations = Matrix<Float>()
+    private var nextObservations = Matrix<Float>()
+    private var smoothingNoise = Matrix<Float>()
+    private var targets = Matrix<Float>()
+    private var actorGradient: MLP<Float>
+    private var criticGradient: CriticEnsemble<Float>
+    private var workspace = Workspace<Float>()
+    private var inference = MLP<Float>.InferenceBuffers()
+
+    /// A learner with freshly initialised networks drawn from `stream` (actor, then critic 1, then critic 2);
+    /// the targets start as copies.
+    /// - Precondition: `configuration.algorithm == .td3`; dimensions positive.
+    public init(observationDimension: Int, actionDimension: Int, configuration: OffPolicyConfiguration,
+                initialization stream: RandomStream) {
+        precondition(configuration.algorithm == .td3, "TD3 needs a td3 configuration, got \(configuration.algorithm)")
+        precondition(observationDimension > 0 && actionDimension > 0, "TD3 needs positive dimensions")
+        self.observationDimension = observationDimension
+        self.actionDimension = actionDimension
+        self.configuration = configuration
+        var source = ActorNetwork.randomSource(stream)
+        actor = ActorNetwork.deterministic(observationDimension: observationDimension,
+                                           actionDimension: actionDimension, hidden: configuration.hidden,
+                                           layerNorm: configuration.layerNorm, using: &source)
+        critics = CriticEnsemble(count: 2, observationDimension: observationDimension,
+                                 actionDimension: actionDimension, hidden: configuration.hidden,
+                                 layerNorm: configuration.layerNorm, using: &source)
+        targetActor = actor
+        targetCritics = critics
+        actorGradient = actor.zeroed()
+        criticGradient = critics.zeroed()
+        actorOptimizer = Adam(for: actor, learningRate: Float(configuration.actorLearningRate))
+        criticOptimizer = Adam(for: critics, learningRate: Float(configuration.criticLearningRate))
+        distillationOptimizer = Adam(for: actor, learningRate: Float(configuration.distillationLearningRate))
+        normalization = ObservationNormalization(dimension: observationDimension,
+                                                 isEnabled: configuration.observationNormalization,
+                                                 clip: configuration.observationClip)
+        noise = ActionNoise(configuration.noise, actionDimension: actionDimension)
+    }
+
+    /// The running observation statistics, when observations are normalised.
+    public var observationStatistics: RunningMeanStandardDeviation? { normalization.statistics }
+
+    /// `critic_loss` (L(θ)), `actor_loss` (L(φ), NaN on delayed steps), `q_mean` (mean Q_θ₁(s, a) on the batch).
+    public var updateColumns: [String] { ["critic_loss", "actor_loss", "q_mean"] }
+
+    // MARK: Acting
+
+    public func deterministicAction(for observation: [Float]) -> [Float] {
+        var buffers = MLP<Float>.InferenceBuffers()
+        return actor.output(for: normalization.prepare(observation), buffers: &buffers)
+    }
+
+    public mutating func explorationAction(for observation: [Float], using stream: RandomStream) -> [Float] {
+        var action = actor.output(for: normalization.prepare(observation), buffers: &inference)
+        noise.add(to: &action, using: stream)
+        action.clipToUnitBox()
+        return action
+    }
+
+    public mutating func observe(_ observation: [Float]) {
+        normalization.observe(observation)
+    }
+
+    public mutating func episodeDidEnd(using stream: RandomStream) {
+        noise.reset()
+    }
+
+    // MARK: Learning
+
+    public mutating func update(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
+        let flushing = SubnormalFlushing()
+        defer { flushing.end() }
+        updateCount += 1
+        normalization.prepare(batch.observations, into: &observations)
+        normalization.prepare(batch.nextObservations, into: &nextObservations)
+
+        // 1–2. y = r + γ(1 − d)·minⱼ Q_θ′ⱼ(s′, ã′) with smoothed target actions (ε drawn row by row).
+        smoothingNoise.fillGaussian(rows: batch.count, columns: actionDimension,
+                                    standardDeviation: configuration.targetPolicyNoise, using: stream)
+        Self.criticTargets(nextObservations: nextObservations, rewards: batch.rewards,
+                           terminations: batch.terminations, smoothingNoise: smoothingNoise,
+                           noiseClip: Float(configuration.targetNoiseClip), discount: Float(configuration.discount),
+                           targetActor: targetActor, targetCritics: targetCritics, workspace: &workspace,
+                           into: &targets)
+
+        // 3. Critic step.
+        let criticLoss = Self.criticLoss(observations: observations, actions: batch.actions, targets: targets,
+                                         critics: critics, weightDecay: Float(configuration.criticWeightDecay),
+                                         workspace: &workspace, gradient: &criticGradient)
+        let meanValue = workspace.criticCaches[0].output.mean
+        criticOptimizer.update(&critics, along: criticGradient)
+
+        // 4. Delayed actor step and target updates.
+        var actorLoss = Double.nan
+        if updateCount % configuration.policyDelay == 0 {
+            actorLoss = Self.actorLoss(observations: observations, actor: actor, critics: critics,
+                                       workspace: &workspace, gradient: &actorGradient)
+            actorOptimizer.update(&actor, along: actorGradient)
+            let rate = Float(configuration.targetUpdateRate)
+            targetCritics.polyakAverage(toward: critics, rate: rate)
+            targetActor.polyakAverage(toward: actor, rate: rate)
+        }
+        return UpdateStatistics(values: [criticLoss, actorLoss, meanValue])
+    }
+
+    // MARK: Distillation hooks
+
+    public func actions(for observations: Matrix<Float>) -> Matrix<Float> {
+        var prepared = Matrix<Float>()
+        normalization.prepare(observations, into: &prepared)
+        return actor.forward(prepared).output
+    }
+
+    public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
+        var prepared = Matrix<Float>()
+        normalization.prepare(observations, into: &prepared)
+        var input = Matrix<Float>()
+        Matrix.concatenatingColumns(prepared, actions, into: &input)
+        return critics.networks[0].forward(input).output.scalars
+    }
+
+    public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
+        -> Double {
+        let flushing = SubnormalFlushing()
+        defer { flushing.end() }
+        normalization.prepare(observations, into: &self.observations)
+        actor.forward(self.observations, cache: &workspace.actorCache)
+        let loss = DistillationLoss.weightedSquaredError(prediction: workspace.actorCache.output, targets: targets,
+                                                         weights: weights, gradient: &workspace.actionGradient)
+        actor.backward(&workspace.actorCache, outputGradient: workspace.actionGradient, gradient: &actorGradient,
+                       computingInputGradient: false)
+        if let clip = configuration.distillationGradientClip { actorGradient.clipByGlobalNorm(Float(clip)) }
+        distillationOptimizer.update(&actor, along: actorGradient)
+        return loss
+    }
+}
+
+// MARK: - The loss steps, in order
+
+extension TD3 {
+    /// Buffers of the loss steps (network caches, critic inputs, intermediate gradients), reused across updates
+    /// so that an update allocates nothing once they have seen the batch size.
+    public struct Workspace<Scalar: BLASScalar>: Sendable {
+        var actorCache = MLP<Scalar>.Cache()
+        var criticInput = Matrix<Scalar>()
+        var criticCaches: [MLP<Scalar>.Cache] = []
+        var nextActions = Matrix<Scalar>()
+        var minimumValues = Matrix<Scalar>()
+        var lossGradient = Matrix<Scalar>()
+        var actionGradient = Matrix<Scalar>()
+        var valueGradient = Matrix<Scalar>()
+        var criticPass = CriticEnsemble<Scalar>.ActionGradientWorkspace()
+
+        /// Empty buffers; the first update sizes them.
+        public init() {}
+    }
+
+    /// Steps 1–2: the critic targets yᵢ = rᵢ + γ(1 − dᵢ)·minⱼ Q_θ′ⱼ(s′ᵢ, ã′ᵢ) with
+    /// ã′ᵢ = clip(μ_φ′(s′ᵢ) + clip(εᵢ, −c, c), −1, 1), written into `targets` (`N × 1`).
+    ///
+    /// - Parameters:
+    ///   - nextObservations: s′ as the networks see them, `N × dim(S)`.
+    ///   - rewards: r, `N × 1`.
+    ///   - terminations: d, 1 for a termination and 0 otherwise (truncations included), `N × 1`.
+    ///   - smoothingNoise: the unclipped draws εᵢ ~ N(0, σ̃²), `N × dim(A)`.
+    ///   - noiseClip: c.
+    ///   - discount: γ.
+    public static func criticTargets<Scalar: BLASScalar>(
+        nextObservations: Matrix<Scalar>, rewards: Matrix<Scalar>, terminations: Matrix<Scalar>,
+        smoothingNoise: Matrix<Scalar>, noiseClip: Scalar, discount: Scalar, targetActor: MLP<Scalar>,
+        targetCritics: CriticEnsemble<Scalar>, workspace: inout Workspace<Scalar>, into targets: inout Matrix<Scalar>
+    ) {
+        let batch = nextObservations.rows
+        precondition(rewards.rows == batch && terminations.rows == batch && smoothingNoise.rows == batch,
+                     "a TD3 target needs one reward, termination and noise row per transition")
+        // ã′ = clip(μ_φ′(s′) + clip(ε, −c, c), −1, 1)
+        targetActor.forward(nextObservations, cache: &workspace.actorCache)
+        workspace.nextActions.assign(workspace.actorCache.output)
+        precondition(smoothingNoise.shape == workspace.nextActions.shape, "one smoothing draw per action entry")
+        smoothingNoise.withUnsafeBufferPointer { noise in
+            workspace.nextActions.withUnsafeMutableBufferPointer { actions in
+                for index in actions.indices {
+                    let clipped = min(max(noise[index], -noiseClip), noiseClip)
+                    actions[index] = min(max(actions[index] + clipped, -1), 1)
+                }
+            }
+        }
+        // minⱼ Q_θ′ⱼ(s′, ã′)
+        Matrix.concatenatingColumns(nextObservations, workspace.nextActions, into: &workspace.criticInput)
+        targetCritics.forward(workspace.criticInput, caches: &workspace.criticCaches)
+        CriticEnsemble.minimum(of: workspace.criticCaches, into: &workspace.minimumValues)
+        // y = r + γ(1 − d)·min Q′
+        targets.resize(rows: batch, columns: 1)
+        rewards.withUnsafeBufferPointer { r in
+            terminations.withUnsafeBufferPointer { d in
+                workspace.minimumValues.withUnsafeBufferPointer { q in
+                    targets.withUnsafeMutableBufferPointer { y in
+                        for index in 0..<batch { y[index] = r[index] + discount * (1 - d[index]) * q[index] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 3: the critic loss L(θ) = Σⱼ (1/N)Σᵢ (Q_θⱼ(sᵢ, aᵢ) − yᵢ)² + (λ/2)·Σ‖W_hidden‖², and its gradient
+    /// ∂L/∂θ (∂L/∂Q_θⱼ(sᵢ, aᵢ) = 2(Q_θⱼ(sᵢ, aᵢ) − yᵢ)/N, back-propagated through each critic; + λW).
+    /// Returns L. Critic j's forward pass stays in the workspace (its mean is the `q_mean` statistic).
+    public static func criticLoss<Scalar: BLASScalar>(
+        observations: Matrix<Scalar>, actions: Matrix<Scalar>, targets: Matrix<Scalar>,
+        critics: CriticEnsemble<Scalar>, weightDecay: Scalar, workspace: inout Workspace<Scalar>,
+        gradient: inout CriticEnsemble<Scalar>
+    ) -> Double {
+        Matrix.concatenatingColumns(observations, actions, into: &workspace.criticInput)
+        critics.forward(workspace.criticInput, caches: &workspace.criticCaches)
+        var loss = 0.0
+        for critic in critics.networks.indices {
+            loss += Double(Loss.meanSquaredError(prediction: workspace.criticCaches[critic].output, target: targets,
+                                                 gradient: &workspace.lossGradient))
+            critics.networks[critic].backward(&workspace.criticCaches[critic], outputGradient: workspace.lossGradient,
+                                              gradient: &gradient.networks[critic], computingInputGradient: false)
+        }
+        loss += critics.addHiddenWeightPenalty(weightDecay, to: &gradient)
+        return loss
+    }
+
+    /// Step 4: the actor loss L(φ) = −(1/N)Σᵢ Q_θ₁(sᵢ, μ_φ(sᵢ)) and its gradient ∂L/∂φ, obtained by
+    /// back-propagating ∂L/∂Q = −1/N through the first critic to its action inputs (∂L/∂a = −(1/N)·∂Q₁/∂a) and
+    /// then through the actor. The critics' parameters are not changed. Returns L.
+    public static func actorLoss<Scalar: BLASScalar>(
+        observations: Matrix<Scalar>, actor: MLP<Scalar>, critics: CriticEnsemble<Scalar>,
+        workspace: inout Workspace<Scalar>, gradient: inout MLP<Scalar>
+    ) -> Double {
+        let batch = observations.rows
+        let observationColumns = observations.columns
+        let actionColumns = actor.outputCount
+        // μ_φ(s), then Q_θ₁(s, μ_φ(s))
+        actor.forward(observations, cache: &workspace.actorCache)
+        Matrix.concatenatingColumns(observations, workspace.actorCache.output, into: &workspace.criticInput)
+        critics.forwardForActionGradient(critic: 0, input: workspace.criticInput, workspace: &workspace.criticPass)
+        let loss = -critics.values(of: 0, in: workspace.criticPass).mean
+        // ∂L/∂Q₁ = −1/N per row, through the critic to ∂L/∂a
+        workspace.valueGradient.resize(rows: batch, columns: 1)
+        workspace.valueGradient.fill(with: -1 / Scalar(batch))
+        workspace.actionGradient.resize(rows: batch, columns: actionColumns)
+        workspace.actionGradient.fill(with: 0)
+        critics.addActionGradient(critic: 0, outputGradient: workspace.valueGradient,
+                                  actionColumns: observationColumns..<(observationColumns + actionColumns),
+                                  workspace: &workspace.criticPass, into: &workspace.actionGradient)
+        // ∂L/∂φ through μ_φ
+        actor.backward(&workspace.actorCache, outputGradient: workspace.actionGradient, gradient: &gradient,
+                       computingInputGradient: false)
+        return loss
+    }
+}

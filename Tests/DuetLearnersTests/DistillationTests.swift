@@ -1,0 +1,99 @@
+import DuetLearners
+import DuetNumerics
+import DuetRandom
+import XCTest
+
+final class DistillationTests: XCTestCase {
+    func testWeightedLossAndGradientByHand() {
+        // Two states, two action dimensions, w = [0.25, 0.75]:
+        // L = 0.25·((0.5 − 0)² + (0 − 0)²)/2 + 0.75·((−0.2 − 0.2)² + (0.1 − 0.4)²)/2
+        //   = 0.25·0.125 + 0.75·0.125 = 0.125.
+        let prediction = Matrix<Double>([[0.5, 0], [-0.2, 0.1]])
+        let targets = Matrix<Double>([[0, 0], [0.2, 0.4]])
+        var gradient = Matrix<Double>()
+        let loss = DistillationLoss.weightedSquaredError(prediction: prediction, targets: targets,
+                                                         weights: [0.25, 0.75], gradient: &gradient)
+        XCTAssertEqual(loss, 0.125, accuracy: 1e-12)
+        // ∂L/∂μᵢₖ = 2wᵢ(μᵢₖ − ãᵢₖ)/K: [0.25·0.5, 0; 0.75·(−0.4), 0.75·(−0.3)] = [0.125, 0; −0.3, −0.225].
+        XCTAssertEqual(gradient[0, 0], 0.125, accuracy: 1e-12)
+        XCTAssertEqual(gradient[0, 1], 0, accuracy: 1e-12)
+        XCTAssertEqual(gradient[1, 0], -0.3, accuracy: 1e-12)
+        XCTAssertEqual(gradient[1, 1], -0.225, accuracy: 1e-12)
+    }
+
+    /// Σᵢ wᵢ·meanₖ (μ(sᵢ)ₖ − ãᵢₖ)² from the learner's public actions.
+    private func weightedLoss(_ learner: any OffPolicyLearner, states: Matrix<Float>, targets: Matrix<Float>,
+                              weights: [Float]) -> Double {
+        let actions = learner.actions(for: states)
+        var total = 0.0
+        for row in 0..<states.rows {
+            var squares = 0.0
+            for column in 0..<targets.columns {
+                let difference = Double(actions[row, column]) - Double(targets[row, column])
+                squares += difference * difference
+            }
+            total += Double(weights[row]) * squares / Double(targets.columns)
+        }
+        return total
+    }
+
+    func testDistillationStepReducesTheWeightedLossAndTouchesOnlyTheActor() {
+        for algorithm in OffPolicyAlgorithm.allCases {
+            var configuration = LearnerTestSupport.configuration(algorithm)
+            configuration.distillationLearningRate = 1e-2
+            configuration.observationNormalization = true
+            var learner = LearnerTestSupport.learner(configuration, seed: 12)
+            let observations = RandomStream(seed: 12, name: "observations")
+            for _ in 0..<100 { learner.observe((0..<3).map { _ in Float(observations.uniform(from: -2, to: 2)) }) }
+            let states: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 12, columns: 3, low: -2, high: 2,
+                                                                        seed: 13)
+            let targets: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 12, columns: 2, low: -0.9, high: 0.9,
+                                                                         seed: 14)
+            let raw: [Float] = (0..<12).map { Float($0 % 4 + 1) }
+            let weights = raw.map { $0 / raw.reduce(0, +) }
+            let originalTargets = targets
+            let probeActions: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 12, columns: 2, seed: 15)
+            let valuesBefore = learner.values(for: states, actions: probeActions)
+            let before = weightedLoss(learner, states: states, targets: targets, weights: weights)
+            let reported = learner.distill(states: states, targets: targets, weights: weights)
+            XCTAssertEqual(reported, before, accuracy: 1e-6, "\(algorithm): the loss before the step is returned")
+            var after = weightedLoss(learner, states: states, targets: targets, weights: weights)
+            XCTAssertLessThan(after, before, "\(algorithm)")
+            for _ in 0..<50 { _ = learner.distill(states: states, targets: targets, weights: weights) }
+            after = weightedLoss(learner, states: states, targets: targets, weights: weights)
+            XCTAssertLessThan(after, 0.5 * before, "\(algorithm): repeated steps keep reducing the loss")
+            XCTAssertEqual(targets, originalTargets)
+            XCTAssertEqual(learner.values(for: states, actions: probeActions), valuesBefore,
+                           "\(algorithm): distillation leaves the critics alone")
+        }
+    }
+
+    func testZeroWeightsLeaveTheActorUnchanged() {
+        var learner = LearnerTestSupport.learner(LearnerTestSupport.configuration(.td3), seed: 16)
+        let states: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 4, columns: 3, seed: 17)
+        let targets: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 4, columns: 2, seed: 18)
+        let before = learner.actions(for: states)
+        _ = learner.distill(states: states, targets: targets, weights: [0, 0, 0, 0])
+        XCTAssertEqual(learner.actions(for: states), before)
+    }
+
+    func testGradientClipShrinksTheStep() {
+        // A global-norm clip of 1e-10 scales every gradient entry below 1e-10, so Adam's first step
+        // α·g/(|g| + 1e-8) is about 1% of the unclipped one (α·sign g).
+        var clipped = LearnerTestSupport.configuration(.ddpg)
+        clipped.distillationGradientClip = 1e-10
+        var first = LearnerTestSupport.learner(clipped, seed: 19)
+        var second = LearnerTestSupport.learner(LearnerTestSupport.configuration(.ddpg), seed: 19)
+        let states: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 6, columns: 3, seed: 20)
+        let targets: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 6, columns: 2, seed: 21)
+        let weights = [Float](repeating: 1.0 / 6, count: 6)
+        let before = first.actions(for: states)
+        _ = first.distill(states: states, targets: targets, weights: weights)
+        _ = second.distill(states: states, targets: targets, weights: weights)
+        func change(_ learner: any OffPolicyLearner) -> Float {
+            zip(learner.actions(for: states).scalars, before.scalars).map { abs($0 - $1) }.max() ?? 0
+        }
+        XCTAssertGreaterThan(change(second), 0)
+        XCTAssertLessThan(change(first), 0.02 * change(second))
+    }
+}
