@@ -1,5 +1,7 @@
 import ArgumentParser
 import DuetBench
+import DuetConfiguration
+import DuetLearners
 
 /// `duet bench`: times Duet's building blocks; the figures go in BENCHMARKS.md with the command that made them.
 struct Bench: ParsableCommand {
@@ -10,7 +12,7 @@ struct Bench: ParsableCommand {
             Each figure is the median over rounds; comparisons with the peers (Gymnasium, PyTorch) are made \
             by the scripts named in BENCHMARKS.md, in the same session.
             """,
-        subcommands: [Core.self, Environments.self]
+        subcommands: [Core.self, Environments.self, Update.self]
     )
 
     /// Options shared by every benchmark.
@@ -41,6 +43,70 @@ struct Bench: ParsableCommand {
         @OptionGroup var options: Options
         func run() {
             BenchmarkReport.print(EnvironmentBenchmarks.run(rounds: options.rounds), markdown: options.markdown)
+        }
+    }
+}
+
+extension Bench {
+    /// `duet bench update`: one full learner update step (replay sampling included).
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time a full off-policy update step (sampling, critics, actor, targets).",
+            discussion: """
+                Compare with the PyTorch peer on the same shapes: \
+                python3 scripts/reference/torch_updates.py --algorithm td3 --hidden 256,256 --batch 256 \
+                --observation 3 --action 1 --updates 2000
+                """
+        )
+
+        @Option(help: "The learner: ddpg, td3 or sac.")
+        var algorithm: String = "td3"
+
+        @Option(help: "Hidden widths, comma-separated.")
+        var hidden: String = "256,256"
+
+        @Option(help: "Transitions per update.")
+        var batch: Int = 256
+
+        @Option(help: "Observation dimension.")
+        var observation: Int = 3
+
+        @Option(help: "Action dimension.")
+        var action: Int = 1
+
+        @Flag(name: .customLong("layer-norm"), help: "Layer norm after each hidden layer (the reference DDPG).")
+        var layerNorm = false
+
+        @Option(help: "Timed updates.")
+        var updates: Int = 2000
+
+        @Flag(help: "Print a Markdown table row.")
+        var markdown = false
+
+        func validate() throws {
+            guard OffPolicyAlgorithm(rawValue: algorithm) != nil else {
+                throw ValidationError("--algorithm must be one of \(OffPolicyAlgorithm.acceptedNames), got '\(algorithm)'")
+            }
+            guard widths != nil else {
+                throw ValidationError("--hidden must be positive integers separated by commas, e.g. 256,256; got '\(hidden)'")
+            }
+            guard batch >= 1, observation >= 1, action >= 1, updates >= 5 else {
+                throw ValidationError("--batch, --observation and --action must be at least 1 and --updates at least 5")
+            }
+        }
+
+        private var widths: [Int]? {
+            let parts = hidden.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+            return parts.compactMap { $0 }
+        }
+
+        func run() {
+            guard let algorithm = OffPolicyAlgorithm(rawValue: algorithm), let widths else { return }
+            let measurement = UpdateBenchmarks.run(algorithm: algorithm, hidden: widths, batch: batch,
+                                                   observation: observation, action: action, layerNorm: layerNorm,
+                                                   updates: updates)
+            BenchmarkReport.print([measurement], markdown: markdown)
         }
     }
 }
