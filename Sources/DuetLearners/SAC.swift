@@ -46,6 +46,7 @@ public struct SAC: OffPolicyLearner, Sendable {
     public private(set) var updateCount = 0
 
     private var entropyParameter: EntropyParameter
+    private var entropyGradient = EntropyParameter(0)
     private var entropyOptimizer: Adam<Float>?
     private var normalization: ObservationNormalization
     private var actorOptimizer: Adam<Float>
@@ -161,7 +162,8 @@ public struct SAC: OffPolicyLearner, Sendable {
                 logEntropyCoefficient: logEntropyCoefficient, logProbabilities: currentSample.logProbabilities,
                 targetEntropy: targetEntropy)
             entropyLoss = loss
-            entropyOptimizer?.update(&entropyParameter, along: EntropyParameter(derivative))
+            entropyGradient.value[0, 0] = derivative
+            entropyOptimizer?.update(&entropyParameter, along: entropyGradient)
         }
 
         // 3. y = r + γ(1 − d)(minⱼ Q_θ′ⱼ(s′, a′) − α log π(a′|s′)), a′ ~ π_φ(·|s′) with fresh noise.
