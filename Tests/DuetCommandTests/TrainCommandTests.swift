@@ -1,0 +1,109 @@
+import DuetTestSupport
+import Foundation
+import XCTest
+
+/// `duet train`, `duet ablate` and `duet quickstart` end to end on tiny budgets: help texts snapshot-tested,
+/// CSV headers, one-line errors that leave no run folder, and the main job writing its table and figures.
+final class TrainCommandTests: XCTestCase {
+    private var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("duet-train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    /// The repository root, where `experiments/` lives.
+    private var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+    }
+
+    private func duet(_ arguments: [String]) throws -> DuetExecutable.Outcome {
+        try DuetExecutable.run(arguments, in: repository, environment: ["COLUMNS": "80"])
+    }
+
+    private func path(_ name: String) -> String { scratch.appendingPathComponent(name).path }
+
+    private func header(_ file: String) throws -> Substring? {
+        try String(contentsOfFile: path(file), encoding: .utf8).split(separator: "\n").first
+    }
+
+    func testHelpTexts() throws {
+        for command in ["train", "ablate", "quickstart"] {
+            let outcome = try duet([command, "--help"])
+            XCTAssertEqual(outcome.status, 0)
+            try assertSnapshot(outcome.standardOutput, named: "\(command)-help.txt")
+        }
+        XCTAssertEqual(try duet(["--version"]).standardOutput, "duet 0.1.0\n")
+    }
+
+    func testTrainWritesTheDocumentedFiles() throws {
+        let outcome = try duet(["train", "experiments/smoke/pendulum-dual-tiny.yaml", "--seed", "1", "--out",
+                                path("pair"), "--steps", "300"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssertEqual(try header("pair/learner0/episodes.csv"), "step,episode,return,length")
+        XCTAssertEqual(try header("pair/learner1/evaluations.csv"),
+                       "step,episodes,return_mean,return_std,return_min,return_max")
+        XCTAssertEqual(try header("pair/learner0/updates.csv"), "step,updates,critic_loss,actor_loss,q_mean")
+        XCTAssertEqual(try header("pair/distillation.csv"),
+                       "step,learner,loss,mean_disadvantage,fraction_disadvantageous,max_weight,"
+                           + "effective_sample_size,action_distance")
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("pair/run.json"))))
+            as? [String: Any]
+        XCTAssertEqual(record?["arm"] as? String, "distill-on")
+        XCTAssertEqual(record?["seed"] as? Int, 1)
+        XCTAssertEqual(record?["learners"] as? Int, 2)
+        XCTAssertNotNil(record?["configuration"])
+        XCTAssert(FileManager.default.fileExists(atPath: path("pair/timing.json")))
+    }
+
+    func testBadInputIsOneLineAndLeavesNoRunFolder() throws {
+        try "learner: {algorithm: td3, hiden: [64]}\n".write(toFile: path("bad.yaml"), atomically: true, encoding: .utf8)
+        let cases: [(arguments: [String], message: String)] = [
+            (["train", path("bad.yaml"), "--out", path("run")],
+             "Error: \(path("bad.yaml")): unknown key 'learner.hiden'; did you mean 'hidden'?"),
+            (["train", path("missing.yaml"), "--out", path("run")],
+             "Error: \(path("missing.yaml")): cannot read the file: no such file"),
+            (["train", "experiments/smoke/pendulum-td3-tiny.yaml", "--out", path("run"), "--set", "env=Pendulum-v2"],
+             "Error: --set env=Pendulum-v2: 'env' = Pendulum-v2 is not accepted (accepted: Pendulum-v1,"),
+            (["train", "experiments/smoke/pendulum-td3-tiny.yaml", "--out", path("run"), "--distill"],
+             "Error: --distill: 'distillation' = absent is not accepted"),
+            (["ablate", "experiments/smoke/pendulum-td3-tiny.yaml", "--out", path("run")],
+             "Error: experiments/smoke/pendulum-td3-tiny.yaml: 'distillation' = absent is not accepted"),
+            (["ablate", "experiments/smoke/pendulum-dual-tiny.yaml", "--seeds", "3-1", "--out", path("run")],
+             "Error: --seeds: 'seeds' = '3-1' is not accepted (accepted: a list of seeds and ranges such as 0-9 or 1,3,5)"),
+        ]
+        for (arguments, message) in cases {
+            let outcome = try duet(arguments)
+            XCTAssertNotEqual(outcome.status, 0, arguments.joined(separator: " "))
+            XCTAssert(outcome.standardError.hasPrefix(message), "\(arguments): \(outcome.standardError)")
+            XCTAssertEqual(outcome.standardError.split(separator: "\n").count, 1, outcome.standardError)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("run")), "\(arguments) left a run folder")
+        }
+    }
+
+    func testAnExistingRunFolderIsKept() throws {
+        try FileManager.default.createDirectory(atPath: path("run"), withIntermediateDirectories: true)
+        try "mine".write(toFile: path("run/notes.txt"), atomically: true, encoding: .utf8)
+        let outcome = try duet(["train", "experiments/smoke/pendulum-td3-tiny.yaml", "--out", path("run")])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssert(outcome.standardError.contains("already exists"), outcome.standardError)
+        XCTAssertEqual(try String(contentsOfFile: path("run/notes.txt"), encoding: .utf8), "mine")
+    }
+
+    /// The main job on a tiny budget: both arms over two seeds, then the table, curves and figures.
+    func testQuickstartOnATinyBudget() throws {
+        let outcome = try duet(["quickstart", "--config", "experiments/smoke/pendulum-dual-tiny.yaml", "--seeds", "0-1",
+                                "--steps", "400", "--out", path("study")])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssert(outcome.standardOutput.contains("Pendulum-v1  distill-off"), outcome.standardOutput)
+        XCTAssert(outcome.standardOutput.contains("P(X > Y)"))
+        for file in ["summary.txt", "curves.csv", "curves.svg", "distillation.svg",
+                     "distill-on/seed-0/run.json", "distill-off/seed-1/learner1/evaluations.csv"] {
+            XCTAssert(FileManager.default.fileExists(atPath: path("study/" + file)), file)
+        }
+        XCTAssert(try String(contentsOfFile: path("study/curves.svg"), encoding: .utf8).hasPrefix("<svg"))
+    }
+}
