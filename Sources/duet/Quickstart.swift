@@ -8,7 +8,7 @@ struct Quickstart: ParsableCommand {
         discussion: """
             Runs `duet ablate experiments/quickstart.yaml` over the seeds into runs/quickstart (or \
             runs/quickstart-2, -3, ... if that exists: nothing is overwritten), then prints the summary table and \
-            writes summary.txt, curves.csv, curves.svg and distillation.svg into that folder. About two minutes \
+            writes summary.txt, curves.csv, curves.svg and distillation.svg into that folder. About a minute \
             on two cores.
             """
     )
