@@ -6,7 +6,7 @@ import DuetLearners
 /// `duet bench`: times Duet's building blocks; the figures go in BENCHMARKS.md with the command that made them.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time Duet's numeric core and environments.",
+        abstract: "Time the numeric core, the environments and learner updates.",
         discussion: """
             Run release builds with one BLAS thread (OPENBLAS_NUM_THREADS=1) on an otherwise idle machine. \
             Each figure is the median over rounds; comparisons with the peers (Gymnasium, PyTorch) are made \
