@@ -39,7 +39,7 @@ public enum DualTrainer {
                             training: configuration.training, evaluation: configuration.evaluation, root: root,
                             folder: folder)
         }
-        let log = try DistillationLog(folder: folder, slots: slots, enabled: distillation.enabled)
+        let log = try DistillationLog(folder: folder, slots: slots)
         let start = monotonicNow()
         var loop = Loop(slots: slots, configuration: configuration, distillation: distillation, log: log,
                         progress: progress)
@@ -201,11 +201,11 @@ private final class ResultBox<Value: Sendable>: @unchecked Sendable {
 /// distillation steps (intervals without a step write no row). With distillation off, each row holds the
 /// diagnostics of one batch per interval, with no step taken.
 final class DistillationLog: @unchecked Sendable {
-    private let log: CSVLog?
+    private let log: CSVLog
     private var sums: [[Double]]
     private var counts: [Int]
 
-    init(folder: RunFolder, slots: [LearnerSlot], enabled: Bool) throws {
+    init(folder: RunFolder, slots: [LearnerSlot]) throws {
         log = try folder.log("distillation.csv", columns: DualTrainer.distillationColumns)
         sums = Array(repeating: Array(repeating: 0, count: 6), count: slots.count)
         counts = Array(repeating: 0, count: slots.count)
@@ -221,7 +221,7 @@ final class DistillationLog: @unchecked Sendable {
 
     /// Writes slot `slot`'s row if its interval just ended (or the run did) and it has distilled in it.
     func flushIfDue(slot: Int, step: Int, interval: Int, isLast: Bool) throws {
-        guard step % interval == 0 || isLast, counts[slot] > 0, let log else { return }
+        guard step % interval == 0 || isLast, counts[slot] > 0 else { return }
         let means = sums[slot].map { $0 / Double(counts[slot]) }
         try log.append([CSVLog.format(step), CSVLog.format(slot)] + means.map(CSVLog.format))
         sums[slot] = Array(repeating: 0, count: 6)

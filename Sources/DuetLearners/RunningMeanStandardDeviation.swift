@@ -49,17 +49,4 @@ public struct RunningMeanStandardDeviation: Codable, Sendable, Equatable {
             sample[index] = Float(min(max(value, -clip), clip))
         }
     }
-
-    /// Normalises each row of a row-major buffer of `rows × dimension` values in place.
-    public func normalizeRows(_ buffer: UnsafeMutableBufferPointer<Float>) {
-        let dimension = mean.count
-        precondition(buffer.count % max(dimension, 1) == 0, "buffer is not a whole number of rows")
-        var scale = [Double](repeating: 0, count: dimension)
-        for index in 0..<dimension { scale[index] = 1 / (variance[index] + 1e-8).squareRoot() }
-        for offset in 0..<buffer.count {
-            let column = offset % dimension
-            let value = (Double(buffer[offset]) - mean[column]) * scale[column]
-            buffer[offset] = Float(min(max(value, -clip), clip))
-        }
-    }
 }
