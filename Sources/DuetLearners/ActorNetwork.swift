@@ -13,14 +13,26 @@ public enum ActorNetwork {
             outputActivation: .tanh, usesLayerNorm: layerNorm, using: &source)
     }
 
-    /// SAC's Gaussian actor: `[dim(S), hidden…, 2·dim(A)]` with a linear output holding the means μ and the raw
-    /// log standard deviations ℓ side by side (SB3's `mu` and `log_std` heads as one layer; see
-    /// ``SquashedGaussian``).
-    public static func squashedGaussian<Scalar: BLASScalar>(observationDimension: Int, actionDimension: Int,
-                                                            hidden: [Int], layerNorm: Bool,
-                                                            using source: inout some RandomSource) -> MLP<Scalar> {
-        MLP(widths: [observationDimension] + hidden + [2 * actionDimension], hiddenActivation: .relu,
-            outputActivation: .identity, usesLayerNorm: layerNorm, using: &source)
+    /// SAC's actor (see ``SACPolicy``). Without gSDE: `[dim(S), hidden…, 2·dim(A)]` with a linear output holding
+    /// the means μ and the raw log standard deviations ℓ side by side (SB3's `mu` and `log_std` heads as one
+    /// layer). With gSDE: `[dim(S), hidden…, dim(A)]` for μ, and log σ_W (`H × dim(A)`, H the last hidden width,
+    /// or dim(S) with no hidden layer) filled with L₀, as SB3's `proba_distribution_net`.
+    public static func sacPolicy<Scalar: BLASScalar>(observationDimension: Int, actionDimension: Int, hidden: [Int],
+                                                     layerNorm: Bool,
+                                                     stateDependentExploration: StateDependentExplorationConfiguration?,
+                                                     using source: inout some RandomSource) -> SACPolicy<Scalar> {
+        guard let settings = stateDependentExploration else {
+            return SACPolicy(network: MLP(widths: [observationDimension] + hidden + [2 * actionDimension],
+                                          hiddenActivation: .relu, outputActivation: .identity,
+                                          usesLayerNorm: layerNorm, using: &source))
+        }
+        let network = MLP<Scalar>(widths: [observationDimension] + hidden + [actionDimension], hiddenActivation: .relu,
+                                  outputActivation: .identity, usesLayerNorm: layerNorm, using: &source)
+        let featureWidth = hidden.last ?? observationDimension
+        return SACPolicy(network: network,
+                         explorationLogStandardDeviation: Matrix(rows: featureWidth, columns: actionDimension,
+                                                                 repeating: Scalar(settings.initialLogStandardDeviation)),
+                         meanClip: settings.meanClip > 0 ? Scalar(settings.meanClip) : nil)
     }
 
     /// A ``RandomSource`` drawing from `stream`, for the network initialisers.

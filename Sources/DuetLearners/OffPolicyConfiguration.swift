@@ -52,6 +52,9 @@ public struct OffPolicyConfiguration: ValidatedConfiguration, Encodable, Sendabl
     public var targetEntropy: Double?
     /// SAC only: Adam step size of log α (SB3: the shared learning rate, 3e-4).
     public var entropyLearningRate: Double
+    /// SAC only: explore with generalised state-dependent exploration (gSDE) instead of a per-state Gaussian;
+    /// absent means off (SB3's `use_sde=False`).
+    public var stateDependentExploration: StateDependentExplorationConfiguration?
     /// Put a layer norm between each hidden dense layer and its ReLU, in the actor and the critics (as the
     /// reference DDPG does).
     public var layerNorm: Bool
@@ -90,6 +93,7 @@ public struct OffPolicyConfiguration: ValidatedConfiguration, Encodable, Sendabl
         entropyCoefficient = 1
         targetEntropy = nil
         entropyLearningRate = 3e-4
+        stateDependentExploration = nil
         layerNorm = false
         observationNormalization = false
         observationClip = 5
@@ -126,7 +130,7 @@ public struct OffPolicyConfiguration: ValidatedConfiguration, Encodable, Sendabl
     enum CodingKeys: String, CodingKey, CaseIterable {
         case algorithm, hidden, discount, actorLearningRate, criticLearningRate, batchSize, targetUpdateRate
         case policyDelay, targetPolicyNoise, targetNoiseClip
-        case entropyTuning, entropyCoefficient, targetEntropy, entropyLearningRate
+        case entropyTuning, entropyCoefficient, targetEntropy, entropyLearningRate, stateDependentExploration
         case layerNorm, observationNormalization, observationClip, criticWeightDecay, noise
         case distillationLearningRate, distillationGradientClip
     }
@@ -136,7 +140,8 @@ public struct OffPolicyConfiguration: ValidatedConfiguration, Encodable, Sendabl
         CodingKeys.allCases.filter { key in
             switch key {
             case .policyDelay, .targetPolicyNoise, .targetNoiseClip: return algorithm == .td3
-            case .entropyTuning, .entropyCoefficient, .targetEntropy, .entropyLearningRate: return algorithm == .sac
+            case .entropyTuning, .entropyCoefficient, .targetEntropy, .entropyLearningRate, .stateDependentExploration:
+                return algorithm == .sac
             default: return true
             }
         }
@@ -176,6 +181,9 @@ public struct OffPolicyConfiguration: ValidatedConfiguration, Encodable, Sendabl
         targetEntropy = try container.decode(Double?.self, forKey: .targetEntropy, default: defaults.targetEntropy)
         entropyLearningRate = try container.decode(forKey: .entropyLearningRate,
                                                    default: defaults.entropyLearningRate)
+        stateDependentExploration = try container.decode(StateDependentExplorationConfiguration?.self,
+                                                         forKey: .stateDependentExploration,
+                                                         default: defaults.stateDependentExploration)
         layerNorm = try container.decode(forKey: .layerNorm, default: defaults.layerNorm)
         observationNormalization = try container.decode(forKey: .observationNormalization,
                                                         default: defaults.observationNormalization)
@@ -207,6 +215,7 @@ public struct OffPolicyConfiguration: ValidatedConfiguration, Encodable, Sendabl
             case .entropyCoefficient: try container.encode(entropyCoefficient, forKey: key)
             case .targetEntropy: try container.encodeIfPresent(targetEntropy, forKey: key)
             case .entropyLearningRate: try container.encode(entropyLearningRate, forKey: key)
+            case .stateDependentExploration: try container.encodeIfPresent(stateDependentExploration, forKey: key)
             case .layerNorm: try container.encode(layerNorm, forKey: key)
             case .observationNormalization: try container.encode(observationNormalization, forKey: key)
             case .observationClip: try container.encode(observationClip, forKey: key)
@@ -246,6 +255,8 @@ public struct OffPolicyConfiguration: ValidatedConfiguration, Encodable, Sendabl
                         value: targetEntropy.map { "\($0)" } ?? "", accepted: "a finite number, or absent for −dim(A)")
             try require(Self.isRate(entropyLearningRate), "entropyLearningRate", at: path,
                         value: entropyLearningRate, accepted: "a finite number ≥ 0")
+            try stateDependentExploration?.validate(
+                at: ConfigurationPath.appending("stateDependentExploration", to: path))
         }
         try require(observationClip > 0 && observationClip.isFinite, "observationClip", at: path,
                     value: observationClip, accepted: "a finite number > 0")

@@ -10,15 +10,17 @@ import Darwin
 /// Soft actor-critic (Haarnoja et al., "Soft Actor-Critic Algorithms and Applications", 2018) with automatic
 /// entropy tuning, as Stable-Baselines3's `sac.py` (and CleanRL's `sac_continuous_action.py`).
 ///
-/// A squashed-Gaussian actor π_φ (see ``SquashedGaussian``), two critics Q_θ₁, Q_θ₂ over [s, a] with target
+/// A squashed actor π_φ (a per-state Gaussian, or gSDE's state-dependent noise; see ``SACPolicy``), two critics Q_θ₁, Q_θ₂ over [s, a] with target
 /// copies θ′₁, θ′₂ (no target actor), and the entropy coefficient α, learned as log α. One update on a batch
 /// {(sᵢ, aᵢ, rᵢ, s′ᵢ, dᵢ)} of N transitions (dᵢ = 1 only for a termination, so a time-limit truncation still
 /// bootstraps), in SB3's order:
 ///
-/// 1. Sample ãᵢ ~ π_φ(·|sᵢ) by reparameterisation (ãᵢ = tanh(μ + σ ⊙ εᵢ), εᵢ ~ N(0, I)), with log π(ãᵢ|sᵢ).
+/// 1. Sample ãᵢ ~ π_φ(·|sᵢ) by reparameterisation (ãᵢ = tanh(μ + σ ⊙ εᵢ), εᵢ ~ N(0, I); under gSDE
+///    ãᵢ = tanh(μ + h(sᵢ)·W) with one W ~ N(0, σ_W²) for the whole update, as SB3's `reset_noise()` per gradient
+///    step), with log π(ãᵢ|sᵢ).
 /// 2. Entropy coefficient: J(log α) = −(1/N)Σᵢ log α·(log π(ãᵢ|sᵢ) + H̄), H̄ = −dim(A) by default; α = exp(log α)
 ///    is read *before* this step and used in the rest of the update; one Adam step on log α.
-/// 3. Target: a′ᵢ ~ π_φ(·|s′ᵢ) with fresh noise, yᵢ = rᵢ + γ(1 − dᵢ)·(minⱼ Q_θ′ⱼ(s′ᵢ, a′ᵢ) − α·log π(a′ᵢ|s′ᵢ)).
+/// 3. Target: a′ᵢ ~ π_φ(·|s′ᵢ) with fresh noise (under gSDE, the same W), yᵢ = rᵢ + γ(1 − dᵢ)·(minⱼ Q_θ′ⱼ(s′ᵢ, a′ᵢ) − α·log π(a′ᵢ|s′ᵢ)).
 /// 4. Critic loss L(θ) = ½·Σⱼ (1/N)Σᵢ (Q_θⱼ(sᵢ, aᵢ) − yᵢ)² (+ the optional L2 penalty); one Adam step on θ.
 /// 5. Actor loss L(φ) = (1/N)Σᵢ [α·log π(ãᵢ|sᵢ) − minⱼ Q_θⱼ(sᵢ, ãᵢ)] with the critics just updated and the
 ///    sample of step 1; one Adam step on φ.
@@ -32,8 +34,8 @@ public struct SAC: OffPolicyLearner, Sendable {
     /// The hyper-parameters (``OffPolicyConfiguration/algorithm`` is `.sac`).
     public let configuration: OffPolicyConfiguration
 
-    /// The actor network f_φ(s) = [μ, ℓ_raw], `2·dim(A)` outputs.
-    public private(set) var actor: MLP<Float>
+    /// The actor π_φ: the network f_φ(s) (= [μ, ℓ_raw], or μ under gSDE) and gSDE's log σ_W.
+    public private(set) var actor: SACPolicy<Float>
     /// The critics Q_θ₁, Q_θ₂.
     public private(set) var critics: CriticEnsemble<Float>
     /// The target critics Q_θ′₁, Q_θ′₂.
@@ -53,20 +55,27 @@ public struct SAC: OffPolicyLearner, Sendable {
     private var criticOptimizer: Adam<Float>
     private var distillationOptimizer: Adam<Float>
     private var noise: ActionNoise
+    /// gSDE: the exploration matrix W held while collecting, the exploration steps since it was drawn, and
+    /// whether the learner has updated since (which starts a new collection phase and so a new W).
+    private var explorationMatrix = Matrix<Float>()
+    private var explorationStepsSinceDraw = 0
+    private var hasUpdatedSinceDraw = true
+    private var actingCache = MLP<Float>.Cache()
 
     // Buffers reused from one update to the next.
     private var observations = Matrix<Float>()
     private var nextObservations = Matrix<Float>()
-    private var currentSample = PolicySample<Float>()
-    private var nextSample = PolicySample<Float>()
+    private var currentSample = SACPolicy<Float>.Sample()
+    private var nextSample = SACPolicy<Float>.Sample()
     private var targets = Matrix<Float>()
-    private var actorGradient: MLP<Float>
+    private var actorGradient: SACPolicy<Float>
     private var criticGradient: CriticEnsemble<Float>
     private var workspace = Workspace<Float>()
     private var inference = MLP<Float>.InferenceBuffers()
 
     /// A learner with freshly initialised networks drawn from `stream` (actor, then critic 1, then critic 2);
-    /// the target critics start as copies and log α at log of the configured coefficient.
+    /// the target critics start as copies, log α at log of the configured coefficient and, under gSDE, every
+    /// entry of log σ_W at the configured L₀.
     /// - Precondition: `configuration.algorithm == .sac`; dimensions positive.
     public init(observationDimension: Int, actionDimension: Int, configuration: OffPolicyConfiguration,
                 initialization stream: RandomStream) {
@@ -76,9 +85,10 @@ public struct SAC: OffPolicyLearner, Sendable {
         self.actionDimension = actionDimension
         self.configuration = configuration
         var source = ActorNetwork.randomSource(stream)
-        actor = ActorNetwork.squashedGaussian(observationDimension: observationDimension,
-                                              actionDimension: actionDimension, hidden: configuration.hidden,
-                                              layerNorm: configuration.layerNorm, using: &source)
+        actor = ActorNetwork.sacPolicy(observationDimension: observationDimension, actionDimension: actionDimension,
+                                       hidden: configuration.hidden, layerNorm: configuration.layerNorm,
+                                       stateDependentExploration: configuration.stateDependentExploration,
+                                       using: &source)
         critics = CriticEnsemble(count: 2, observationDimension: observationDimension,
                                  actionDimension: actionDimension, hidden: configuration.hidden,
                                  layerNorm: configuration.layerNorm, using: &source)
@@ -105,26 +115,47 @@ public struct SAC: OffPolicyLearner, Sendable {
     public var entropyCoefficient: Double { exp(Double(logEntropyCoefficient)) }
 
     /// `critic_loss` (L(θ)), `actor_loss` (L(φ)), `entropy_coefficient` (the α used in this update),
-    /// `entropy_coefficient_loss` (J(log α), NaN when α is fixed), `entropy` (−mean log π(ã|s) on the batch).
+    /// `entropy_coefficient_loss` (J(log α), NaN when α is fixed), `entropy` (−mean log π(ã|s) on the batch);
+    /// under gSDE also `exploration_std` (the mean of σ_W = exp(log σ_W) after the update, SB3's `train/std`).
     public var updateColumns: [String] {
         ["critic_loss", "actor_loss", "entropy_coefficient", "entropy_coefficient_loss", "entropy"]
+            + (actor.usesStateDependentExploration ? ["exploration_std"] : [])
     }
 
     // MARK: Acting
 
-    /// The squashed mean tanh(μ(s)).
+    /// The squashed mean tanh(μ(s)) (μ clipped under gSDE).
     public func deterministicAction(for observation: [Float]) -> [Float] {
         var buffers = MLP<Float>.InferenceBuffers()
-        let output = actor.output(for: normalization.prepare(observation), buffers: &buffers)
-        return (0..<actionDimension).map { tanh(output[$0]) }
+        return actor.mode(for: normalization.prepare(observation), buffers: &buffers)
     }
 
-    /// A sample tanh(μ + σε) of the policy (plus action noise, if configured), clipped to [−1, 1].
+    /// A sample of the policy (plus action noise, if configured), clipped to [−1, 1]: tanh(μ + σε) with fresh ε,
+    /// or under gSDE tanh(μ + h(s)·W) with the held W, re-drawn from `stream` at the start of each collection
+    /// phase and every ``StateDependentExplorationConfiguration/resampleEvery`` steps when that is positive.
     public mutating func explorationAction(for observation: [Float], using stream: RandomStream) -> [Float] {
-        let output = actor.output(for: normalization.prepare(observation), buffers: &inference)
-        var action = (0..<actionDimension).map { k in
-            SquashedGaussian.action(mean: output[k], rawLogStandardDeviation: output[actionDimension + k],
-                                    noise: Float(stream.gaussian()))
+        let prepared = normalization.prepare(observation)
+        var action: [Float]
+        if let settings = configuration.stateDependentExploration {
+            let periodElapsed = settings.resampleEvery > 0 && explorationStepsSinceDraw >= settings.resampleEvery
+            if hasUpdatedSinceDraw || periodElapsed || explorationMatrix.count == 0 {
+                var standardNormal = Matrix<Float>()
+                let shape = actor.noiseShape(batch: 1)
+                standardNormal.fillGaussian(rows: shape.rows, columns: shape.columns, standardDeviation: 1,
+                                            using: stream)
+                explorationMatrix = actor.explorationMatrix(standardNormal: standardNormal)
+                explorationStepsSinceDraw = 0
+                hasUpdatedSinceDraw = false
+            }
+            explorationStepsSinceDraw += 1
+            action = actor.stateDependentAction(for: prepared, explorationMatrix: explorationMatrix,
+                                                cache: &actingCache)
+        } else {
+            let output = actor.network.output(for: prepared, buffers: &inference)
+            action = (0..<actionDimension).map { k in
+                SquashedGaussian.action(mean: output[k], rawLogStandardDeviation: output[actionDimension + k],
+                                        noise: Float(stream.gaussian()))
+            }
         }
         noise.add(to: &action, using: stream)
         action.clipToUnitBox()
@@ -145,13 +176,15 @@ public struct SAC: OffPolicyLearner, Sendable {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
         updateCount += 1
+        hasUpdatedSinceDraw = true
         normalization.prepare(batch.observations, into: &observations)
         normalization.prepare(batch.nextObservations, into: &nextObservations)
 
-        // 1. ã ~ π_φ(·|s) with ε ~ N(0, I) drawn row by row.
-        currentSample.noise.fillGaussian(rows: batch.count, columns: actionDimension, standardDeviation: 1,
+        // 1. ã ~ π_φ(·|s) with ε ~ N(0, I) drawn row by row (under gSDE, E for W = σ_W ⊙ E).
+        let noiseShape = actor.noiseShape(batch: batch.count)
+        currentSample.noise.fillGaussian(rows: noiseShape.rows, columns: noiseShape.columns, standardDeviation: 1,
                                          using: stream)
-        Self.samplePolicy(observations: observations, actor: actor, into: &currentSample)
+        actor.sample(observations: observations, into: &currentSample)
         let entropy = -currentSample.logProbabilities.mean
 
         // 2. α from before this step; then the log α step.
@@ -166,10 +199,15 @@ public struct SAC: OffPolicyLearner, Sendable {
             entropyOptimizer?.update(&entropyParameter, along: entropyGradient)
         }
 
-        // 3. y = r + γ(1 − d)(minⱼ Q_θ′ⱼ(s′, a′) − α log π(a′|s′)), a′ ~ π_φ(·|s′) with fresh noise.
-        nextSample.noise.fillGaussian(rows: batch.count, columns: actionDimension, standardDeviation: 1,
-                                      using: stream)
-        Self.samplePolicy(observations: nextObservations, actor: actor, into: &nextSample)
+        // 3. y = r + γ(1 − d)(minⱼ Q_θ′ⱼ(s′, a′) − α log π(a′|s′)), a′ ~ π_φ(·|s′) with fresh noise (under gSDE
+        //    the same W, as SB3 draws it once per gradient step).
+        if actor.usesStateDependentExploration {
+            nextSample.noise.assign(currentSample.noise)
+        } else {
+            nextSample.noise.fillGaussian(rows: batch.count, columns: actionDimension, standardDeviation: 1,
+                                          using: stream)
+        }
+        actor.sample(observations: nextObservations, into: &nextSample)
         Self.criticTargets(rewards: batch.rewards, terminations: batch.terminations, nextObservations: nextObservations,
                            nextSample: nextSample, entropyCoefficient: alpha, discount: Float(configuration.discount),
                            targetCritics: targetCritics, workspace: &workspace, into: &targets)
@@ -188,18 +226,21 @@ public struct SAC: OffPolicyLearner, Sendable {
 
         // 6. Target critics.
         targetCritics.polyakAverage(toward: critics, rate: Float(configuration.targetUpdateRate))
-        return UpdateStatistics(values: [criticLoss, actorLoss, Double(alpha), entropyLoss, entropy])
+        var values = [criticLoss, actorLoss, Double(alpha), entropyLoss, entropy]
+        if actor.usesStateDependentExploration {
+            values.append(actor.explorationLogStandardDeviation.scalars.reduce(0.0) { $0 + exp(Double($1)) }
+                / Double(actor.explorationLogStandardDeviation.count))
+        }
+        return UpdateStatistics(values: values)
     }
 
     // MARK: Distillation hooks
 
-    /// tanh(μ(s)) for each row.
+    /// tanh(μ(s)) for each row (μ clipped under gSDE).
     public func actions(for observations: Matrix<Float>) -> Matrix<Float> {
         var prepared = Matrix<Float>()
         normalization.prepare(observations, into: &prepared)
-        var actions = Matrix<Float>()
-        SquashedGaussian.mode(parameters: actor.forward(prepared).output, into: &actions)
-        return actions
+        return actor.modes(for: prepared)
     }
 
     public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
@@ -211,33 +252,17 @@ public struct SAC: OffPolicyLearner, Sendable {
     }
 
     /// One step on Σᵢ wᵢ·meanₖ (tanh(μ(sᵢ))ₖ − ãᵢₖ)²: the gradient reaches the means through tanh
-    /// (∂/∂μ = ∂L/∂a·(1 − a²)); the log standard deviations get none.
+    /// (∂/∂μ = ∂L/∂a·(1 − a²)) and, under gSDE, the mean clip; the log standard deviations get none.
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
         -> Double {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
         normalization.prepare(observations, into: &self.observations)
-        actor.forward(self.observations, cache: &currentSample.cache)
-        SquashedGaussian.mode(parameters: currentSample.cache.output, into: &currentSample.actions)
-        let loss = DistillationLoss.weightedSquaredError(prediction: currentSample.actions, targets: targets,
-                                                         weights: weights, gradient: &workspace.actionGradient)
-        let dimension = actionDimension
-        workspace.parameterGradient.resize(rows: observations.rows, columns: 2 * dimension)
-        currentSample.actions.withUnsafeBufferPointer { a in
-            workspace.actionGradient.withUnsafeBufferPointer { gA in
-                workspace.parameterGradient.withUnsafeMutableBufferPointer { g in
-                    for row in 0..<observations.rows {
-                        for k in 0..<dimension {
-                            let index = row * dimension + k
-                            g[row * 2 * dimension + k] = gA[index] * (1 - a[index] * a[index])
-                            g[row * 2 * dimension + dimension + k] = 0
-                        }
-                    }
-                }
-            }
+        let loss = actor.modeBackward(observations: self.observations, workspace: &workspace.policy,
+                                      gradient: &actorGradient) { actions, actionGradient in
+            DistillationLoss.weightedSquaredError(prediction: actions, targets: targets, weights: weights,
+                                                  gradient: &actionGradient)
         }
-        actor.backward(&currentSample.cache, outputGradient: workspace.parameterGradient, gradient: &actorGradient,
-                       computingInputGradient: false)
         if let clip = configuration.distillationGradientClip { actorGradient.clipByGlobalNorm(Float(clip)) }
         distillationOptimizer.update(&actor, along: actorGradient)
         return loss
@@ -247,22 +272,6 @@ public struct SAC: OffPolicyLearner, Sendable {
 // MARK: - The loss steps, in order
 
 extension SAC {
-    /// One reparameterised sample of the policy on a batch: the actor's forward pass, the noise ε, the actions
-    /// ã = tanh(μ + σ ⊙ ε) and log π(ã|s). Kept between the steps that use it (the entropy and actor losses).
-    public struct PolicySample<Scalar: BLASScalar>: Sendable {
-        /// The actor's forward pass (its output is [μ, ℓ_raw]).
-        var cache = MLP<Scalar>.Cache()
-        /// ε, `N × dim(A)`; set it before ``SAC/samplePolicy(observations:actor:into:)``.
-        public var noise = Matrix<Scalar>()
-        /// ã, `N × dim(A)`.
-        public internal(set) var actions = Matrix<Scalar>()
-        /// log π(ã|s), `N × 1`.
-        public internal(set) var logProbabilities = Matrix<Scalar>()
-
-        /// An empty sample with noise ε (`N × dim(A)`).
-        public init(noise: Matrix<Scalar> = Matrix()) { self.noise = noise }
-    }
-
     /// Buffers of the loss steps (critic caches and inputs, intermediate gradients), reused across updates so
     /// that an update allocates nothing once they have seen the batch size.
     public struct Workspace<Scalar: BLASScalar>: Sendable {
@@ -274,20 +283,11 @@ extension SAC {
         var valueGradients: [Matrix<Scalar>] = []
         var actionGradient = Matrix<Scalar>()
         var logProbabilityGradient = Matrix<Scalar>()
-        var parameterGradient = Matrix<Scalar>()
+        var policy = SACPolicy<Scalar>.Workspace()
         var criticPass = CriticEnsemble<Scalar>.ActionGradientWorkspace()
 
         /// Empty buffers; the first update sizes them.
         public init() {}
-    }
-
-    /// Step 1 (and the sampling half of step 3): [μ, ℓ_raw] = f_φ(s), ã = tanh(μ + σ ⊙ ε), log π(ã|s), with
-    /// the noise already in `sample.noise`.
-    public static func samplePolicy<Scalar: BLASScalar>(observations: Matrix<Scalar>, actor: MLP<Scalar>,
-                                                        into sample: inout PolicySample<Scalar>) {
-        actor.forward(observations, cache: &sample.cache)
-        SquashedGaussian.sample(parameters: sample.cache.output, noise: sample.noise, actions: &sample.actions,
-                                logProbabilities: &sample.logProbabilities)
     }
 
     /// Step 2: J(log α) = −(1/N)Σᵢ log α·(log π(ãᵢ|sᵢ) + H̄) and its derivative
@@ -305,12 +305,12 @@ extension SAC {
     ///   - rewards: r, `N × 1`.
     ///   - terminations: d, 1 for a termination and 0 otherwise (truncations included), `N × 1`.
     ///   - nextObservations: s′ as the networks see them, `N × dim(S)`.
-    ///   - nextSample: a′ ~ π_φ(·|s′) and its log-probabilities (from ``samplePolicy(observations:actor:into:)``).
+    ///   - nextSample: a′ ~ π_φ(·|s′) and its log-probabilities (from ``SACPolicy/sample(observations:into:)``).
     ///   - entropyCoefficient: α.
     ///   - discount: γ.
     public static func criticTargets<Scalar: BLASScalar>(
         rewards: Matrix<Scalar>, terminations: Matrix<Scalar>, nextObservations: Matrix<Scalar>,
-        nextSample: PolicySample<Scalar>, entropyCoefficient: Scalar, discount: Scalar,
+        nextSample: SACPolicy<Scalar>.Sample, entropyCoefficient: Scalar, discount: Scalar,
         targetCritics: CriticEnsemble<Scalar>, workspace: inout Workspace<Scalar>, into targets: inout Matrix<Scalar>
     ) {
         let batch = nextObservations.rows
@@ -361,15 +361,16 @@ extension SAC {
 
     /// Step 5: L(φ) = (1/N)Σᵢ [α·log π(ãᵢ|sᵢ) − minⱼ Q_θⱼ(sᵢ, ãᵢ)] and its gradient ∂L/∂φ, through both the
     /// log-probabilities and the actions of the reparameterised sample `sample` (drawn on `observations` by
-    /// ``samplePolicy(observations:actor:into:)``).
+    /// ``SACPolicy/sample(observations:into:)``).
     ///
     /// ∂L/∂log π(ãᵢ|sᵢ) = α/N; ∂L/∂Q_θⱼ(sᵢ, ãᵢ) = −1/N for the critic j achieving the minimum in row i (the first
     /// on a tie, as `torch.min`) and 0 for the other, back-propagated to ∂L/∂ãᵢ; then through the squashed
-    /// Gaussian and the actor. The critics' parameters are not changed. Returns L.
+    /// policy (``SACPolicy/backward(_:actionGradient:logProbabilityGradient:gradient:workspace:)``). The critics'
+    /// parameters are not changed. Returns L.
     public static func actorLoss<Scalar: BLASScalar>(
-        observations: Matrix<Scalar>, sample: inout PolicySample<Scalar>, actor: MLP<Scalar>,
+        observations: Matrix<Scalar>, sample: inout SACPolicy<Scalar>.Sample, actor: SACPolicy<Scalar>,
         critics: CriticEnsemble<Scalar>, entropyCoefficient: Scalar, workspace: inout Workspace<Scalar>,
-        gradient: inout MLP<Scalar>
+        gradient: inout SACPolicy<Scalar>
     ) -> Double {
         let batch = observations.rows
         let observationColumns = observations.columns
@@ -421,15 +422,12 @@ extension SAC {
                                       actionColumns: observationColumns..<(observationColumns + actionColumns),
                                       workspace: &workspace.criticPass, into: &workspace.actionGradient)
         }
-        // ∂L/∂log π = α/N; through the squashed Gaussian to ∂L/∂[μ, ℓ_raw], then through the actor
+        // ∂L/∂log π = α/N; through the policy's squash and noise to φ
         workspace.logProbabilityGradient.resize(rows: batch, columns: 1)
         workspace.logProbabilityGradient.fill(with: entropyCoefficient / Scalar(batch))
-        SquashedGaussian.backward(parameters: sample.cache.output, noise: sample.noise, actions: sample.actions,
-                                  actionGradient: workspace.actionGradient,
-                                  logProbabilityGradient: workspace.logProbabilityGradient,
-                                  into: &workspace.parameterGradient)
-        actor.backward(&sample.cache, outputGradient: workspace.parameterGradient, gradient: &gradient,
-                       computingInputGradient: false)
+        actor.backward(&sample, actionGradient: workspace.actionGradient,
+                       logProbabilityGradient: workspace.logProbabilityGradient, gradient: &gradient,
+                       workspace: &workspace.policy)
         return loss
     }
 }

@@ -24,15 +24,20 @@ extension MLP {
     ///     is replaced by a zeroed copy of the network first (start with `model.zeroed()`).
     ///   - computingInputGradient: whether to compute ∂L/∂X (skipping it saves one product, when the input
     ///     needs no gradient).
-    /// - Precondition: `outputGradient` is `batch × outputCount` for the cache's batch.
+    ///   - lastHiddenGradient: an extra ∂L/∂h added to the gradient reaching the last hidden layer's output h
+    ///     (``Cache/lastHiddenActivation``), for a loss that also reads h directly (gSDE's state-dependent
+    ///     noise does); `batch × width of the last hidden layer`.
+    /// - Precondition: `outputGradient` is `batch × outputCount` for the cache's batch; a `lastHiddenGradient`
+    ///   needs a hidden layer and the matching shape.
     @inlinable
     public func backward(_ cache: inout Cache, outputGradient: Matrix<Scalar>, gradient: inout MLP,
-                         computingInputGradient: Bool = true) {
+                         computingInputGradient: Bool = true, lastHiddenGradient: Matrix<Scalar>? = nil) {
         let layerCount = layers.count
         let batch = cache.batchSize
         precondition(cache.activations.count == layerCount, "backward needs the cache of a forward pass")
         precondition(outputGradient.rows == batch && outputGradient.columns == outputCount,
                      "the output gradient must be \(batch)×\(outputCount), not \(outputGradient.shape)")
+        precondition(lastHiddenGradient == nil || layerCount > 1, "a last hidden gradient needs a hidden layer")
         if !gradient.hasSameShapes(as: self) { gradient = zeroed() }
         for index in stride(from: layerCount - 1, through: 0, by: -1) {
             let width = layers[index].outputCount
@@ -70,6 +75,11 @@ extension MLP {
             if index > 0 {
                 Matrix.multiply(preActivationGradient, layers[index].weight, transposingB: true,
                                 into: &cache.gradients[index - 1])
+                if index == layerCount - 1, let extra = lastHiddenGradient {
+                    precondition(extra.shape == cache.gradients[index - 1].shape,
+                                 "the last hidden gradient must be \(cache.gradients[index - 1].shape), not \(extra.shape)")
+                    Kernels<Scalar>.add(extra.base, into: cache.gradients[index - 1].mutableBase(), count: extra.count)
+                }
             } else if computingInputGradient {
                 Matrix.multiply(preActivationGradient, layers[index].weight, transposingB: true,
                                 into: &cache.storedInputGradient)

@@ -118,6 +118,12 @@ extension MLP {
         /// The output of the last forward pass, `batch × outputCount` (empty before the first).
         @inlinable public var output: Matrix<Scalar> { activations.last ?? Matrix() }
 
+        /// The output h of the last hidden layer in the last forward pass (after its activation),
+        /// `batch × width`; the input when the network has no hidden layer.
+        @inlinable public var lastHiddenActivation: Matrix<Scalar> {
+            activations.count > 1 ? activations[activations.count - 2] : storedInput
+        }
+
         /// The input gradient ∂L/∂X of the last backward pass, `batch × inputCount` (empty before the first, or
         /// when it was not asked for).
         @inlinable public var inputGradient: Matrix<Scalar> { storedInputGradient }

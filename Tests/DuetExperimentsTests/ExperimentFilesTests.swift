@@ -35,4 +35,28 @@ final class ExperimentFilesTests: XCTestCase {
         XCTAssertEqual(reference.learner.hidden, [64, 64])
         XCTAssertTrue(reference.learner.layerNorm)
     }
+
+    /// The example under "Experiment files" in the README is a valid file, so the documentation cannot drift.
+    func testTheReadmeExampleIsAValidExperimentFile() throws {
+        let readme = experimentsFolder.deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = try XCTUnwrap(text.range(of: "## Experiment files"))
+        let opening = try XCTUnwrap(text.range(of: "```yaml\n", range: section.upperBound..<text.endIndex))
+        let closing = try XCTUnwrap(text.range(of: "```", range: opening.upperBound..<text.endIndex))
+        let example = String(text[opening.upperBound..<closing.lowerBound])
+        let configuration = try ConfigurationFile.decode(ExperimentConfiguration.self, fromYAML: example,
+                                                         source: "README.md")
+        XCTAssertEqual(configuration.peer?.algorithm, .sac)
+        XCTAssertEqual(configuration.peer?.stateDependentExploration?.initialLogStandardDeviation, -3)
+        XCTAssertEqual(configuration.distillation?.enabled, true)
+    }
+
+    func testTheMountainCarSACPresetUsesTheZoosStateDependentExploration() throws {
+        let sac = try ConfigurationFile.load(ExperimentConfiguration.self,
+                                             from: experimentsFolder.appendingPathComponent("mountaincar-sac.yaml").path)
+        XCTAssertEqual(sac.learner.stateDependentExploration?.initialLogStandardDeviation, -3.67)
+        XCTAssertEqual(sac.learner.hidden, [64, 64])
+        XCTAssertEqual(sac.learner.entropyCoefficient, 0.1)
+        XCTAssertFalse(sac.learner.entropyTuning)
+    }
 }

@@ -19,7 +19,10 @@ final class LearnerContractTests: XCTestCase {
         var sac = LearnerTestSupport.configuration(.sac)
         sac.noise = ExplorationNoiseConfiguration(kind: .gaussian, scale: 0.1)
         sac.layerNorm = true
-        return [ddpg, td3, sac]
+        var stateDependent = LearnerTestSupport.configuration(.sac)
+        stateDependent.stateDependentExploration = StateDependentExplorationConfiguration(resampleEvery: 3)
+        stateDependent.observationNormalization = true
+        return [ddpg, td3, sac, stateDependent]
     }
 
     func testFactoryBuildsEachAlgorithm() {

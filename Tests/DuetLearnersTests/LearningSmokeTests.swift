@@ -78,4 +78,10 @@ final class LearningSmokeTests: XCTestCase {
     func testSACLearnsToHitTheTarget() {
         XCTAssertGreaterThan(trainedReturn(configuration(.sac)), -0.03)
     }
+
+    func testSACWithStateDependentExplorationLearnsToHitTheTarget() {
+        var configuration = configuration(.sac)
+        configuration.stateDependentExploration = StateDependentExplorationConfiguration()
+        XCTAssertGreaterThan(trainedReturn(configuration), -0.03)
+    }
 }

@@ -77,6 +77,32 @@ final class OffPolicyConfigurationTests: XCTestCase {
         XCTAssertTrue(message(#"{"algorithm": "td3", "noise": {"scale": 0.1}}"#).contains("unknown key 'noise.scale'"),
                       "a scale without a kind is a mistake, not a silent no-op")
         XCTAssertTrue(message(#"{"algorithm": "td4"}"#).contains("accepted: ddpg, td3, sac"))
+        // gSDE is SAC's (as in SB3's off-policy algorithms).
+        XCTAssertTrue(message(#"{"algorithm": "td3", "stateDependentExploration": {}}"#)
+            .contains("unknown key 'stateDependentExploration'"))
+        XCTAssertTrue(message(#"{"algorithm": "sac", "stateDependentExploration": {"logStdInit": -3}}"#)
+            .contains("unknown key 'stateDependentExploration.logStdInit'"))
+    }
+
+    func testStateDependentExplorationDecodesWithSB3Defaults() throws {
+        XCTAssertNil(try decode(#"{"algorithm": "sac"}"#).stateDependentExploration)
+        let defaults = try XCTUnwrap(decode(#"{"algorithm": "sac", "stateDependentExploration": {}}"#)
+            .stateDependentExploration)
+        XCTAssertEqual(defaults, StateDependentExplorationConfiguration(initialLogStandardDeviation: -3,
+                                                                        resampleEvery: 0, meanClip: 2))
+        let zoo = try decode(#"{"algorithm": "sac", "stateDependentExploration": {"initialLogStandardDeviation": -3.67, "resampleEvery": 4, "meanClip": 0}}"#)
+        XCTAssertEqual(zoo.stateDependentExploration,
+                       StateDependentExplorationConfiguration(initialLogStandardDeviation: -3.67, resampleEvery: 4,
+                                                              meanClip: 0))
+        XCTAssertEqual(try JSONDecoder().decode(OffPolicyConfiguration.self, from: JSONEncoder().encode(zoo)), zoo)
+        XCTAssertTrue(message(#"{"algorithm": "sac", "stateDependentExploration": {"resampleEvery": -1}}"#)
+            .contains("'learner.stateDependentExploration.resampleEvery' = -1"))
+        XCTAssertTrue(message(#"{"algorithm": "sac", "stateDependentExploration": {"meanClip": -2}}"#)
+            .contains("'learner.stateDependentExploration.meanClip'"))
+        XCTAssertTrue(message(#"{"algorithm": "sac", "stateDependentExploration": {"initialLogStandardDeviation": 50}}"#)
+            .contains("'learner.stateDependentExploration.initialLogStandardDeviation'"))
+        XCTAssertTrue(message(#"{"algorithm": "sac", "stateDependentExploration": {"resampleEvery": "often"}}"#)
+            .contains("stateDependentExploration.resampleEvery"))
     }
 
     func testValidationNamesTheKeyAndTheAcceptedRange() {

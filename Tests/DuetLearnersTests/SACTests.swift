@@ -62,10 +62,11 @@ final class SACTests: XCTestCase {
             MLP(layers: [Dense(weight: Matrix<Double>([[2], [-1]]), bias: Matrix(row: [0]))]),
         ])
         // The next sample: a′ = [0.5, −0.5] with log π(a′|s′) = [−1, 0.4] (set directly; the parameters are unused).
-        var next = SAC.PolicySample<Double>(noise: Matrix([[0], [0]]))
-        let actor = MLP<Double>(layers: [Dense(weight: Matrix([[0, 0]]), bias: Matrix(row: [0.5493061443340549, 0]))])
+        var next = SACPolicy<Double>.Sample(noise: Matrix([[0], [0]]))
+        let actor = SACPolicy(network: MLP<Double>(layers: [Dense(weight: Matrix([[0, 0]]),
+                                                                  bias: Matrix(row: [0.5493061443340549, 0]))]))
         // tanh(0.5493061443340549) = 0.5: the actor outputs μ = atanh(0.5) and ℓ = 0 whatever s′, with ε = 0.
-        SAC.samplePolicy(observations: Matrix([[1], [-1]]), actor: actor, into: &next)
+        actor.sample(observations: Matrix([[1], [-1]]), into: &next)
         XCTAssertEqual(next.actions[0, 0], 0.5, accuracy: 1e-12)
         // log π = −0 − 0 − ½ log 2π − log(1 − 0.25 + 1e-6) = −0.918938533 + 0.287681 = −0.631256...
         let logPi = -0.5 * log(2 * Double.pi) - log(0.75 + 1e-6)
@@ -83,15 +84,15 @@ final class SACTests: XCTestCase {
 
     func testActorLossGradientThroughTheSquashedGaussianMatchesCentralDifferences() {
         for layerNorm in [false, true] {
-            let actor = LearnerTestSupport.network([3, 6, 5, 4], layerNorm: layerNorm, seed: 21)
+            let actor = SACPolicy(network: LearnerTestSupport.network([3, 6, 5, 4], layerNorm: layerNorm, seed: 21))
             let critics = CriticEnsemble(networks: [LearnerTestSupport.network([5, 7, 1], seed: 22),
                                                     LearnerTestSupport.network([5, 6, 1], seed: 23)])
             let observations: Matrix<Double> = LearnerTestSupport.uniformMatrix(rows: 8, columns: 3, seed: 24)
             let noise: Matrix<Double> = LearnerTestSupport.uniformMatrix(rows: 8, columns: 2, low: -2, high: 2,
                                                                         seed: 25)
-            func loss(_ model: MLP<Double>, gradient: inout MLP<Double>) -> Double {
-                var sample = SAC.PolicySample(noise: noise)
-                SAC.samplePolicy(observations: observations, actor: model, into: &sample)
+            func loss(_ model: SACPolicy<Double>, gradient: inout SACPolicy<Double>) -> Double {
+                var sample = SACPolicy<Double>.Sample(noise: noise)
+                model.sample(observations: observations, into: &sample)
                 var workspace = SAC.Workspace<Double>()
                 return SAC.actorLoss(observations: observations, sample: &sample, actor: model, critics: critics,
                                      entropyCoefficient: 0.3, workspace: &workspace, gradient: &gradient)
