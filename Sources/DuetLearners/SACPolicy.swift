@@ -239,13 +239,13 @@ public struct SACPolicy<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable
 
     /// tanh of the mean columns of the network's output (clipped under gSDE).
     private func modes(output: Matrix<Scalar>, into actions: inout Matrix<Scalar>) {
-        output.copyColumns(0..<actionDimension, into: &actions)
-        let clip = meanClip
+        guard usesStateDependentExploration else {
+            SquashedGaussian.mode(parameters: output, into: &actions)
+            return
+        }
+        StateDependentNoise.clipMeans(output, clip: meanClip, into: &actions)
         actions.withUnsafeMutableBufferPointer { buffer in
-            for index in buffer.indices {
-                let mean = clip.map { min(max(buffer[index], -$0), $0) } ?? buffer[index]
-                buffer[index] = Scalar.hyperbolicTangent(mean)
-            }
+            for index in buffer.indices { buffer[index] = Scalar.hyperbolicTangent(buffer[index]) }
         }
     }
 

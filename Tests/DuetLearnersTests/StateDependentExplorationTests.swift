@@ -30,6 +30,50 @@ final class StateDependentExplorationTests: XCTestCase {
         XCTAssertEqual(draw.logProbabilities[0, 0], expected, accuracy: 1e-14)
     }
 
+    /// Against Stable-Baselines3's own `StateDependentNoiseDistribution` (float64, `Fixtures/gsde.json`, written
+    /// by `Fixtures/make_gsde_fixture.py`): actions, log-probabilities and the gradients of
+    /// L = Σ c_a ⊙ a + Σ c_logπ ⊙ log π with respect to the means, the features and log σ_W. One row has all-zero
+    /// features (a ReLU layer can give that), so its variance is SB3's ε alone.
+    func testMatchesStableBaselines3sDistribution() throws {
+        struct Fixture: Decodable {
+            var means, latent, logStandardDeviation, standardNormal, actionWeights, actions: [[Double]]
+            var meanGradient, latentGradient, logStandardDeviationGradient: [[Double]]
+            var logProbabilityWeights, logProbabilities: [Double]
+        }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/gsde.json")
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        let means = Matrix(fixture.means)
+        let latent = Matrix(fixture.latent)
+        let logDeviation = Matrix(fixture.logStandardDeviation)
+        var matrix = Matrix<Double>()
+        StateDependentNoise.explorationMatrix(logStandardDeviation: logDeviation,
+                                              standardNormal: Matrix(fixture.standardNormal), into: &matrix)
+        var draw = StateDependentNoise.Draw<Double>()
+        StateDependentNoise.sample(means: means, latent: latent, logStandardDeviation: logDeviation,
+                                   explorationMatrix: matrix, into: &draw)
+        func assertClose(_ actual: Matrix<Double>, _ expected: [[Double]], _ what: String, tolerance: Double = 1e-9) {
+            XCTAssertEqual(actual.shape, Matrix(expected).shape, what)
+            for (a, e) in zip(actual.scalars, Matrix(expected).scalars) {
+                XCTAssertEqual(a, e, accuracy: tolerance * max(1, abs(e)), what)
+            }
+        }
+        assertClose(draw.actions, fixture.actions, "actions")
+        assertClose(draw.logProbabilities, fixture.logProbabilities.map { [$0] }, "log π")
+        var meanGradient = Matrix<Double>()
+        var latentGradient = Matrix<Double>()
+        var logDeviationGradient = Matrix<Double>()
+        var workspace = StateDependentNoise.BackwardWorkspace<Double>()
+        StateDependentNoise.backward(means: means, latent: latent, draw: draw,
+                                     actionGradient: Matrix(fixture.actionWeights),
+                                     logProbabilityGradient: Matrix(fixture.logProbabilityWeights.map { [$0] }),
+                                     meanGradient: &meanGradient, latentGradient: &latentGradient,
+                                     logStandardDeviationGradient: &logDeviationGradient, workspace: &workspace)
+        assertClose(meanGradient, fixture.meanGradient, "∂L/∂μ", tolerance: 1e-9)
+        assertClose(latentGradient, fixture.latentGradient, "∂L/∂h", tolerance: 1e-9)
+        assertClose(logDeviationGradient, fixture.logStandardDeviationGradient, "∂L/∂log σ_W", tolerance: 1e-9)
+    }
+
     func testClipMeansLikeHardtanh() {
         var clipped = Matrix<Double>()
         StateDependentNoise.clipMeans(Matrix([[-3, -1, 2.5]]), clip: 2, into: &clipped)
