@@ -148,4 +148,86 @@ public struct ReplayBuffer: Sendable {
             }
         }
     }
+
+    // MARK: Archiving
+
+    /// Stores the buffer's contents and positions in `archive` under `prefix` (`prefix.observations`, ...), for a
+    /// checkpoint: the held rows of s, a, r, s′ and the two flags (as 0/1), in storage order, and the integers
+    /// `count`, `nextIndex`, `totalAdded` and the shape. Rows never written are not stored.
+    public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
+        func name(_ entry: String) -> String { prefix.isEmpty ? entry : prefix + "." + entry }
+        archive.store(capacity, as: name("capacity"))
+        archive.store(observationDimension, as: name("observationDimension"))
+        archive.store(actionDimension, as: name("actionDimension"))
+        archive.store(count, as: name("count"))
+        archive.store(nextIndex, as: name("nextIndex"))
+        archive.store(totalAdded, as: name("totalAdded"))
+        archive.store(Self.firstRows(count, of: observations), as: name("observations"))
+        archive.store(Self.firstRows(count, of: actions), as: name("actions"))
+        archive.store(Self.firstRows(count, of: nextObservations), as: name("nextObservations"))
+        archive.store(Matrix(rows: count, columns: 1, scalars: Array(rewards[0..<count])), as: name("rewards"))
+        archive.store(Matrix(rows: count, columns: 2) { row, column in
+            (column == 0 ? terminated[row] : truncated[row]) ? 1 : 0
+        }, as: name("flags"))
+    }
+
+    /// The buffer stored in `archive` under `prefix` by ``store(in:prefix:)``, exactly as it was: sampling from
+    /// it with a stream in the same state gives the same batches.
+    /// - Throws: a ``NumericsError`` naming the archive and the first missing, mistyped or misshapen entry, or
+    ///   positions that do not fit the stored shape.
+    public init(from archive: ParameterArchive<Float>, prefix: String) throws {
+        func name(_ entry: String) -> String { prefix.isEmpty ? entry : prefix + "." + entry }
+        let capacity = try archive.integer(named: name("capacity"))
+        let observationDimension = try archive.integer(named: name("observationDimension"))
+        let actionDimension = try archive.integer(named: name("actionDimension"))
+        let count = try archive.integer(named: name("count"))
+        let nextIndex = try archive.integer(named: name("nextIndex"))
+        let totalAdded = try archive.integer(named: name("totalAdded"))
+        guard capacity > 0, observationDimension > 0, actionDimension > 0, (0...capacity).contains(count),
+              (0..<capacity).contains(nextIndex), totalAdded >= count,
+              count == capacity || nextIndex == count else {
+            throw NumericsError.malformedArchive(
+                source: archive.source,
+                reason: "replay buffer '\(prefix)': inconsistent sizes (capacity \(capacity), count \(count), "
+                    + "next index \(nextIndex), total added \(totalAdded))")
+        }
+        let observations = try archive.tensor(named: name("observations"),
+                                              shape: MatrixShape(rows: count, columns: observationDimension))
+        let actions = try archive.tensor(named: name("actions"), shape: MatrixShape(rows: count, columns: actionDimension))
+        let nextObservations = try archive.tensor(named: name("nextObservations"),
+                                                  shape: MatrixShape(rows: count, columns: observationDimension))
+        let rewards = try archive.tensor(named: name("rewards"), shape: MatrixShape(rows: count, columns: 1))
+        let flags = try archive.tensor(named: name("flags"), shape: MatrixShape(rows: count, columns: 2))
+        self.init(capacity: capacity, observationDimension: observationDimension, actionDimension: actionDimension)
+        Self.copyFirstRows(of: observations, into: &self.observations)
+        Self.copyFirstRows(of: actions, into: &self.actions)
+        Self.copyFirstRows(of: nextObservations, into: &self.nextObservations)
+        for row in 0..<count {
+            self.rewards[row] = rewards[row, 0]
+            terminated[row] = flags[row, 0] != 0
+            truncated[row] = flags[row, 1] != 0
+        }
+        self.count = count
+        self.nextIndex = nextIndex
+        self.totalAdded = totalAdded
+    }
+
+    /// The first `rows` rows of `matrix`.
+    private static func firstRows(_ rows: Int, of matrix: Matrix<Float>) -> Matrix<Float> {
+        var result = Matrix<Float>(rows: rows, columns: matrix.columns)
+        copyFirstRows(of: matrix, into: &result)
+        return result
+    }
+
+    /// Copies the first rows of `source` into the first rows of `destination` (same width), as many as the
+    /// smaller of the two holds.
+    private static func copyFirstRows(of source: Matrix<Float>, into destination: inout Matrix<Float>) {
+        precondition(source.columns == destination.columns, "rows of different widths")
+        let scalars = min(source.count, destination.count)
+        source.withUnsafeBufferPointer { from in
+            destination.withUnsafeMutableBufferPointer { to in
+                for index in 0..<scalars { to[index] = from[index] }
+            }
+        }
+    }
 }

@@ -67,6 +67,62 @@ final class ReplayBufferTests: XCTestCase {
         buffer.sampleObservations(count: 400, mostRecent: nil, using: RandomStream(seed: 2, name: "d"), into: &states)
         XCTAssertEqual(Set((0..<400).map { states[$0, 0] }), Set((12...19).map(Float.init)))
     }
+
+    // MARK: Archiving (for checkpoints)
+
+    func testArchiveRoundTripIsExactForPartialAndWrappedBuffers() throws {
+        for (capacity, added) in [(8, 0), (8, 5), (8, 20)] {
+            let buffer = filled(capacity: capacity, adding: added)
+            var archive = ParameterArchive<Float>()
+            buffer.store(in: &archive, prefix: "learner0.replay")
+            let url = FileManager.default.temporaryDirectory
+                .appendingPathComponent("duet-replay-\(UUID().uuidString).archive")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try archive.write(to: url)
+            var restored = try ReplayBuffer(from: ParameterArchive<Float>(contentsOf: url), prefix: "learner0.replay")
+            XCTAssertEqual(restored.count, buffer.count)
+            XCTAssertEqual(restored.nextIndex, buffer.nextIndex)
+            XCTAssertEqual(restored.totalAdded, buffer.totalAdded)
+            for index in 0..<buffer.count {
+                XCTAssertTrue(restored.transition(index) == buffer.transition(index), "transition \(index)")
+            }
+            guard added > 0 else { continue }
+            var expected = ReplayBatch()
+            var actual = ReplayBatch()
+            buffer.sample(count: 32, using: RandomStream(seed: 4, name: "replay"), into: &expected)
+            restored.sample(count: 32, using: RandomStream(seed: 4, name: "replay"), into: &actual)
+            XCTAssertEqual(actual.observations, expected.observations)
+            XCTAssertEqual(actual.rewards, expected.rewards)
+            XCTAssertEqual(actual.terminations, expected.terminations)
+            // And the restored buffer carries on as the original would.
+            var original = buffer
+            original.append(observation: [99, 99], action: [0.5], reward: 3, nextObservation: [1, 1],
+                            isTerminal: true, isTruncated: false)
+            restored.append(observation: [99, 99], action: [0.5], reward: 3, nextObservation: [1, 1],
+                            isTerminal: true, isTruncated: false)
+            XCTAssertTrue(restored.transition(restored.count - 1) == original.transition(original.count - 1))
+            XCTAssertEqual(restored.nextIndex, original.nextIndex)
+        }
+    }
+
+    func testArchiveErrorsNameTheEntry() {
+        let buffer = filled(capacity: 8, adding: 5)
+        var archive = ParameterArchive<Float>(source: "checkpoint.archive")
+        buffer.store(in: &archive, prefix: "replay")
+        XCTAssertThrowsError(try ReplayBuffer(from: archive, prefix: "other")) { error in
+            XCTAssertTrue(String(describing: error).contains("other.capacity"), "\(error)")
+        }
+        var inconsistent = archive
+        inconsistent.store(7, as: "replay.nextIndex")  // a partial buffer writes at its count
+        XCTAssertThrowsError(try ReplayBuffer(from: inconsistent, prefix: "replay")) { error in
+            XCTAssertTrue(String(describing: error).contains("inconsistent sizes"), "\(error)")
+        }
+        var misshapen = archive
+        misshapen.store(Matrix<Float>(rows: 4, columns: 3), as: "replay.observations")
+        XCTAssertThrowsError(try ReplayBuffer(from: misshapen, prefix: "replay")) { error in
+            XCTAssertTrue(String(describing: error).contains("replay.observations"), "\(error)")
+        }
+    }
 }
 
 final class RunningMeanStandardDeviationTests: XCTestCase {
