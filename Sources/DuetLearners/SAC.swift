@@ -10,17 +10,18 @@ import Darwin
 /// Soft actor-critic (Haarnoja et al., "Soft Actor-Critic Algorithms and Applications", 2018) with automatic
 /// entropy tuning, as Stable-Baselines3's `sac.py` (and CleanRL's `sac_continuous_action.py`).
 ///
-/// A squashed actor π_φ (a per-state Gaussian, or gSDE's state-dependent noise; see ``SACPolicy``), two critics Q_θ₁, Q_θ₂ over [s, a] with target
-/// copies θ′₁, θ′₂ (no target actor), and the entropy coefficient α, learned as log α. One update on a batch
-/// {(sᵢ, aᵢ, rᵢ, s′ᵢ, dᵢ)} of N transitions (dᵢ = 1 only for a termination, so a time-limit truncation still
-/// bootstraps), in SB3's order:
+/// A squashed actor π_φ (a per-state Gaussian, or gSDE's state-dependent noise; see ``SACPolicy``), two critics
+/// Q_θ₁, Q_θ₂ over [s, a] with target copies θ′₁, θ′₂ (no target actor), and the entropy coefficient α, learned
+/// as log α. One update on a batch {(sᵢ, aᵢ, rᵢ, s′ᵢ, dᵢ)} of N transitions (dᵢ = 1 only for a termination, so a
+/// time-limit truncation still bootstraps), in SB3's order:
 ///
 /// 1. Sample ãᵢ ~ π_φ(·|sᵢ) by reparameterisation (ãᵢ = tanh(μ + σ ⊙ εᵢ), εᵢ ~ N(0, I); under gSDE
 ///    ãᵢ = tanh(μ + h(sᵢ)·W) with one W ~ N(0, σ_W²) for the whole update, as SB3's `reset_noise()` per gradient
 ///    step), with log π(ãᵢ|sᵢ).
 /// 2. Entropy coefficient: J(log α) = −(1/N)Σᵢ log α·(log π(ãᵢ|sᵢ) + H̄), H̄ = −dim(A) by default; α = exp(log α)
 ///    is read *before* this step and used in the rest of the update; one Adam step on log α.
-/// 3. Target: a′ᵢ ~ π_φ(·|s′ᵢ) with fresh noise (under gSDE, the same W), yᵢ = rᵢ + γ(1 − dᵢ)·(minⱼ Q_θ′ⱼ(s′ᵢ, a′ᵢ) − α·log π(a′ᵢ|s′ᵢ)).
+/// 3. Target: a′ᵢ ~ π_φ(·|s′ᵢ) with fresh noise (under gSDE, the same W),
+///    yᵢ = rᵢ + γ(1 − dᵢ)·(minⱼ Q_θ′ⱼ(s′ᵢ, a′ᵢ) − α·log π(a′ᵢ|s′ᵢ)).
 /// 4. Critic loss L(θ) = ½·Σⱼ (1/N)Σᵢ (Q_θⱼ(sᵢ, aᵢ) − yᵢ)² (+ the optional L2 penalty); one Adam step on θ.
 /// 5. Actor loss L(φ) = (1/N)Σᵢ [α·log π(ãᵢ|sᵢ) − minⱼ Q_θⱼ(sᵢ, ãᵢ)] with the critics just updated and the
 ///    sample of step 1; one Adam step on φ.
