@@ -43,7 +43,7 @@ public enum NumericsError: Error, Equatable, Sendable, CustomStringConvertible, 
             return "\(source): not a Duet parameter archive (starts with bytes [\(shown)], not \"DUET\")"
         case let .unsupportedArchiveVersion(source, version, supported):
             return "\(source): parameter archive format version \(version) is not supported (this build reads "
-                + "version \(supported))"
+                + "versions 1 to \(supported))"
         case let .checksumMismatch(source, stored, computed):
             return "\(source): corrupt parameter archive: CRC-32 is \(hex(computed)), the file records \(hex(stored))"
         case let .scalarTypeMismatch(source, stored, expected):

@@ -1,26 +1,27 @@
 import Foundation
 
-/// The binary format, version 1. All integers are little-endian.
+/// The binary format, version 2 (version 1 is version 2 without Float64 entries, and is still read). All integers
+/// are little-endian.
 ///
 /// | offset | size | content                                                        |
 /// |--------|------|----------------------------------------------------------------|
 /// | 0      | 4    | magic `DUET` (0x44 0x55 0x45 0x54)                             |
-/// | 4      | 4    | format version, UInt32 (1)                                     |
+/// | 4      | 4    | format version, UInt32 (2)                                     |
 /// | 8      | 1    | scalar type tag, UInt8 (1 = Float32, 2 = Float64)              |
 /// | 9      | 3    | reserved, zero                                                 |
 /// | 12     | 8    | payload length P in bytes, UInt64                              |
 /// | 20     | P    | payload: entry count (UInt32), then the entries                 |
 /// | 20 + P | 4    | CRC-32 (IEEE) of bytes 0 ..< 20 + P                            |
 ///
-/// An entry is: name length (UInt32), name (UTF-8), kind (UInt8: 1 tensor, 2 integer), then for a tensor rows
-/// and columns (UInt64 each) and rows·columns scalars in row-major order as IEEE 754 bit patterns; for an integer
-/// one Int64.
+/// An entry is: name length (UInt32), name (UTF-8), kind (UInt8: 1 tensor, 2 integer, 3 Float64 values), then for
+/// a tensor rows and columns (UInt64 each) and rows·columns scalars in row-major order as IEEE 754 bit patterns; for
+/// an integer one Int64; for Float64 values their count (UInt64) and their IEEE 754 binary64 bit patterns.
 ///
 /// Reading checks, in order: the magic, the version, the length (truncation), the checksum (corruption), the
 /// scalar type, then the structure.
 extension ParameterArchive {
-    /// The format version this build writes and reads.
-    public static var formatVersion: UInt32 { 1 }
+    /// The format version this build writes; it reads this one and every earlier one.
+    public static var formatVersion: UInt32 { 2 }
 
     /// The magic bytes `DUET`.
     static var magic: [UInt8] { Array("DUET".utf8) }
@@ -56,6 +57,10 @@ extension ParameterArchive {
             case .integer(let value)?:
                 payload.append(2)
                 Self.append(UInt64(bitPattern: value), to: &payload)
+            case .reals(let values)?:
+                payload.append(3)
+                Self.append(UInt64(values.count), to: &payload)
+                for value in values { Self.append(value.bitPattern, to: &payload) }
             case nil:
                 break
             }
@@ -87,7 +92,7 @@ extension ParameterArchive {
         }
         var reader = ByteReader(bytes: bytes, offset: 4, source: source)
         let version = try reader.read(UInt32.self)
-        guard version == Self.formatVersion else {
+        guard (1...Self.formatVersion).contains(version) else {
             throw NumericsError.unsupportedArchiveVersion(source: source, version: version,
                                                           supported: Self.formatVersion)
         }
@@ -155,6 +160,16 @@ extension ParameterArchive {
                 store(.tensor(tensor), as: name)
             case 2:
                 store(.integer(Int64(bitPattern: try reader.read(UInt64.self))), as: name)
+            case 3 where version >= 2:
+                let count = try reader.read(UInt64.self)
+                guard count <= UInt64(reader.remaining / 8) else {
+                    throw NumericsError.malformedArchive(
+                        source: source, reason: "'\(name)' of \(count) Float64 values does not fit the file")
+                }
+                var values: [Double] = []
+                values.reserveCapacity(Int(count))
+                for _ in 0..<count { values.append(Double(bitPattern: try reader.read(UInt64.self))) }
+                store(.reals(values), as: name)
             case let kind:
                 throw NumericsError.malformedArchive(source: source, reason: "entry '\(name)' has unknown kind \(kind)")
             }

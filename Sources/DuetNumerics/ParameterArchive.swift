@@ -1,7 +1,8 @@
 import Foundation
 
-/// Named tensors and integers, saved to and loaded from Duet's versioned binary format: model parameters,
-/// optimiser moments and step counts.
+/// Named tensors, integers and Float64 vectors, saved to and loaded from Duet's versioned binary format: model
+/// parameters, optimiser moments, step counts and the small Float64 states of a checkpoint (running statistics,
+/// noise processes).
 ///
 /// ```swift
 /// var archive = ParameterArchive<Float>()
@@ -24,6 +25,8 @@ public struct ParameterArchive<Scalar: BLASScalar>: Sendable, Equatable {
         case tensor(Matrix<Scalar>)
         /// A signed 64-bit integer, such as an optimiser's step count.
         case integer(Int64)
+        /// Float64 values whatever the archive's scalar type, such as running means or a noise process's state.
+        case reals([Double])
     }
 
     /// Where the archive came from, for error messages: a file path, or `<memory>`.
@@ -56,6 +59,11 @@ public struct ParameterArchive<Scalar: BLASScalar>: Sendable, Equatable {
         store(.integer(Int64(integer)), as: name)
     }
 
+    /// Stores Float64 values under `name`.
+    public mutating func store(_ reals: [Double], as name: String) {
+        store(.reals(reals), as: name)
+    }
+
     /// Stores every tensor of `group` as `prefix.tensorName` (or just `tensorName` for an empty prefix).
     public mutating func store(_ group: some ParameterGroup<Scalar>, prefix: String) {
         for index in 0..<group.tensorCount {
@@ -69,7 +77,8 @@ public struct ParameterArchive<Scalar: BLASScalar>: Sendable, Equatable {
     public func tensor(named name: String) throws -> Matrix<Scalar> {
         switch entries[name] {
         case .tensor(let tensor)?: return tensor
-        case .integer?: throw NumericsError.entryKindMismatch(source: source, name: name, expected: "a tensor")
+        case .integer?, .reals?:
+            throw NumericsError.entryKindMismatch(source: source, name: name, expected: "a tensor")
         case nil: throw NumericsError.missingEntry(source: source, name: name)
         }
     }
@@ -94,7 +103,27 @@ public struct ParameterArchive<Scalar: BLASScalar>: Sendable, Equatable {
                 throw NumericsError.malformedArchive(source: source, reason: "integer '\(name)' does not fit an Int")
             }
             return result
-        case .tensor?: throw NumericsError.entryKindMismatch(source: source, name: name, expected: "an integer")
+        case .tensor?, .reals?:
+            throw NumericsError.entryKindMismatch(source: source, name: name, expected: "an integer")
+        case nil: throw NumericsError.missingEntry(source: source, name: name)
+        }
+    }
+
+    /// The Float64 values called `name`, which must number `count` when given.
+    /// - Throws: ``NumericsError/missingEntry(source:name:)``,
+    ///   ``NumericsError/entryKindMismatch(source:name:expected:)`` or, for another count,
+    ///   ``NumericsError/shapeMismatch(source:name:stored:expected:)`` (as a 1-row shape).
+    public func reals(named name: String, count: Int? = nil) throws -> [Double] {
+        switch entries[name] {
+        case .reals(let values)?:
+            if let count, values.count != count {
+                throw NumericsError.shapeMismatch(source: source, name: name,
+                                                  stored: MatrixShape(rows: 1, columns: values.count),
+                                                  expected: MatrixShape(rows: 1, columns: count))
+            }
+            return values
+        case .tensor?, .integer?:
+            throw NumericsError.entryKindMismatch(source: source, name: name, expected: "Float64 values")
         case nil: throw NumericsError.missingEntry(source: source, name: name)
         }
     }

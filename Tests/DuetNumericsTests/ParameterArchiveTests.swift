@@ -28,6 +28,7 @@ final class ParameterArchiveTests: XCTestCase {
                                    Float(nan: 0x1234, signaling: false), .pi]), as: "special")
         archive.store(Matrix<Float>(rows: 0, columns: 3), as: "empty")
         archive.store(-1234567890123, as: "counter")
+        archive.store([0.1, -0.0, .infinity, Double(nan: 0x42, signaling: false), .leastNonzeroMagnitude], as: "reals")
         return (archive, network)
     }
 
@@ -46,6 +47,11 @@ final class ParameterArchiveTests: XCTestCase {
         XCTAssertEqual(special.scalars.map(\.bitPattern), original.scalars.map(\.bitPattern))
         XCTAssertEqual(try loaded.integer(named: "counter"), -1234567890123)
         XCTAssertEqual(try loaded.tensor(named: "empty").shape, MatrixShape(rows: 0, columns: 3))
+        XCTAssertEqual(try loaded.reals(named: "reals", count: 5).map(\.bitPattern),
+                       try archive.reals(named: "reals").map(\.bitPattern))
+        XCTAssertThrowsError(try loaded.reals(named: "reals", count: 4))
+        XCTAssertThrowsError(try loaded.reals(named: "counter"))
+        XCTAssertThrowsError(try loaded.tensor(named: "reals"))
         var restored = network.zeroed()
         try loaded.restore(&restored, prefix: "actor")
         XCTAssertEqual(restored, network)
@@ -110,16 +116,40 @@ final class ParameterArchiveTests: XCTestCase {
         }
     }
 
+    /// Version 1 archives (before Float64 entries) still load, and a Float64 entry inside one is rejected.
+    func testVersionOneArchivesStillLoad() throws {
+        var archive = ParameterArchive<Float>()
+        archive.store(Matrix<Float>([[1, 2]]), as: "weight")
+        archive.store(7, as: "steps")
+        var bytes = archive.encoded()
+        XCTAssertEqual(bytes[4], 2)
+        bytes[4] = 1
+        bytes.removeLast(4)
+        bytes += withUnsafeBytes(of: CRC32.checksum(of: bytes).littleEndian) { Array($0) }
+        let loaded = try ParameterArchive<Float>(decoding: bytes, source: "v1.duet")
+        XCTAssertEqual(try loaded.tensor(named: "weight"), Matrix([[1, 2]]))
+        XCTAssertEqual(try loaded.integer(named: "steps"), 7)
+        var withReals = ParameterArchive<Float>()
+        withReals.store([1.5], as: "mean")
+        var old = withReals.encoded()
+        old[4] = 1
+        old.removeLast(4)
+        old += withUnsafeBytes(of: CRC32.checksum(of: old).littleEndian) { Array($0) }
+        XCTAssertThrowsError(try ParameterArchive<Float>(decoding: old, source: "v1.duet")) { error in
+            XCTAssertTrue("\(error)".contains("unknown kind 3"), "\(error)")
+        }
+    }
+
     func testOtherFilesVersionsAndScalarTypesAreRejected() throws {
         guard case .notAnArchive? = loadingError(Array("{\"json\": true, \"padding\": 1234567890}".utf8),
                                                  name: "config.json") else {
             return XCTFail("a JSON file is not an archive")
         }
         var future = sampleArchive().0.encoded()
-        future[4] = 2
+        future[4] = 3
         XCTAssertEqual(loadingError(future, name: "future.duet"),
                        .unsupportedArchiveVersion(source: directory.appendingPathComponent("future.duet").path,
-                                                  version: 2, supported: 1))
+                                                  version: 3, supported: 2))
         var doubles = ParameterArchive<Double>()
         doubles.store(Matrix<Double>([[1, 2]]), as: "weight")
         XCTAssertThrowsError(try ParameterArchive<Float>(decoding: doubles.encoded(), source: "d.duet")) { error in
