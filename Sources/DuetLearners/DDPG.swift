@@ -300,3 +300,41 @@ extension DDPG {
         return loss
     }
 }
+
+// MARK: - Checkpoints
+
+extension DDPG {
+    public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
+        archive.store(actor, prefix: LearnerArchiving.name("actor", in: prefix))
+        archive.store(targetActor, prefix: LearnerArchiving.name("targetActor", in: prefix))
+        archive.store(critics, prefix: LearnerArchiving.name("critics", in: prefix))
+        archive.store(targetCritics, prefix: LearnerArchiving.name("targetCritics", in: prefix))
+        actorOptimizer.store(in: &archive, prefix: LearnerArchiving.name("actorAdam", in: prefix))
+        criticOptimizer.store(in: &archive, prefix: LearnerArchiving.name("criticAdam", in: prefix))
+        distillationOptimizer.store(in: &archive, prefix: LearnerArchiving.name("distillationAdam", in: prefix))
+        archive.store(updateCount, as: LearnerArchiving.name("updateCount", in: prefix))
+        normalization.store(in: &archive, prefix: LearnerArchiving.name("observationStatistics", in: prefix))
+        noise.store(in: &archive, prefix: LearnerArchiving.name("actionNoise", in: prefix))
+        parameterNoise?.store(in: &archive, prefix: LearnerArchiving.name("parameterNoise", in: prefix))
+    }
+
+    public mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {
+        var restored = self
+        try archive.restore(&restored.actor, prefix: LearnerArchiving.name("actor", in: prefix))
+        try archive.restore(&restored.targetActor, prefix: LearnerArchiving.name("targetActor", in: prefix))
+        try archive.restore(&restored.critics, prefix: LearnerArchiving.name("critics", in: prefix))
+        try archive.restore(&restored.targetCritics, prefix: LearnerArchiving.name("targetCritics", in: prefix))
+        try restored.actorOptimizer.restore(from: archive, prefix: LearnerArchiving.name("actorAdam", in: prefix))
+        try restored.criticOptimizer.restore(from: archive, prefix: LearnerArchiving.name("criticAdam", in: prefix))
+        try restored.distillationOptimizer.restore(from: archive,
+                                                   prefix: LearnerArchiving.name("distillationAdam", in: prefix))
+        restored.updateCount = try LearnerArchiving.count(named: LearnerArchiving.name("updateCount", in: prefix),
+                                                          in: archive)
+        try restored.normalization.restore(from: archive,
+                                           prefix: LearnerArchiving.name("observationStatistics", in: prefix))
+        try restored.noise.restore(from: archive, prefix: LearnerArchiving.name("actionNoise", in: prefix))
+        try restored.parameterNoise?.restore(from: archive, prefix: LearnerArchiving.name("parameterNoise", in: prefix),
+                                             actor: actor)
+        self = restored
+    }
+}

@@ -20,6 +20,13 @@ struct ObservationNormalization: Sendable, Equatable {
         refreshScales()
     }
 
+    /// Normalisation by the given statistics.
+    init(statistics: RunningMeanStandardDeviation) {
+        self.statistics = statistics
+        scales = []
+        refreshScales()
+    }
+
     /// Merges one collected observation into the statistics (nothing when disabled).
     mutating func observe(_ observation: [Float]) {
         guard statistics != nil else { return }

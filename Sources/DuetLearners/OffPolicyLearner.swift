@@ -56,4 +56,18 @@ public protocol OffPolicyLearner {
     /// One distillation step on the actor: minimises Σᵢ wᵢ · meanₖ (μ(sᵢ)ₖ − ãᵢₖ)² with the learner's
     /// distillation optimiser; no gradient reaches the weights or the targets. Returns the loss before the step.
     mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float]) -> Double
+
+    // MARK: Checkpoints
+
+    /// Stores everything the learner's future depends on under `prefix` (networks and their targets, optimiser
+    /// moments and step counts, observation statistics, exploration-noise state, update counters), so that a
+    /// learner of the same configuration restored from `archive` acts and learns bit for bit as this one would.
+    /// The random streams are the trainer's, and are stored by it.
+    func store(in archive: inout ParameterArchive<Float>, prefix: String)
+
+    /// Replaces this learner's state with the one ``store(in:prefix:)`` wrote under `prefix`. The learner must
+    /// have been built with the same configuration and dimensions.
+    /// - Throws: a ``NumericsError`` naming the archive and the first missing, mistyped or misshapen entry; the
+    ///   learner is unchanged when it throws.
+    mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws
 }

@@ -53,6 +53,13 @@ public struct ParameterNoise: Sendable, Equatable {
         perturbedActor = copy
     }
 
+    /// Sets the adapted state, as a checkpoint stored it.
+    mutating func restore(standardDeviation: Double, lastDistance: Double?, perturbedActor: MLP<Float>?) {
+        self.standardDeviation = standardDeviation
+        self.lastDistance = lastDistance
+        self.perturbedActor = perturbedActor
+    }
+
     /// The adaptation rule alone: σ ← σ/α if `distance` > δ, else σ ← σ·α.
     public mutating func adapt(toDistance distance: Double) {
         lastDistance = distance

@@ -22,6 +22,16 @@ public struct RunningMeanStandardDeviation: Codable, Sendable, Equatable {
         self.clip = clip
     }
 
+    /// Statistics with the given state, as a checkpoint stored them.
+    /// - Precondition: `mean` and `variance` have the same length; `count` > 0.
+    public init(mean: [Double], variance: [Double], count: Double, clip: Double) {
+        precondition(mean.count == variance.count && count > 0, "running statistics need matching μ, σ² and a count > 0")
+        self.mean = mean
+        self.variance = variance
+        self.count = count
+        self.clip = clip
+    }
+
     /// Merges one observation into the statistics.
     public mutating func update(with sample: [Float]) {
         precondition(sample.count == mean.count, "sample has \(sample.count) values, statistics have \(mean.count)")

@@ -448,3 +448,58 @@ struct EntropyParameter: ParameterGroup, Sendable, Equatable {
     }
     func tensorName(at index: Int) -> String { "logEntropyCoefficient" }
 }
+
+// MARK: - Checkpoints
+
+extension SAC {
+    public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
+        archive.store(actor, prefix: LearnerArchiving.name("actor", in: prefix))
+        archive.store(critics, prefix: LearnerArchiving.name("critics", in: prefix))
+        archive.store(targetCritics, prefix: LearnerArchiving.name("targetCritics", in: prefix))
+        archive.store(entropyParameter, prefix: prefix)
+        actorOptimizer.store(in: &archive, prefix: LearnerArchiving.name("actorAdam", in: prefix))
+        criticOptimizer.store(in: &archive, prefix: LearnerArchiving.name("criticAdam", in: prefix))
+        distillationOptimizer.store(in: &archive, prefix: LearnerArchiving.name("distillationAdam", in: prefix))
+        entropyOptimizer?.store(in: &archive, prefix: LearnerArchiving.name("entropyAdam", in: prefix))
+        archive.store(updateCount, as: LearnerArchiving.name("updateCount", in: prefix))
+        normalization.store(in: &archive, prefix: LearnerArchiving.name("observationStatistics", in: prefix))
+        noise.store(in: &archive, prefix: LearnerArchiving.name("actionNoise", in: prefix))
+        if actor.usesStateDependentExploration {
+            archive.store(explorationMatrix, as: LearnerArchiving.name("explorationMatrix", in: prefix))
+            archive.store(explorationStepsSinceDraw, as: LearnerArchiving.name("explorationStepsSinceDraw", in: prefix))
+            archive.store(hasUpdatedSinceDraw ? 1 : 0, as: LearnerArchiving.name("hasUpdatedSinceDraw", in: prefix))
+        }
+    }
+
+    public mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {
+        var restored = self
+        try archive.restore(&restored.actor, prefix: LearnerArchiving.name("actor", in: prefix))
+        try archive.restore(&restored.critics, prefix: LearnerArchiving.name("critics", in: prefix))
+        try archive.restore(&restored.targetCritics, prefix: LearnerArchiving.name("targetCritics", in: prefix))
+        try archive.restore(&restored.entropyParameter, prefix: prefix)
+        try restored.actorOptimizer.restore(from: archive, prefix: LearnerArchiving.name("actorAdam", in: prefix))
+        try restored.criticOptimizer.restore(from: archive, prefix: LearnerArchiving.name("criticAdam", in: prefix))
+        try restored.distillationOptimizer.restore(from: archive,
+                                                   prefix: LearnerArchiving.name("distillationAdam", in: prefix))
+        try restored.entropyOptimizer?.restore(from: archive, prefix: LearnerArchiving.name("entropyAdam", in: prefix))
+        restored.updateCount = try LearnerArchiving.count(named: LearnerArchiving.name("updateCount", in: prefix),
+                                                          in: archive)
+        try restored.normalization.restore(from: archive,
+                                           prefix: LearnerArchiving.name("observationStatistics", in: prefix))
+        try restored.noise.restore(from: archive, prefix: LearnerArchiving.name("actionNoise", in: prefix))
+        if actor.usesStateDependentExploration {
+            let matrix = try archive.tensor(named: LearnerArchiving.name("explorationMatrix", in: prefix))
+            guard matrix.count == 0 || matrix.shape == actor.explorationLogStandardDeviation.shape else {
+                throw NumericsError.shapeMismatch(source: archive.source,
+                                                  name: LearnerArchiving.name("explorationMatrix", in: prefix),
+                                                  stored: matrix.shape, expected: actor.explorationLogStandardDeviation.shape)
+            }
+            restored.explorationMatrix = matrix
+            restored.explorationStepsSinceDraw = try LearnerArchiving.count(
+                named: LearnerArchiving.name("explorationStepsSinceDraw", in: prefix), in: archive)
+            restored.hasUpdatedSinceDraw = try LearnerArchiving.boolean(
+                named: LearnerArchiving.name("hasUpdatedSinceDraw", in: prefix), in: archive)
+        }
+        self = restored
+    }
+}

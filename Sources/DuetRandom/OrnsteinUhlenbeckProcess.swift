@@ -50,6 +50,13 @@ public struct OrnsteinUhlenbeckProcess: Codable, Sendable, Equatable {
         return value
     }
 
+    /// Sets the process's current value x, as a checkpoint stored it.
+    /// - Precondition: one value per dimension.
+    public mutating func restore(value: [Double]) {
+        precondition(value.count == mean.count, "an OU value needs \(mean.count) entries, got \(value.count)")
+        self.value = value
+    }
+
     /// Puts the process back at its initial value x₀ (at the start of each episode).
     public mutating func reset() {
         value = initialValue ?? Array(repeating: 0, count: mean.count)

@@ -101,13 +101,20 @@ final class LearnerContractTests: XCTestCase {
         let root = RandomStream(seed: seed)
         var learner = makeLearner(configuration: configuration, observationDimension: 3, actionDimension: 2,
                                   initialization: root.child("initialisation"))
+        let log = drive(&learner, steps: 0..<30, root: root)
+        return (learner, log)
+    }
+
+    /// Steps `steps` of collecting (observe, explore, episode ends every 10 steps), learning and distilling, with
+    /// streams named under `root`; returns what the learner reported.
+    private func drive(_ learner: inout any OffPolicyLearner, steps: Range<Int>, root: RandomStream) -> [[Double]] {
         let exploration = root.child("exploration")
         let buffer = LearnerTestSupport.randomBuffer(stream: root.child("data"))
         let replay = root.child("replay")
         let update = root.child("update")
         var log: [[Double]] = []
         var batch = ReplayBatch()
-        for step in 0..<30 {
+        for step in steps {
             let observation = buffer.transition(step).observation
             learner.observe(observation)
             log.append(learner.explorationAction(for: observation, using: exploration).map(Double.init))
@@ -118,7 +125,52 @@ final class LearnerContractTests: XCTestCase {
             let targets: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 8, columns: 2, seed: UInt64(step + 1))
             log.append([learner.distill(states: states, targets: targets, weights: Array(repeating: 0.125, count: 8))])
         }
-        return (learner, log)
+        return log
+    }
+
+    /// A learner stored mid-run (after its exploration state, noise, statistics and optimisers have moved), and
+    /// restored into a fresh learner with other initial weights, continues exactly as the original does.
+    func testARestoredLearnerContinuesBitForBit() throws {
+        for configuration in configurations {
+            let name = "\(configuration.algorithm)\(configuration.stateDependentExploration == nil ? "" : " gSDE")"
+            var original = makeLearner(configuration: configuration, observationDimension: 3, actionDimension: 2,
+                                       initialization: RandomStream(seed: 1, name: "initialisation"))
+            _ = drive(&original, steps: 0..<13, root: RandomStream(seed: 7))
+            // One more step of acting without an update, so that state held between updates (the OU value, gSDE's
+            // exploration matrix) matters after the checkpoint.
+            _ = original.explorationAction(for: [0.1, -0.2, 0.3], using: RandomStream(seed: 9, name: "extra"))
+            var archive = ParameterArchive<Float>()
+            original.store(in: &archive, prefix: "learner0")
+            let decoded = try ParameterArchive<Float>(decoding: archive.encoded(), source: "checkpoint")
+            var restored = makeLearner(configuration: configuration, observationDimension: 3, actionDimension: 2,
+                                       initialization: RandomStream(seed: 2, name: "initialisation"))
+            XCTAssertNotEqual(parameters(restored), parameters(original), name)
+            try restored.restore(from: decoded, prefix: "learner0")
+            XCTAssertEqual(parameters(restored), parameters(original), name)
+            let continued = drive(&original, steps: 13..<30, root: RandomStream(seed: 8))
+            let resumed = drive(&restored, steps: 13..<30, root: RandomStream(seed: 8))
+            XCTAssertEqual(resumed.map { $0.map(\.bitPattern) }, continued.map { $0.map(\.bitPattern) }, name)
+            XCTAssertEqual(parameters(restored), parameters(original), name)
+            var again = ParameterArchive<Float>()
+            restored.store(in: &again, prefix: "learner0")
+            var expected = ParameterArchive<Float>()
+            original.store(in: &expected, prefix: "learner0")
+            XCTAssertTrue(again.encoded() == expected.encoded(), "\(name): the whole stored state must agree")
+        }
+    }
+
+    func testRestoringAnotherConfigurationFailsAndChangesNothing() {
+        var small = LearnerTestSupport.learner(LearnerTestSupport.configuration(.td3, hidden: [8, 8]))
+        var archive = ParameterArchive<Float>(source: "checkpoint.duet")
+        small.store(in: &archive, prefix: "learner0")
+        var wide = LearnerTestSupport.learner(LearnerTestSupport.configuration(.td3, hidden: [16, 8]))
+        let before = parameters(wide)
+        XCTAssertThrowsError(try wide.restore(from: archive, prefix: "learner0")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("checkpoint.duet: "), "\(error)")
+            XCTAssertTrue("\(error)".contains("learner0.actor"), "\(error)")
+        }
+        XCTAssertEqual(parameters(wide), before)
+        XCTAssertThrowsError(try small.restore(from: archive, prefix: "learner1"))
     }
 
     /// The learner's networks, compared bit for bit.
