@@ -2,7 +2,8 @@
 # Trains the quality presets over five seeds each, two runs at a time, into runs/quality/<experiment>/seed-<n>,
 # then prints each run's final deterministic evaluation (mean return over 10 episodes) and each preset's median.
 # BENCHMARKS.md records the figures. Usage: scripts/quality.sh [experiment ...]
-# (default: pendulum-td3 pendulum-ddpg pendulum-sac mountaincar-sac; mountaincar-td3 takes about 25 minutes a seed).
+# (default: pendulum-td3 pendulum-ddpg pendulum-sac mountaincar-sac; mountaincar-td3, 300k updates of 400-300
+# networks, takes about 35 minutes a seed on an idle core, so run it on its own).
 # DUET=path runs another duet binary (for instance a copy, so that rebuilding does not disturb long runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
