@@ -3,7 +3,7 @@
 # then prints each run's final deterministic evaluation (mean return over 10 episodes) and each preset's median.
 # BENCHMARKS.md records the figures. Usage: scripts/quality.sh [experiment ...]
 # (default: pendulum-td3 pendulum-ddpg pendulum-sac mountaincar-sac; mountaincar-td3, 300k updates of 400-300
-# networks, takes about 35 minutes a seed on an idle core, so run it on its own).
+# networks at 119 updates/s, takes about 45 minutes a seed on an idle core, so run it on its own).
 # DUET=path runs another duet binary (for instance a copy, so that rebuilding does not disturb long runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
