@@ -27,20 +27,20 @@ struct Quickstart: ParsableCommand {
 
     func run() throws {
         let folder = out ?? Self.firstFreeFolder("runs/quickstart")
-        var ablate = try Ablate.parse([config, "--seeds", seeds, "--out", folder]
+        let ablate = try Ablate.parse([config, "--seeds", seeds, "--out", folder]
                                       + (steps.map { ["--steps", String($0)] } ?? []))
         try ablate.run()
         print("")
-        var table = try Summarize.parse([folder])
+        let table = try Summarize.parse([folder])
         try table.run()
-        var summary = try Summarize.parse([folder, "-o", "\(folder)/summary.txt"])
+        let summary = try Summarize.parse([folder, "-o", "\(folder)/summary.txt"])
         try summary.run()
-        var export = try Export.parse([folder, "-o", "\(folder)/curves.csv"])
+        let export = try Export.parse([folder, "-o", "\(folder)/curves.csv"])
         try export.run()
-        var curves = try Plot.parse([folder, "-o", "\(folder)/curves.svg", "--title",
+        let curves = try Plot.parse([folder, "-o", "\(folder)/curves.svg", "--title",
                                      "Pendulum-v1: TD3 pair with and without distillation"])
         try curves.run()
-        var diagnostics = try Plot.parse(["--distillation", folder, "-o", "\(folder)/distillation.svg"])
+        let diagnostics = try Plot.parse(["--distillation", folder, "-o", "\(folder)/distillation.svg"])
         try diagnostics.run()
         print("""
 
