@@ -6,9 +6,9 @@ import DuetRandom
 /// an archive continues as the original would have. Restoring checks shapes and names and throws a
 /// ``NumericsError`` naming the archive and the entry; nothing is changed when it throws.
 enum LearnerArchiving {
-    /// `prefix.name`, or `name` when the prefix is empty.
+    /// `prefix.name`, or `name` when the prefix is empty (``ParameterArchive/qualified(_:prefix:)``).
     static func name(_ name: String, in prefix: String) -> String {
-        prefix.isEmpty ? name : prefix + "." + name
+        ParameterArchive<Float>.qualified(name, prefix: prefix)
     }
 
     /// A Boolean stored as the integer 0 or 1.

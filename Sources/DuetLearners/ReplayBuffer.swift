@@ -155,7 +155,7 @@ public struct ReplayBuffer: Sendable {
     /// checkpoint: the held rows of s, a, r, s′ and the two flags (as 0/1), in storage order, and the integers
     /// `count`, `nextIndex`, `totalAdded` and the shape. Rows never written are not stored.
     public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
-        func name(_ entry: String) -> String { prefix.isEmpty ? entry : prefix + "." + entry }
+        func name(_ entry: String) -> String { LearnerArchiving.name(entry, in: prefix) }
         archive.store(capacity, as: name("capacity"))
         archive.store(observationDimension, as: name("observationDimension"))
         archive.store(actionDimension, as: name("actionDimension"))
@@ -176,7 +176,7 @@ public struct ReplayBuffer: Sendable {
     /// - Throws: a ``NumericsError`` naming the archive and the first missing, mistyped or misshapen entry, or
     ///   positions that do not fit the stored shape.
     public init(from archive: ParameterArchive<Float>, prefix: String) throws {
-        func name(_ entry: String) -> String { prefix.isEmpty ? entry : prefix + "." + entry }
+        func name(_ entry: String) -> String { LearnerArchiving.name(entry, in: prefix) }
         let capacity = try archive.integer(named: name("capacity"))
         let observationDimension = try archive.integer(named: name("observationDimension"))
         let actionDimension = try archive.integer(named: name("actionDimension"))

@@ -61,7 +61,7 @@ public struct SAC: OffPolicyLearner, Sendable {
     private var explorationMatrix = Matrix<Float>()
     private var explorationStepsSinceDraw = 0
     private var hasUpdatedSinceDraw = true
-    private var actingCache = MLP<Float>.Cache()
+    private var acting = SACPolicy<Float>.ActingBuffers()
 
     // Buffers reused from one update to the next.
     private var observations = Matrix<Float>()
@@ -150,7 +150,7 @@ public struct SAC: OffPolicyLearner, Sendable {
             }
             explorationStepsSinceDraw += 1
             action = actor.stateDependentAction(for: prepared, explorationMatrix: explorationMatrix,
-                                                cache: &actingCache)
+                                                buffers: &acting)
         } else {
             let output = actor.network.output(for: prepared, buffers: &inference)
             action = (0..<actionDimension).map { k in
@@ -229,8 +229,9 @@ public struct SAC: OffPolicyLearner, Sendable {
         targetCritics.polyakAverage(toward: critics, rate: Float(configuration.targetUpdateRate))
         var values = [criticLoss, actorLoss, Double(alpha), entropyLoss, entropy]
         if actor.usesStateDependentExploration {
-            values.append(actor.explorationLogStandardDeviation.scalars.reduce(0.0) { $0 + exp(Double($1)) }
-                / Double(actor.explorationLogStandardDeviation.count))
+            let logDeviation = actor.explorationLogStandardDeviation
+            values.append(logDeviation.withUnsafeBufferPointer { $0.reduce(0.0) { $0 + exp(Double($1)) } }
+                / Double(logDeviation.count))
         }
         return UpdateStatistics(values: values)
     }

@@ -144,6 +144,7 @@ public struct SACPolicy<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable
         var noise = StateDependentNoise.BackwardWorkspace<Scalar>()
         var modeCache = MLP<Scalar>.Cache()
         var modeActions = Matrix<Scalar>()
+        var modeActionGradient = Matrix<Scalar>()
 
         /// Empty buffers; the first pass sizes them.
         public init() {}
@@ -176,15 +177,14 @@ public struct SACPolicy<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable
                              actionGradient: (Matrix<Scalar>, inout Matrix<Scalar>) -> Double) -> Double {
         network.forward(observations, cache: &workspace.modeCache)
         modes(output: workspace.modeCache.output, into: &workspace.modeActions)
-        var gradientOfActions = Matrix<Scalar>()
-        let loss = actionGradient(workspace.modeActions, &gradientOfActions)
+        let loss = actionGradient(workspace.modeActions, &workspace.modeActionGradient)
         let batch = observations.rows
         let dimension = actionDimension
         let outputColumns = network.outputCount
         workspace.outputGradient.resize(rows: batch, columns: outputColumns)
         workspace.outputGradient.fill(with: 0)
         workspace.modeActions.withUnsafeBufferPointer { a in
-            gradientOfActions.withUnsafeBufferPointer { gA in
+            workspace.modeActionGradient.withUnsafeBufferPointer { gA in
                 workspace.outputGradient.withUnsafeMutableBufferPointer { g in
                     for row in 0..<batch {
                         for k in 0..<dimension {
@@ -214,13 +214,27 @@ public struct SACPolicy<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable
         return matrix
     }
 
+    /// The buffers of ``stateDependentAction(for:explorationMatrix:buffers:)``, reused from one environment step
+    /// to the next so that acting allocates nothing but the returned action.
+    public struct ActingBuffers: Sendable {
+        var input = Matrix<Scalar>()
+        var cache = MLP<Scalar>.Cache()
+
+        /// Empty buffers; the first action sizes them.
+        public init() {}
+    }
+
     /// gSDE: the exploration action tanh(clip(μ(s)) + h(s)·W) for one observation and a held matrix W.
     public func stateDependentAction(for observation: [Scalar], explorationMatrix: Matrix<Scalar>,
-                                     cache: inout MLP<Scalar>.Cache) -> [Scalar] {
+                                     buffers: inout ActingBuffers) -> [Scalar] {
         precondition(usesStateDependentExploration, "state-dependent actions need the gSDE policy")
-        network.forward(Matrix(rows: 1, columns: observation.count, scalars: observation), cache: &cache)
-        let output = cache.output
-        let latent = cache.lastHiddenActivation
+        buffers.input.resize(rows: 1, columns: observation.count)
+        buffers.input.withUnsafeMutableBufferPointer { input in
+            for index in observation.indices { input[index] = observation[index] }
+        }
+        network.forward(buffers.input, cache: &buffers.cache)
+        let output = buffers.cache.output
+        let latent = buffers.cache.lastHiddenActivation
         let hiddenWidth = latent.columns
         return (0..<actionDimension).map { k in
             var noise: Scalar = 0

@@ -142,8 +142,9 @@ public struct ParameterArchive<Scalar: BLASScalar>: Sendable, Equatable {
         }
     }
 
-    /// `prefix.name`, or `name` when the prefix is empty.
-    static func qualified(_ name: String, prefix: String) -> String {
+    /// `prefix.name`, or `name` when the prefix is empty: how composite state (a learner's networks, optimisers
+    /// and buffers) names its entries.
+    public static func qualified(_ name: String, prefix: String) -> String {
         prefix.isEmpty ? name : prefix + "." + name
     }
 
