@@ -6,12 +6,14 @@
 //
 //   DuetNumerics      ← CBLAS (OpenBLAS)                 matrices, layers, MLPs, Adam, archives
 //   DuetRandom        ← CGSL (GSL)                       seeded named streams, distributions
-//   DuetEnvironments  ← DuetRandom                       classic control, registry, traces
+//   DuetPhysics       ← (Swift only)                     MJCF reader, planar articulated-body simulator
+//   DuetEnvironments  ← DuetRandom, DuetPhysics          classic control, MuJoCo tasks, registry, traces
 //   DuetConfiguration ← (Foundation only)                strict, defaulted decoding of configuration structs
 //   DuetLearners      ← DuetNumerics, DuetRandom,        buffers, noises, DDPG / TD3 / SAC
 //                       DuetConfiguration
 //   DuetDistillation  ← DuetLearners, DuetConfiguration  weights from ξ, the distillation step, its settings
-//   DuetResults       ← DuetRandom                       statistics, curves, SVG figures
+//   DuetRunFormat     ← (nothing)                        run-folder file names, CSV columns, run.json keys
+//   DuetResults       ← DuetRandom, DuetRunFormat        statistics, curves, SVG figures
 //   DuetExperiments   ← the libraries above, Yams        experiment files, run folders, trainers
 //   DuetBench         ← the libraries above              timing harness and benchmark cases
 //   duet              ← everything, ArgumentParser       the thin command-line front end
@@ -33,6 +35,7 @@ let package = Package(
         .executable(name: "duet", targets: ["duet"]),
         .library(name: "DuetNumerics", targets: ["DuetNumerics"]),
         .library(name: "DuetRandom", targets: ["DuetRandom"]),
+        .library(name: "DuetPhysics", targets: ["DuetPhysics"]),
         .library(name: "DuetEnvironments", targets: ["DuetEnvironments"]),
     ],
     dependencies: [
@@ -54,12 +57,13 @@ let package = Package(
         // MARK: Libraries
         .target(name: "DuetNumerics", dependencies: ["CBLAS"], swiftSettings: optimisedForHost),
         .target(name: "DuetRandom", dependencies: ["CGSL"], swiftSettings: optimisedForHost),
-        .target(name: "DuetEnvironments", dependencies: ["DuetRandom"], swiftSettings: optimisedForHost),
+        .target(name: "DuetPhysics", swiftSettings: optimisedForHost),
+        .target(name: "DuetEnvironments", dependencies: ["DuetRandom", "DuetPhysics"], swiftSettings: optimisedForHost),
         .target(
             name: "DuetExperiments",
             dependencies: [
                 "DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetConfiguration", "DuetLearners",
-                "DuetDistillation", .product(name: "Yams", package: "Yams"),
+                "DuetDistillation", "DuetRunFormat", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: optimisedForHost
         ),
@@ -74,7 +78,8 @@ let package = Package(
             dependencies: ["DuetNumerics", "DuetRandom", "DuetConfiguration", "DuetLearners"],
             swiftSettings: optimisedForHost
         ),
-        .target(name: "DuetResults", dependencies: ["DuetRandom"], swiftSettings: optimisedForHost),
+        .target(name: "DuetRunFormat"),
+        .target(name: "DuetResults", dependencies: ["DuetRandom", "DuetRunFormat"], swiftSettings: optimisedForHost),
         .target(
             name: "DuetBench",
             dependencies: ["DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetLearners"],
@@ -100,11 +105,15 @@ let package = Package(
         ),
         .testTarget(name: "DuetNumericsTests", dependencies: ["DuetNumerics", "DuetTestSupport"]),
         .testTarget(name: "DuetRandomTests", dependencies: ["DuetRandom", "DuetTestSupport"]),
-        .testTarget(name: "DuetEnvironmentsTests", dependencies: ["DuetEnvironments", "DuetTestSupport"]),
+        .testTarget(name: "DuetPhysicsTests", dependencies: ["DuetPhysics"], exclude: ["Fixtures"]),
+        .testTarget(name: "DuetEnvironmentsTests", dependencies: ["DuetEnvironments", "DuetPhysics", "DuetTestSupport"]),
+        .testTarget(name: "DuetConfigurationTests",
+                    dependencies: ["DuetConfiguration", "DuetLearners", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "DuetLearnersTests", dependencies: ["DuetLearners", "DuetTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "DuetDistillationTests", dependencies: ["DuetDistillation", "DuetLearners"]),
         .testTarget(name: "DuetExperimentsTests", dependencies: ["DuetExperiments", "DuetConfiguration", "DuetTestSupport"]),
+        .testTarget(name: "DuetRunFormatTests", dependencies: ["DuetRunFormat"]),
         .testTarget(name: "DuetResultsTests", dependencies: ["DuetResults"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "DuetCommandTests", dependencies: ["DuetTestSupport"], exclude: ["Snapshots"]),
     ]

@@ -33,13 +33,13 @@ public enum DistillationTarget: String, ConfigurationChoice {
     case sample
 }
 
-/// How the two learners take turns.
+/// How the peers take turns.
 public enum DistillationSchedule: String, ConfigurationChoice {
     /// The reference code: one learner runs a whole period (``DistillationConfiguration/alternationSteps``
-    /// environment steps with its updates and distillation), then the other.
+    /// environment steps with its updates and distillation), then the next, round robin.
     case alternate
-    /// Both learners collect and update at the same time, one per core, then distil from a consistent snapshot
-    /// of each other, every environment step.
+    /// All learners collect and update at the same time, one thread per core, then distil from a consistent
+    /// snapshot of each other, every environment step.
     case lockstep
 }
 
@@ -87,13 +87,19 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
     /// For `alternate`: environment steps a learner runs before the other takes its turn (the reference DDPG:
     /// one epoch of 20 cycles × 100 steps = 2000).
     public var alternationSteps = 2000
+    /// With k > 2 peers, which peers each learner distils from; absent means ``PeerSelection/best``. (With two
+    /// peers every selection is the same.)
+    public var peerSelection: PeerSelection?
+
+    /// The peer selection in force: ``peerSelection`` or `best`.
+    public var resolvedPeerSelection: PeerSelection { peerSelection ?? .best }
 
     /// The paper's defaults with the reference code's sizes.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case enabled, weighting, alpha, weightClip, normalizeWeights, valueEstimate, target, batchSize
-        case learningRate, optimizer, gradientClip, every, window, schedule, alternationSteps
+        case learningRate, optimizer, gradientClip, every, window, schedule, alternationSteps, peerSelection
     }
 
     public init(from decoder: any Decoder) throws {
@@ -114,6 +120,7 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
         window = try container.decodeIfPresent(Int.self, forKey: .window)
         schedule = try container.decode(forKey: .schedule, default: defaults.schedule)
         alternationSteps = try container.decode(forKey: .alternationSteps, default: defaults.alternationSteps)
+        peerSelection = try container.decodeIfPresent(PeerSelection.self, forKey: .peerSelection)
     }
 
     public func validate(at path: String) throws {

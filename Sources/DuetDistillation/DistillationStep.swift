@@ -9,19 +9,36 @@ public struct DistillationRecord: Sendable, Equatable {
     /// The batch's weights and their statistics (mean ξ, fraction with ξ > 0, maximum weight, effective
     /// sample size).
     public var weights: DistillationWeights
-    /// Mean Euclidean distance between the two learners' actions on the batch, (1/N)·Σᵢ ‖π(sᵢ) − π̃(sᵢ)‖₂,
-    /// before the step (the paper's Fig. 3 tracks this distance).
+    /// Mean Euclidean distance between the learner's actions and the targets on the batch,
+    /// (1/N)·Σᵢ ‖π(sᵢ) − ãᵢ‖₂, before the step (the paper's Fig. 3 tracks this distance).
     public var actionDistance: Double
 }
 
-/// A distillation step whose inputs have been computed but not yet applied: the states, the peer's target
+/// One peer as a learner's distillation sees it: its index, its policy and values, and where its states are.
+public struct DistillationPeer {
+    /// The peer's index j among the k learners.
+    public var index: Int
+    /// The peer's policy and values (read only).
+    public var learner: any Distillable
+    /// The peer's states: its replay buffer, or its recent rollout observations.
+    public var states: any DistillationStateSource
+
+    /// A peer from its parts.
+    public init(index: Int, learner: any Distillable, states: any DistillationStateSource) {
+        self.index = index
+        self.learner = learner
+        self.states = states
+    }
+}
+
+/// A distillation step whose inputs have been computed but not yet applied: the states, the peers' target
 /// actions ã = π̃(s) and the weights w from ξ.
 ///
-/// Preparing reads the learner and its peer and changes neither; applying changes only the learner. The dual
-/// trainer prepares both learners' steps before applying either, so each distils from a consistent snapshot of
-/// the other, whatever the threads' timing.
+/// Preparing reads the learner and its peers and changes none of them; applying changes only the learner. The
+/// trainer prepares every learner's step before applying any, so each distils from a consistent snapshot of the
+/// others, whatever the threads' timing.
 public struct PreparedDistillation: Sendable {
-    /// Distillation states sᵢ, drawn from the peer's replay buffer, `N × observationDimension`.
+    /// Distillation states sᵢ, drawn from the peers' state sources, `N × observationDimension`.
     public var states: Matrix<Float>
     /// Target actions ãᵢ = π̃(sᵢ), `N × actionDimension`; constants for the step (no gradient).
     public var targets: Matrix<Float>
@@ -32,31 +49,102 @@ public struct PreparedDistillation: Sendable {
     /// The weighted loss Σᵢ wᵢ·meanₖ(π(sᵢ)ₖ − ãᵢₖ)² at the current parameters.
     public var loss: Double
 
-    /// Draws the batch and computes targets and weights for `learner` distilling from `peer`.
+    /// Draws the batch and computes targets and weights for `learner` distilling from `peers` (the sources that
+    /// ``PeerSelection/sources(for:peerCount:)`` names, in index order) under `selection`.
     ///
-    /// ξᵢ = Q̃(sᵢ, π̃(sᵢ)) − Q(sᵢ, a), with a = π(sᵢ) for ``ValueEstimate/ownAction`` (the paper) or
-    /// a = π̃(sᵢ) for ``ValueEstimate/peerAction`` (the reference DDPG).
-    /// - Returns: `nil` when the peer's buffer is still empty (the first learner's first period in the
-    ///   `alternate` schedule): there is nothing to distil yet.
-    public static func prepare(learner: any OffPolicyLearner, peer: any OffPolicyLearner, peerBuffer: ReplayBuffer,
+    /// Each peer j with states contributes `configuration.batchSize` states from its source, drawn in peer order
+    /// with `stream`. ξᵢ = Ṽ(sᵢ) − V(sᵢ), where V(sᵢ) is the learner's own value (``ValueEstimate/ownAction``, the
+    /// paper) or its action value at the target, Q(sᵢ, ãᵢ) (``ValueEstimate/peerAction``, the reference DDPG).
+    /// With one peer every selection is the same step. With several: `best` takes, per state, the target and
+    /// value of the peer whose value is highest there (ties to the lower index) and normalises the weights over
+    /// the whole batch; `all` keeps each peer's targets on its own states and normalises within each peer's
+    /// part, so the loss is the sum of the peers' weighted terms; `ring` passes one peer.
+    /// - Returns: `nil` when no peer has states yet (the first learner's first turn in the `alternate`
+    ///   schedule): there is nothing to distil.
+    /// - Precondition: for ``ValueEstimate/peerAction``, the learner has action values.
+    public static func prepare(learner: some Distillable, peers: [DistillationPeer], selection: PeerSelection,
                                configuration: DistillationConfiguration, using stream: RandomStream)
         -> PreparedDistillation?
     {
-        guard peerBuffer.count > 0 else { return nil }
-        var states = Matrix<Float>()
-        peerBuffer.sampleObservations(count: configuration.batchSize, mostRecent: configuration.window,
-                                      using: stream, into: &states)
-        let targets = peer.actions(for: states)
-        let own = learner.actions(for: states)
-        let peerValues = peer.values(for: states, actions: targets)
-        let ownValues = learner.values(for: states, actions: configuration.valueEstimate == .ownAction ? own : targets)
+        let sources = peers.filter { $0.states.stateCount > 0 }
+        guard !sources.isEmpty else { return nil }
+        // States: one batch from each peer, in peer order.
+        var parts: [Matrix<Float>] = []
+        for peer in sources {
+            var part = Matrix<Float>()
+            peer.states.sampleStates(count: configuration.batchSize, mostRecent: configuration.window,
+                                     using: stream, into: &part)
+            parts.append(part)
+        }
+        let states = parts.count == 1 ? parts[0] : Matrix.stackingRows(parts)
+        let own = learner.policyEvaluation(for: states)
+
+        // Targets and the peers' values: per state from the chosen peer.
+        let targets: Matrix<Float>
+        let peerValues: [Float]
+        if sources.count == 1 || selection != .best {
+            var targetParts: [Matrix<Float>] = []
+            var values: [Float] = []
+            for (peer, part) in zip(sources, parts) {
+                let evaluation = peer.learner.policyEvaluation(for: part)
+                targetParts.append(evaluation.actions)
+                values += evaluation.values
+            }
+            targets = targetParts.count == 1 ? targetParts[0] : Matrix.stackingRows(targetParts)
+            peerValues = values
+        } else {
+            let evaluations = sources.map { $0.learner.policyEvaluation(for: states) }
+            var chosen = Matrix<Float>(rows: states.rows, columns: evaluations[0].actions.columns)
+            var values = [Float](repeating: 0, count: states.rows)
+            for row in 0..<states.rows {
+                var best = 0
+                for candidate in 1..<evaluations.count
+                where evaluations[candidate].values[row] > evaluations[best].values[row] {
+                    best = candidate
+                }
+                values[row] = evaluations[best].values[row]
+                for column in 0..<chosen.columns { chosen[row, column] = evaluations[best].actions[row, column] }
+            }
+            targets = chosen
+            peerValues = values
+        }
+
+        let ownValues: [Float]
+        switch configuration.valueEstimate {
+        case .ownAction:
+            ownValues = own.values
+        case .peerAction:
+            guard let values = learner.actionValues(for: states, actions: targets) else {
+                preconditionFailure("the peer-action value estimate needs a learner with action values (a critic)")
+            }
+            ownValues = values
+        }
         let disadvantages = zip(peerValues, ownValues).map { Double($0) - Double($1) }
-        let weights = DistillationWeights(disadvantages: disadvantages, weighting: configuration.weighting,
+        let weights: DistillationWeights
+        if selection == .all && sources.count > 1 {
+            let size = configuration.batchSize
+            weights = DistillationWeights(concatenating: (0..<sources.count).map { part in
+                DistillationWeights(disadvantages: Array(disadvantages[(part * size)..<((part + 1) * size)]),
+                                    weighting: configuration.weighting, alpha: configuration.alpha,
+                                    clip: configuration.clipRange, normalize: configuration.normalizeWeights)
+            })
+        } else {
+            weights = DistillationWeights(disadvantages: disadvantages, weighting: configuration.weighting,
                                           alpha: configuration.alpha, clip: configuration.clipRange,
                                           normalize: configuration.normalizeWeights)
+        }
         return PreparedDistillation(states: states, targets: targets, weights: weights,
-                                    actionDistance: meanDistance(own, targets),
-                                    loss: weightedLoss(own, targets, weights: weights.weights))
+                                    actionDistance: meanDistance(own.actions, targets),
+                                    loss: weightedLoss(own.actions, targets, weights: weights.weights))
+    }
+
+    /// The two-peer step: `learner` distils from `peer`, whose states are `peerBuffer`.
+    public static func prepare(learner: some Distillable, peer: some Distillable, peerBuffer: ReplayBuffer,
+                               configuration: DistillationConfiguration, using stream: RandomStream)
+        -> PreparedDistillation?
+    {
+        prepare(learner: learner, peers: [DistillationPeer(index: 1, learner: peer, states: peerBuffer)],
+                selection: .best, configuration: configuration, using: stream)
     }
 
     /// The record of this batch without taking the step: the diagnostics a run with distillation switched off
@@ -65,8 +153,8 @@ public struct PreparedDistillation: Sendable {
         DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance)
     }
 
-    /// Takes the step on `learner` (one optimiser step on its actor) and returns the record.
-    public func apply(to learner: inout any OffPolicyLearner) -> DistillationRecord {
+    /// Takes the step on `learner` (one optimiser step on its policy) and returns the record.
+    public func apply(to learner: inout some Distillable) -> DistillationRecord {
         let loss = learner.distill(states: states, targets: targets, weights: weights.weights.map { Float($0) })
         return DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance)
     }
@@ -102,5 +190,17 @@ public struct PreparedDistillation: Sendable {
             total += squared.squareRoot()
         }
         return total / Double(a.rows)
+    }
+}
+
+extension Matrix {
+    /// The rows of `parts`, one after the other.
+    /// - Precondition: every part has the same number of columns.
+    static func stackingRows(_ parts: [Matrix]) -> Matrix {
+        let columns = parts.first?.columns ?? 0
+        precondition(parts.allSatisfy { $0.columns == columns }, "stacked matrices need equal widths")
+        var scalars: [Scalar] = []
+        for part in parts { scalars += part.scalars }
+        return Matrix(rows: parts.reduce(0) { $0 + $1.rows }, columns: columns, scalars: scalars)
     }
 }

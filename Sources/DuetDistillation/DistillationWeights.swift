@@ -49,6 +49,20 @@ public struct DistillationWeights: Sendable, Equatable {
         effectiveSampleSize = sumOfSquares > 0 ? sum * sum / sumOfSquares : 0
     }
 
+    /// The weights of several batches side by side (the `all` peer selection: one batch per peer, each
+    /// normalised on its own), with the statistics recomputed over all of them.
+    public init(concatenating parts: [DistillationWeights]) {
+        weights = parts.flatMap(\.weights)
+        let count = Double(max(weights.count, 1))
+        meanDisadvantage = parts.reduce(0) { $0 + $1.meanDisadvantage * Double($1.weights.count) } / count
+        fractionDisadvantageous = parts.reduce(0) { $0 + $1.fractionDisadvantageous * Double($1.weights.count) }
+            / count
+        maximumWeight = weights.max() ?? 0
+        let sum = weights.reduce(0, +)
+        let sumOfSquares = weights.reduce(0) { $0 + $1 * $1 }
+        effectiveSampleSize = sumOfSquares > 0 ? sum * sum / sumOfSquares : 0
+    }
+
     /// exp(x) without overflow to +∞ for large x (the clip bounds it anyway).
     private static func exponential(_ x: Double) -> Double {
         x > 700 ? .greatestFiniteMagnitude : Double.exp(x)

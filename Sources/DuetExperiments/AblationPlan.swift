@@ -30,12 +30,12 @@ public struct AblationPlan: Sendable {
     /// trains a pair, and no run folder exists (unless `overwrite`).
     /// - Parameters:
     ///   - overrides: `--set` overrides passed on to every run.
-    ///   - includeSingle: add the `single` arm (the `learner:` alone with twice the steps).
+    ///   - includeSingle: add the `single` arm (the first peer alone with k times the steps).
     public init(configurationPath: String, seeds: [UInt64], output: String?, overrides: [String],
                 includeSingle: Bool, overwrite: Bool) throws {
         let configuration = try ConfigurationFile.load(ExperimentConfiguration.self, from: configurationPath,
                                                        overrides: overrides)
-        guard configuration.isDual else {
+        guard configuration.distillation != nil else {
             throw ConfigurationError.invalidValue(
                 source: configurationPath, path: "distillation", value: "absent",
                 accepted: "a distillation block: an ablation compares a pair with distillation on and off")
@@ -47,7 +47,11 @@ public struct AblationPlan: Sendable {
         let shared = overrides.flatMap { ["--set", $0] } + (overwrite ? ["--overwrite"] : [])
         var runs: [Run] = []
         var arms: [(name: String, flags: [String])] = [("distill-on", ["--distill"]), ("distill-off", ["--no-distill"])]
-        if includeSingle { arms.append(("single", ["--single", "--steps", String(configuration.steps * 2)])) }
+        // The single arm gets the peers' total budget, k × steps (the paper compares one learner with 2 × 1e7
+        // against each DPD learner's 1e7).
+        if includeSingle {
+            arms.append(("single", ["--single", "--steps", String(configuration.steps * configuration.peerCount)]))
+        }
         for arm in arms {
             for seed in seeds {
                 let folder = "\(output)/\(arm.name)/seed-\(seed)"

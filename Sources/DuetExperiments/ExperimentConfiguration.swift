@@ -14,7 +14,9 @@ import DuetLearners
 /// ```
 ///
 /// A file with a `distillation:` block trains a *pair* of peers (the `learner:` and the `peer:`, which defaults to
-/// a copy of the learner); without it, a single learner.
+/// a copy of the learner); without it, a single learner. For k peers, or peers with their own collection
+/// cadence, list them under `peers:` instead (each entry a `learner:` and an optional `training:`; see
+/// ``PeerConfiguration``); `learner:` + `peer:` is the two-peer shorthand of `peers:`.
 ///
 /// Every key has a default; unknown keys, wrong types and out-of-range values are errors naming the file and
 /// the key. Keys equal the Swift property names.
@@ -32,21 +34,34 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
     /// The second learner of a pair; absent means a copy of ``learner`` (it still starts from other random
     /// weights, drawn from its own streams). Needs a ``distillation`` block.
     public var peer: OffPolicyConfiguration?
-    /// How the pair distils; its presence makes the run a dual run.
+    /// The k peers, each with its learner and optional training block; replaces `learner:` and `peer:`.
+    public var peers: [PeerConfiguration]?
+    /// How the peers distil; with `learner:`, its presence makes the run a pair.
     public var distillation: DistillationConfiguration?
 
-    /// Whether the run trains a pair of learners.
-    public var isDual: Bool { distillation != nil }
+    /// The number of peers k trained side by side.
+    public var peerCount: Int { peers?.count ?? (distillation == nil ? 1 : 2) }
 
-    /// The configurations of the learners in slot order, with the distillation block's learning rate and
-    /// gradient clip (when given) applied to each.
-    public var learnerConfigurations: [OffPolicyConfiguration] {
-        guard let distillation else { return [learner] }
-        return [learner, peer ?? learner].map { configuration in
-            var resolved = configuration
-            if let rate = distillation.learningRate { resolved.distillationLearningRate = rate }
-            if let clip = distillation.gradientClip { resolved.distillationGradientClip = clip }
-            return resolved
+    /// The peers in order (`learner0` first), with the distillation block's learning rate and gradient clip
+    /// (when given) applied to each learner and the top-level `training:` for peers without their own.
+    public var resolvedPeers: [ResolvedPeer] {
+        let listed = peers ?? ([PeerConfiguration(learner: learner)]
+            + (distillation == nil ? [] : [PeerConfiguration(learner: peer ?? learner)]))
+        return listed.map { entry in
+            var resolved = entry.learner
+            if let rate = distillation?.learningRate { resolved.distillationLearningRate = rate }
+            if let clip = distillation?.gradientClip { resolved.distillationGradientClip = clip }
+            return ResolvedPeer(learner: resolved, training: entry.training ?? training)
+        }
+    }
+
+    /// Keeps only the first peer and drops distillation (`duet train --single`).
+    public mutating func keepFirstPeerOnly() {
+        distillation = nil
+        peer = nil
+        if let first = peers?.first {
+            peers = [first]
+            learner = first.learner
         }
     }
 
@@ -54,7 +69,7 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case env, steps, evaluation, training, learner, peer, distillation
+        case env, steps, evaluation, training, learner, peer, peers, distillation
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,7 +81,33 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
         training = try container.decode(forKey: .training, default: defaults.training)
         learner = try container.decode(forKey: .learner, default: defaults.learner)
         peer = try container.decodeIfPresent(OffPolicyConfiguration.self, forKey: .peer)
+        peers = try container.decodeIfPresent([PeerConfiguration].self, forKey: .peers)
         distillation = try container.decodeIfPresent(DistillationConfiguration.self, forKey: .distillation)
+        if let first = peers?.first {
+            if container.contains(.learner) || container.contains(.peer) {
+                throw ConfigurationError.invalidValue(
+                    source: "", path: ConfigurationPath.dotted(container.codingPath + [CodingKeys.peers]),
+                    value: "a list together with learner/peer",
+                    accepted: "either peers: (k learners) or learner: with an optional peer:, not both")
+            }
+            learner = first.learner
+        }
+    }
+
+    /// Writes the file's keys; with `peers:`, neither `learner:` nor `peer:`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(env, forKey: .env)
+        try container.encode(steps, forKey: .steps)
+        try container.encode(evaluation, forKey: .evaluation)
+        try container.encode(training, forKey: .training)
+        if let peers {
+            try container.encode(peers, forKey: .peers)
+        } else {
+            try container.encode(learner, forKey: .learner)
+            try container.encodeIfPresent(peer, forKey: .peer)
+        }
+        try container.encodeIfPresent(distillation, forKey: .distillation)
     }
 
     public func validate(at path: String) throws {
@@ -75,14 +116,29 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
         try require(steps >= 1, "steps", at: path, value: steps, accepted: "an integer ≥ 1")
         try evaluation.validate(at: ConfigurationPath.appending("evaluation", to: path))
         try training.validate(at: ConfigurationPath.appending("training", to: path))
-        try learner.validate(at: ConfigurationPath.appending("learner", to: path))
-        try peer?.validate(at: ConfigurationPath.appending("peer", to: path))
+        if let peers {
+            try require(!peers.isEmpty, "peers", at: path, value: "an empty list", accepted: "one peer or more")
+            for (index, entry) in peers.enumerated() {
+                try entry.validate(at: ConfigurationPath.appending("peers[\(index)]", to: path))
+            }
+            if distillation == nil {
+                try require(peers.count == 1, "peers", at: path, value: "\(peers.count) peers",
+                            accepted: "one peer, or a distillation block for two or more (enabled: false trains "
+                                + "them side by side without distilling)")
+            } else {
+                try require(peers.count >= 2, "peers", at: path, value: "1 peer",
+                            accepted: "at least two peers together with a distillation block")
+            }
+        } else {
+            try learner.validate(at: ConfigurationPath.appending("learner", to: path))
+            try peer?.validate(at: ConfigurationPath.appending("peer", to: path))
+        }
         if let distillation {
             let distillationPath = ConfigurationPath.appending("distillation", to: path)
             try distillation.validate(at: distillationPath)
             try require(distillation.target == .mean, "target", at: distillationPath, value: distillation.target.rawValue,
                         accepted: "mean (sampled targets need stochastic peers such as PPO, not yet available)")
-        } else {
+        } else if peers == nil {
             try require(peer == nil, "peer", at: path, value: "a learner block",
                         accepted: "a peer only together with a distillation block")
         }

@@ -1,4 +1,5 @@
 import DuetConfiguration
+import DuetRunFormat
 import Foundation
 
 /// One `duet train` invocation, from experiment file to finished run folder.
@@ -71,10 +72,7 @@ public struct TrainingSession {
             }
             configuration.distillation?.enabled = distill
         }
-        if singleLearner {
-            configuration.distillation = nil
-            configuration.peer = nil
-        }
+        if singleLearner { configuration.keepFirstPeerOnly() }
         return configuration
     }
 
@@ -92,18 +90,17 @@ public struct TrainingSession {
         let url = URL(fileURLWithPath: output ?? Self.defaultOutput(for: configurationPath, seed: seed))
         let folder = try RunFolder.create(at: url, overwrite: overwrite)
         let metadata = RunMetadata(arm: resolvedArm(for: configuration), seed: seed, env: configuration.env,
-                                   learners: configuration.isDual ? 2 : 1,
+                                   learners: configuration.peerCount,
                                    configurationFile: configurationPath, duetVersion: duetVersion,
                                    gitCommit: RunMetadata.currentGitCommit())
-        try folder.writeJSON(RunRecord(metadata: metadata, configuration: configuration), to: "run.json")
+        try folder.writeJSON(RunRecord(metadata: metadata, configuration: configuration),
+                             to: RunFormat.runRecordFile)
         do {
-            let timing = configuration.isDual
-                ? try DualTrainer.run(configuration, seed: seed, folder: folder, progress: progress)
-                : try SingleLearnerTrainer.run(configuration, seed: seed, folder: folder, progress: progress)
-            try folder.writeJSON(timing, to: "timing.json")
+            let timing = try Trainer.run(configuration, seed: seed, folder: folder, progress: progress)
+            try folder.writeJSON(timing, to: RunFormat.timingFile)
             return Outcome(folder: url, configuration: configuration, timing: timing)
         } catch {
-            try? Data((String(describing: error) + "\n").utf8).write(to: folder.file("error.txt"))
+            try? Data((String(describing: error) + "\n").utf8).write(to: folder.file(RunFormat.errorFile))
             throw error
         }
     }

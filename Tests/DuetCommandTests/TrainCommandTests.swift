@@ -48,7 +48,7 @@ final class TrainCommandTests: XCTestCase {
                        "step,episodes,return_mean,return_std,return_min,return_max")
         XCTAssertEqual(try header("pair/learner0/updates.csv"), "step,updates,critic_loss,actor_loss,q_mean")
         XCTAssertEqual(try header("pair/distillation.csv"),
-                       "step,learner,loss,mean_disadvantage,fraction_disadvantageous,max_weight,"
+                       "step,learner,peer,loss,mean_disadvantage,fraction_disadvantageous,max_weight,"
                            + "effective_sample_size,action_distance")
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("pair/run.json"))))
             as? [String: Any]
@@ -57,6 +57,35 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(record?["learners"] as? Int, 2)
         XCTAssertNotNil(record?["configuration"])
         XCTAssert(FileManager.default.fileExists(atPath: path("pair/timing.json")))
+    }
+
+    /// Three heterogeneous peers (TD3, SAC, DDPG with their own sizes and cadences) through `duet train`,
+    /// `summarize` and `plot`, both arms.
+    func testThreeHeterogeneousPeersEndToEnd() throws {
+        for arm in ["--distill", "--no-distill"] {
+            let outcome = try duet(["train", "experiments/smoke/pendulum-three-peers-tiny.yaml", "--seed", "2",
+                                    "--out", path("three/\(arm)"), arm])
+            XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        }
+        XCTAssertEqual(try header("three/--distill/learner1/updates.csv"),
+                       "step,updates,critic_loss,actor_loss,entropy_coefficient,entropy_coefficient_loss,entropy")
+        let record = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: path("three/--distill/run.json")))) as? [String: Any]
+        XCTAssertEqual(record?["learners"] as? Int, 3)
+        let rows = try String(contentsOfFile: path("three/--distill/distillation.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst()
+        XCTAssertEqual(Set(rows.map { $0.split(separator: ",")[1] }), ["0", "1", "2"])
+        XCTAssert(rows.allSatisfy { $0.split(separator: ",")[2] == "best" })
+        let summary = try duet(["summarize", path("three"), "--reps", "200"])
+        XCTAssertEqual(summary.status, 0, summary.standardError)
+        XCTAssert(summary.standardOutput.contains("distill-on") && summary.standardOutput.contains("distill-off"),
+                  summary.standardOutput)
+        for flags in [[String](), ["--distillation"]] {
+            let figure = path("three\(flags.count).svg")
+            let plot = try duet(["plot", path("three"), "--output", figure, "--reps", "200"] + flags)
+            XCTAssertEqual(plot.status, 0, plot.standardError)
+            XCTAssert(try String(contentsOfFile: figure, encoding: .utf8).hasPrefix("<svg"))
+        }
     }
 
     func testBadInputIsOneLineAndLeavesNoRunFolder() throws {

@@ -32,11 +32,7 @@ final class TrainerTests: XCTestCase {
     private func train(_ configuration: ExperimentConfiguration, seed: UInt64 = 3, name: String,
                        slotIndex: Int = 0) throws -> URL {
         let folder = try RunFolder.create(at: scratch.appendingPathComponent(name))
-        if configuration.isDual {
-            _ = try DualTrainer.run(configuration, seed: seed, folder: folder)
-        } else {
-            _ = try SingleLearnerTrainer.run(configuration, seed: seed, folder: folder, slotIndex: slotIndex)
-        }
+        _ = try Trainer.run(configuration, seed: seed, folder: folder, firstPeerIndex: slotIndex)
         return folder.url
     }
 
@@ -115,7 +111,7 @@ final class TrainerTests: XCTestCase {
             let rows = try contents(folder, "distillation.csv").split(separator: "\n").dropFirst()
                 .map { $0.split(separator: ",").map(String.init) }
             let last = rows.suffix(4)  // the last two intervals of both learners
-            return last.compactMap { Double($0[7]) }.reduce(0, +) / Double(last.count)
+            return last.compactMap { Double($0[8]) }.reduce(0, +) / Double(last.count)
         }
         let distanceOn = try finalDistance(on)
         let distanceOff = try finalDistance(off)
@@ -125,7 +121,111 @@ final class TrainerTests: XCTestCase {
     func testDistillationLogHasTheDocumentedColumns() throws {
         let pair = try train(configuration(), name: "columns")
         XCTAssertEqual(try contents(pair, "distillation.csv").split(separator: "\n").first,
-                       "step,learner,loss,mean_disadvantage,fraction_disadvantageous,max_weight,"
+                       "step,learner,peer,loss,mean_disadvantage,fraction_disadvantageous,max_weight,"
                            + "effective_sample_size,action_distance")
+    }
+
+    // MARK: k peers
+
+    /// Three TD3 peers of different widths, listed under `peers:`, the third with its own cadence.
+    private static func threePeers(selection: String, schedule: String) -> String {
+        """
+        env: Pendulum-v1
+        steps: 400
+        evaluation: {every: 200, episodes: 1}
+        training: {bufferSize: 10000, learningStarts: 100, updateLogInterval: 100}
+        peers:
+          - learner: {algorithm: td3, hidden: [16, 16], batchSize: 16, noise: {kind: gaussian, scale: 0.1}}
+          - learner: {algorithm: ddpg, hidden: [24], batchSize: 16}
+          - learner: {algorithm: sac, hidden: [16, 16], batchSize: 16}
+            training: {bufferSize: 5000, learningStarts: 150, trainFrequency: 2, gradientSteps: 2,
+                       updateLogInterval: 100}
+        distillation: {alpha: 1.0, batchSize: 8, alternationSteps: 100, schedule: \(schedule),
+                       peerSelection: \(selection)}
+        """
+    }
+
+    func testThreePeerRunsAreByteIdenticalAcrossRunsInBothSchedules() throws {
+        for schedule in ["alternate", "lockstep"] {
+            for selection in ["best", "all", "ring"] {
+                let peers = try configuration(Self.threePeers(selection: selection, schedule: schedule))
+                XCTAssertEqual(peers.peerCount, 3)
+                let first = try train(peers, name: "three-\(schedule)-\(selection)-1")
+                let second = try train(peers, name: "three-\(schedule)-\(selection)-2")
+                let files = ["distillation.csv"] + learnerLogs.flatMap { file in
+                    (0..<3).map { "learner\($0)/" + file }
+                }
+                for file in files {
+                    XCTAssertEqual(try contents(first, file), try contents(second, file),
+                                   "\(schedule), \(selection): \(file)")
+                }
+                // Each peer's rows name whom it distilled from: the next peer in a ring, else the selection.
+                let peerColumn = try contents(first, "distillation.csv").split(separator: "\n").dropFirst()
+                    .map { $0.split(separator: ",").map(String.init) }
+                XCTAssertFalse(peerColumn.isEmpty)
+                for row in peerColumn {
+                    let learner = try XCTUnwrap(Int(row[1]))
+                    XCTAssertEqual(row[2], selection == "ring" ? String((learner + 1) % 3) : selection)
+                }
+            }
+        }
+    }
+
+    /// The third peer's own `training:` block is the one in force for it; the others use the file's.
+    func testEachPeerKeepsItsOwnCadence() throws {
+        let peers = try configuration(Self.threePeers(selection: "best", schedule: "alternate"))
+        let resolved = peers.resolvedPeers
+        XCTAssertEqual(resolved.map(\.training.trainFrequency), [1, 1, 2])
+        XCTAssertEqual(resolved.map(\.training.bufferSize), [10000, 10000, 5000])
+        XCTAssertEqual(resolved.map(\.learner.algorithm), [.td3, .ddpg, .sac])
+        let run = try train(peers, name: "cadence")
+        // 400 steps, learning after step 150, two updates every second step: 250 updates, logged per 100 steps.
+        let updates = try contents(run, "learner2/updates.csv").split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",")[1] }
+        XCTAssertEqual(updates.compactMap { Int($0) }.reduce(0, +), 250)
+    }
+
+    /// The two-peer shorthand and the same pair under `peers:` are the same run.
+    func testPeersListEqualsTheLearnerAndPeerShorthand() throws {
+        let shorthand = try train(configuration(), name: "shorthand")
+        let listed = try train(configuration("""
+            env: Pendulum-v1
+            steps: 600
+            evaluation: {every: 200, episodes: 2}
+            training: {bufferSize: 10000, learningStarts: 200, updateLogInterval: 100}
+            peers:
+              - learner: {algorithm: td3, hidden: [32, 32], batchSize: 32, noise: {kind: gaussian, scale: 0.1}}
+              - learner: {algorithm: td3, hidden: [32, 32], batchSize: 32, noise: {kind: gaussian, scale: 0.1}}
+            distillation: {alpha: 1.0, batchSize: 32, alternationSteps: 200}
+            """), name: "listed")
+        for file in ["distillation.csv"] + learnerLogs.flatMap({ ["learner0/" + $0, "learner1/" + $0] }) {
+            XCTAssertEqual(try contents(shorthand, file), try contents(listed, file), file)
+        }
+    }
+
+    func testPeersConfigurationErrors() throws {
+        func message(_ yaml: String) -> String {
+            do {
+                _ = try configuration(yaml)
+                return "no error"
+            } catch {
+                return String(describing: error)
+            }
+        }
+        let both = message("""
+            learner: {algorithm: td3}
+            peers: [{learner: {algorithm: td3}}, {learner: {algorithm: sac}}]
+            distillation: {}
+            """)
+        XCTAssert(both.contains("peers") && both.contains("not both"), both)
+        let noDistillation = message("peers: [{learner: {algorithm: td3}}, {learner: {algorithm: sac}}]")
+        XCTAssert(noDistillation.contains("peers") && noDistillation.contains("distillation block"), noDistillation)
+        let lonely = message("peers: [{learner: {algorithm: td3}}]\ndistillation: {}")
+        XCTAssert(lonely.contains("at least two peers"), lonely)
+        let typo = message("peers: [{learner: {algorithm: td3}, trainin: {}}, {learner: {algorithm: td3}}]\n"
+                           + "distillation: {}")
+        XCTAssert(typo.contains("trainin") && typo.contains("training"), typo)
+        let selection = message("peers: [{}, {}, {}]\ndistillation: {peerSelection: worst}")
+        XCTAssert(selection.contains("peerSelection") && selection.contains("best"), selection)
     }
 }

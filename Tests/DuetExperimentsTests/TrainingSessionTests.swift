@@ -43,7 +43,7 @@ final class TrainingSessionTests: XCTestCase {
                 + "CartPoleContinuous-v0, CartPoleSwingUp-v0, AcrobotContinuous-v0)")
         try assertFailsWithoutRunFolder("stepz: 10", message:
             "FILE: unknown key 'stepz'; did you mean 'steps'? (accepted keys here: env, steps, evaluation, "
-                + "training, learner, peer, distillation)")
+                + "training, learner, peer, peers, distillation)")
         try assertFailsWithoutRunFolder("steps: ten", message: "FILE: 'steps': expected an integer, found 'ten'")
         try assertFailsWithoutRunFolder("steps: 0", message: "FILE: 'steps' = 0 is not accepted (accepted: an integer ≥ 1)")
         try assertFailsWithoutRunFolder("learner: {algorithm: ppo}", message:

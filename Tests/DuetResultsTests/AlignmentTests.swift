@@ -81,7 +81,7 @@ final class AlignmentTests: XCTestCase {
     }
 
     func testSmoothingIsATrailingMovingAveragePerRun() throws {
-        let smoothed = RunCurve(path: "p", metadata: RunMetadata(arm: "A", seed: 1, task: "T"),
+        let smoothed = RunCurve(path: "p", metadata: RunLabel(arm: "A", seed: 1, task: "T"),
                                 steps: [1, 2, 3, 4], values: [1, 2, 3, 4]).smoothed(window: 2)
         XCTAssertEqual(smoothed.values, [1, 1.5, 2.5, 3.5])
         // Smoothing happens per run before alignment, so r2's early end is not smoothed into r1.

@@ -30,7 +30,7 @@ final class PlotTests: XCTestCase {
                     }
                 }
                 runs.append(Run(url: URL(fileURLWithPath: "/runs/\(arm)/\(seed)"),
-                                metadata: RunMetadata(arm: arm, seed: UInt64(seed), task: "Pendulum-v1"),
+                                metadata: RunLabel(arm: arm, seed: UInt64(seed), task: "Pendulum-v1"),
                                 learners: learners))
             }
         }
@@ -57,7 +57,7 @@ final class PlotTests: XCTestCase {
                 let evaluations = [[Evaluation(step: 20_000, episodes: 10, returnMean: -200)],
                                    [Evaluation(step: 20_000, episodes: 10, returnMean: -210)]]
                 runs.append(Run(url: URL(fileURLWithPath: "/runs/\(arm)/\(seed)"),
-                                metadata: RunMetadata(arm: arm, seed: UInt64(seed), task: "Pendulum-v1"),
+                                metadata: RunLabel(arm: arm, seed: UInt64(seed), task: "Pendulum-v1"),
                                 learners: evaluations, distillation: records))
             }
         }
@@ -115,7 +115,7 @@ final class PlotTests: XCTestCase {
     }
 
     func testTextIsEscaped() throws {
-        let run = Run(url: URL(fileURLWithPath: "/r"), metadata: RunMetadata(arm: "a<b & \"c\"", seed: 1, task: "T"),
+        let run = Run(url: URL(fileURLWithPath: "/r"), metadata: RunLabel(arm: "a<b & \"c\"", seed: 1, task: "T"),
                       learners: [[Evaluation(step: 1, episodes: 1, returnMean: 1),
                                   Evaluation(step: 2, episodes: 1, returnMean: 2)]])
         let curves = try CurveSet(runs: try RunSet([run]), options: CurveOptions(bootstrap: nil))

@@ -18,7 +18,7 @@ final class RunLoadingTests: XCTestCase {
         XCTAssertEqual(set.arms, ["distill-on", "single"])
         XCTAssertEqual(set.tasks, ["MountainCarContinuous-v0", "Pendulum-v1"])
         let dual = try XCTUnwrap(set.runs.first { $0.metadata.arm == "distill-on" })
-        XCTAssertEqual(dual.metadata, RunMetadata(arm: "distill-on", seed: 2, task: "MountainCarContinuous-v0"))
+        XCTAssertEqual(dual.metadata, RunLabel(arm: "distill-on", seed: 2, task: "MountainCarContinuous-v0"))
         XCTAssert(dual.isDual)
         XCTAssertEqual(dual.learners[1].map(\.returnMean), [20, 90])
         XCTAssertEqual(dual.learners[1][0].returnMaximum, 23)

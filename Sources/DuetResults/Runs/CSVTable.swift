@@ -144,6 +144,12 @@ struct CSVRow {
         return fields[index].trimmingCharacters(in: .whitespaces)
     }
 
+    /// The field of `column` when the table has that column (it need not be among the required ones).
+    func optionalText(_ column: String) throws -> String? {
+        try checkFieldCount()
+        return columnIndex[column].map { fields[$0].trimmingCharacters(in: .whitespaces) }
+    }
+
     /// An integer field; an integral number written as a float (`2000.0`, `2e3`) is accepted.
     func integer(_ column: String) throws -> Int {
         let field = try text(column)

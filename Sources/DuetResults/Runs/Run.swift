@@ -1,7 +1,9 @@
+import DuetRunFormat
 import Foundation
 
-/// What `run.json` says about a run: its arm, seed and task.
-public struct RunMetadata: Sendable, Hashable {
+/// What results group a run by, read from its `run.json` (``RunFormat/RunKey``): its arm, seed and task. The
+/// full record the trainer writes is ``RunMetadata`` (DuetRunFormat); this is the reader's view of it.
+public struct RunLabel: Sendable, Hashable {
     /// The experimental arm, e.g. `distill-on` (key `"arm"`).
     public var arm: String
     /// The run's root seed (key `"seed"`, a non-negative integer).
@@ -9,6 +11,7 @@ public struct RunMetadata: Sendable, Hashable {
     /// The task id, e.g. `Pendulum-v1` (key `"env"`).
     public var task: String
 
+    /// A label from values.
     public init(arm: String, seed: UInt64, task: String) {
         self.arm = arm
         self.seed = seed
@@ -42,7 +45,7 @@ public struct Evaluation: Sendable, Equatable {
     }
 
     /// The columns of `evaluations.csv`, in the order the trainer writes them.
-    public static let columns = ["step", "episodes", "return_mean", "return_std", "return_min", "return_max"]
+    public static let columns = RunFormat.evaluationColumns
 }
 
 /// One row of a learner's `episodes.csv`: a training episode.
@@ -57,15 +60,18 @@ public struct EpisodeRecord: Sendable, Equatable {
     public var length: Int
 
     /// The columns of `episodes.csv`.
-    public static let columns = ["step", "episode", "return", "length"]
+    public static let columns = RunFormat.episodeColumns
 }
 
 /// One row of a dual run's `distillation.csv`: diagnostics of one learner's distillation update.
 public struct DistillationRecord: Sendable, Equatable {
     /// Environment steps of the learner (column `step`).
     public var step: Int
-    /// The learner being updated: 0 or 1 (column `learner`).
+    /// The learner being updated: 0 … k−1 (column `learner`).
     public var learner: Int
+    /// The peer it distilled from: an index, or `best` / `all` for the k-peer selections (column `peer`; `nil` in
+    /// logs written before the column existed).
+    public var peer: String?
     /// The distillation loss (column `loss`).
     public var loss: Double
     /// Mean disadvantage of the learner's action against its peer's on the batch (column `mean_disadvantage`).
@@ -80,11 +86,12 @@ public struct DistillationRecord: Sendable, Equatable {
     /// Mean distance between the two learners' actions on the batch (column `action_distance`).
     public var actionDistance: Double
 
-    public init(step: Int, learner: Int, loss: Double = 0, meanDisadvantage: Double = 0,
+    public init(step: Int, learner: Int, peer: String? = nil, loss: Double = 0, meanDisadvantage: Double = 0,
                 fractionDisadvantageous: Double, maxWeight: Double = 0, effectiveSampleSize: Double = 0,
                 actionDistance: Double) {
         self.step = step
         self.learner = learner
+        self.peer = peer
         self.loss = loss
         self.meanDisadvantage = meanDisadvantage
         self.fractionDisadvantageous = fractionDisadvantageous
@@ -93,9 +100,9 @@ public struct DistillationRecord: Sendable, Equatable {
         self.actionDistance = actionDistance
     }
 
-    /// The columns of `distillation.csv`.
-    public static let columns = ["step", "learner", "loss", "mean_disadvantage", "fraction_disadvantageous",
-                                 "max_weight", "effective_sample_size", "action_distance"]
+    /// The columns of `distillation.csv` a reader needs: all of ``RunFormat/distillationColumns`` but `peer`,
+    /// which logs written before k-peer training lack.
+    public static let columns = RunFormat.distillationColumns.filter { $0 != "peer" }
 }
 
 /// A training run read from its folder.
@@ -106,14 +113,15 @@ public struct DistillationRecord: Sendable, Equatable {
 /// <run>/run.json                  {"arm": "distill-on", "seed": 3, "env": "Pendulum-v1", ...}
 /// <run>/learner0/evaluations.csv  step,episodes,return_mean,return_std,return_min,return_max
 /// <run>/learner0/episodes.csv     step,episode,return,length
-/// <run>/learner1/...              dual runs only
-/// <run>/distillation.csv          dual runs, optional:
-///                                 step,learner,loss,mean_disadvantage,fraction_disadvantageous,max_weight,
+/// <run>/learner1/...              runs with two or more peers
+/// <run>/distillation.csv          runs with two or more peers, optional:
+///                                 step,learner,peer,loss,mean_disadvantage,fraction_disadvantageous,max_weight,
 ///                                 effective_sample_size,action_distance
 /// ```
 ///
-/// `run.json` may hold more keys; only `arm`, `seed` and `env` are read. Learners are `learner0/`,
-/// `learner1/`, … with consecutive indices. In `evaluations.csv`, `step` counts the environment steps of that
+/// The names are ``RunFormat``'s, which the trainer writes with. `run.json` may hold more keys; only `arm`,
+/// `seed` and `env` are read. Learners are `learner0/`, `learner1/`, … with consecutive indices; the `peer`
+/// column of `distillation.csv` is optional (older logs lack it). In `evaluations.csv`, `step` counts the environment steps of that
 /// learner and must strictly increase; at least one evaluation is required. Columns are found by name (extra
 /// columns are ignored). `episodes.csv` is read only on request (``episodes(learner:)``). Each problem is a
 /// one-line ``ResultsError`` naming the file.
@@ -121,7 +129,7 @@ public struct Run: Sendable {
     /// The run folder.
     public var url: URL
     /// The run's arm, seed and task.
-    public var metadata: RunMetadata
+    public var metadata: RunLabel
     /// The learners' evaluations, `learners[k]` from `learner<k>/evaluations.csv`.
     public var learners: [[Evaluation]]
     /// The rows of `distillation.csv`, if it was asked for and exists.
@@ -137,7 +145,7 @@ public struct Run: Sendable {
     /// A run from values (``load(from:readingDistillation:)`` reads one from its folder).
     /// - Precondition: at least one learner; every learner has at least one evaluation, with strictly
     ///   increasing steps.
-    public init(url: URL, metadata: RunMetadata, learners: [[Evaluation]],
+    public init(url: URL, metadata: RunLabel, learners: [[Evaluation]],
                 distillation: [DistillationRecord]? = nil, warnings: [ResultsWarning] = []) {
         precondition(!learners.isEmpty, "a run needs at least one learner")
         precondition(learners.allSatisfy { evaluations in
@@ -153,18 +161,19 @@ public struct Run: Sendable {
     /// Reads the run folder at `url`.
     /// - Parameter readingDistillation: also read `distillation.csv` when present (for diagnostics).
     public static func load(from url: URL, readingDistillation: Bool = false) throws -> Run {
-        let metadata = try readMetadata(url.appendingPathComponent("run.json"))
+        let metadata = try readMetadata(url.appendingPathComponent(RunFormat.runRecordFile))
         var learners: [[Evaluation]] = []
         var warnings: [ResultsWarning] = []
-        while isDirectory(url.appendingPathComponent("learner\(learners.count)")) {
-            let file = url.appendingPathComponent("learner\(learners.count)/evaluations.csv")
+        while isDirectory(url.appendingPathComponent(RunFormat.learnerFolder(learners.count))) {
+            let file = url.appendingPathComponent(RunFormat.learnerFolder(learners.count))
+                .appendingPathComponent(RunFormat.evaluationsFile)
             let (evaluations, fileWarnings) = try readEvaluations(file)
             learners.append(evaluations)
             warnings += fileWarnings
         }
         guard !learners.isEmpty else { throw ResultsError.noLearners(path: url.path) }
         var distillation: [DistillationRecord]?
-        let distillationFile = url.appendingPathComponent("distillation.csv")
+        let distillationFile = url.appendingPathComponent(RunFormat.distillationFile)
         if readingDistillation, FileManager.default.fileExists(atPath: distillationFile.path) {
             let (records, fileWarnings) = try readDistillation(distillationFile, learnerCount: learners.count)
             distillation = records
@@ -178,7 +187,8 @@ public struct Run: Sendable {
         guard learner >= 0, learner < learners.count else {
             throw ResultsError.missingLearner(path: path, learner: learner, available: learners.count)
         }
-        let table = try CSVTable.read(url.appendingPathComponent("learner\(learner)/episodes.csv"),
+        let table = try CSVTable.read(url.appendingPathComponent(RunFormat.learnerFolder(learner))
+                                          .appendingPathComponent(RunFormat.episodesFile),
                                       requiredColumns: EpisodeRecord.columns)
         return try table.readRows { row in
             EpisodeRecord(step: try row.integer("step"), episode: try row.integer("episode"),
@@ -188,7 +198,7 @@ public struct Run: Sendable {
 
     // MARK: Reading
 
-    static func readMetadata(_ file: URL) throws -> RunMetadata {
+    static func readMetadata(_ file: URL) throws -> RunLabel {
         let path = file.path
         guard FileManager.default.fileExists(atPath: path) else {
             throw ResultsError.missingFile(path: path, expected: "run.json with keys \"arm\", \"seed\", \"env\"")
@@ -219,9 +229,9 @@ public struct Run: Sendable {
             case wrongType(String, expected: String)
         }
 
-        enum Key: String, CodingKey { case arm, seed, env }
+        typealias Key = RunFormat.RunKey
 
-        var metadata: RunMetadata
+        var metadata: RunLabel
 
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: Key.self)
@@ -237,7 +247,7 @@ public struct Run: Sendable {
             let task = try value(.env, String.self, "a non-empty string")
             guard !arm.isEmpty else { throw Problem.wrongType("arm", expected: "a non-empty string") }
             guard !task.isEmpty else { throw Problem.wrongType("env", expected: "a non-empty string") }
-            metadata = RunMetadata(arm: arm, seed: seed, task: task)
+            metadata = RunLabel(arm: arm, seed: seed, task: task)
         }
     }
 
@@ -275,7 +285,7 @@ public struct Run: Sendable {
             }
             previous[learner] = step
             return DistillationRecord(
-                step: step, learner: learner, loss: try row.double("loss"),
+                step: step, learner: learner, peer: try row.optionalText("peer"), loss: try row.double("loss"),
                 meanDisadvantage: try row.double("mean_disadvantage"),
                 fractionDisadvantageous: try row.double("fraction_disadvantageous"),
                 maxWeight: try row.double("max_weight"), effectiveSampleSize: try row.double("effective_sample_size"),

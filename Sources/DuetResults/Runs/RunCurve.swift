@@ -33,7 +33,7 @@ public struct RunCurve: Sendable, Equatable {
     /// The run folder's path.
     public var path: String
     /// The run's arm, seed and task.
-    public var metadata: RunMetadata
+    public var metadata: RunLabel
     /// Evaluation steps, strictly increasing.
     public var steps: [Int]
     /// The value at each step.
@@ -42,7 +42,7 @@ public struct RunCurve: Sendable, Equatable {
     public var warnings: [ResultsWarning]
 
     /// - Precondition: one value per step; steps strictly increase.
-    public init(path: String, metadata: RunMetadata, steps: [Int], values: [Double], warnings: [ResultsWarning] = []) {
+    public init(path: String, metadata: RunLabel, steps: [Int], values: [Double], warnings: [ResultsWarning] = []) {
         precondition(steps.count == values.count, "a curve needs one value per step")
         precondition(zip(steps, steps.dropFirst()).allSatisfy { $0 < $1 }, "a curve's steps must strictly increase")
         self.path = path

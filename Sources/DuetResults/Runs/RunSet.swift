@@ -11,7 +11,7 @@ public struct RunSet: Sendable {
 
     public init(_ runs: [Run]) throws {
         self.runs = runs.sorted { $0.path < $1.path }
-        var seen: [RunMetadata: String] = [:]
+        var seen: [RunLabel: String] = [:]
         for run in self.runs {
             if let other = seen[run.metadata] {
                 throw ResultsError.duplicateRun(path: run.path, other: other, arm: run.metadata.arm,

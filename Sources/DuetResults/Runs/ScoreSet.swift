@@ -57,7 +57,7 @@ public struct RunScore: Sendable, Equatable {
     /// The run folder's path.
     public var path: String
     /// The run's arm, seed and task.
-    public var metadata: RunMetadata
+    public var metadata: RunLabel
     /// The score: normalised if a normalisation table was given, else the raw return.
     public var value: Double
     /// The raw return the score comes from.

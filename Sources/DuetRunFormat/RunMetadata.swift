@@ -1,6 +1,7 @@
 import Foundation
 
 /// What `run.json` records besides the resolved configuration: enough to tell what produced a run folder.
+/// Its keys are ``RunFormat/RunKey``'s, in that order.
 ///
 /// It holds no wall-clock figures (those go to `timing.json`), so two runs with the same configuration and seed
 /// write byte-identical `run.json` files on the same commit.
@@ -11,7 +12,7 @@ public struct RunMetadata: Encodable, Sendable, Equatable {
     public var seed: UInt64
     /// The environment identifier.
     public var env: String
-    /// The number of learners (1 for a single run, 2 for a dual run).
+    /// The number of learners k (1 for a single learner).
     public var learners: Int
     /// The experiment file the run was made from.
     public var configurationFile: String
@@ -20,6 +21,18 @@ public struct RunMetadata: Encodable, Sendable, Equatable {
     /// The git commit of the working tree the command ran in (`unknown` outside a repository; `-dirty` when
     /// the tree had uncommitted changes).
     public var gitCommit: String
+
+    /// Writes the fields under ``RunFormat/RunKey``'s names.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: RunFormat.RunKey.self)
+        try container.encode(arm, forKey: .arm)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(env, forKey: .env)
+        try container.encode(learners, forKey: .learners)
+        try container.encode(configurationFile, forKey: .configurationFile)
+        try container.encode(duetVersion, forKey: .duetVersion)
+        try container.encode(gitCommit, forKey: .gitCommit)
+    }
 
     /// Creates the record.
     public init(arm: String, seed: UInt64, env: String, learners: Int, configurationFile: String,
@@ -72,11 +85,9 @@ public struct RunRecord<Configuration: Encodable & Sendable>: Encodable, Sendabl
         // The metadata's keys sit at the top level next to `configuration`, so tools read `arm`, `seed` and
         // `env` directly.
         try metadata.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
+        var container = encoder.container(keyedBy: RunFormat.RunKey.self)
         try container.encode(configuration, forKey: .configuration)
     }
-
-    enum CodingKeys: String, CodingKey { case configuration }
 }
 
 /// Wall-clock figures of a run, kept apart from the learning logs (`timing.json`).
