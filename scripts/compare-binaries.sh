@@ -21,6 +21,7 @@ export OPENBLAS_NUM_THREADS=1
 
 rm -rf "$out"
 mkdir -p "$out"
+status=0
 
 short=(--steps 3000 --set training.learningStarts=500 --set evaluation.every=1000 --set evaluation.episodes=2
        --set training.updateLogInterval=500)
@@ -29,9 +30,24 @@ run_both() { # name, file, extra arguments...
     local name=$1 file=$2
     shift 2
     for seed in $seeds; do
-        "$old" train "$file" --seed "$seed" --out "$out/old/$name/seed-$seed" "${short[@]}" "$@" >/dev/null &
-        "$new" train "$file" --seed "$seed" --out "$out/new/$name/seed-$seed" "${short[@]}" "$@" >/dev/null &
-        wait
+        "$old" train "$file" --seed "$seed" --out "$out/old/$name/seed-$seed" "${short[@]}" "$@" \
+            >/dev/null 2>"$out/old-error" &
+        local old_job=$!
+        "$new" train "$file" --seed "$seed" --out "$out/new/$name/seed-$seed" "${short[@]}" "$@" \
+            >/dev/null 2>"$out/new-error" &
+        local new_job=$!
+        local old_status=0 new_status=0
+        wait $old_job || old_status=$?
+        wait $new_job || new_status=$?
+        if [ $old_status -ne 0 ] && [ $new_status -eq 0 ]; then
+            # A file the old binary does not understand (a feature the change adds): nothing to compare.
+            echo "skipped $name: the old binary cannot run it ($(head -1 "$out/old-error"))"
+            rm -rf "$out/old/$name" "$out/new/$name"
+            return
+        elif [ $new_status -ne 0 ]; then
+            echo "failed: the new binary on $name seed $seed: $(head -1 "$out/new-error")"
+            status=1
+        fi
     done
 }
 
@@ -46,7 +62,6 @@ for file in experiments/*.yaml experiments/smoke/*.yaml; do
     fi
 done
 
-status=0
 compared=0
 while IFS= read -r path; do
     relative=${path#"$out/old/"}

@@ -12,7 +12,7 @@ final class DistillationPhase: @unchecked Sendable {
     private let peerCount: Int
     private let log: DistillationLog
     /// Updates made by each learner since its last distillation step (fewer than `every`).
-    private var pendingUpdates: [Int]
+    private(set) var cadence: DistillationCadence
 
     init(configuration: DistillationConfiguration, peers: [PeerRun], folder: RunFolder) throws {
         self.configuration = configuration
@@ -21,15 +21,15 @@ final class DistillationPhase: @unchecked Sendable {
         log = try DistillationLog(folder: folder, labels: peers.map {
             selection.label(for: $0.index, peerCount: peers.count)
         })
-        pendingUpdates = Array(repeating: 0, count: peers.count)
+        cadence = DistillationCadence(peerCount: peers.count)
     }
 
     /// Distillation steps now due for peer `index` after it made `updates` updates (none when disabled).
     func stepsDue(for index: Int, afterUpdates updates: Int) -> Int {
         guard configuration.enabled else { return 0 }
-        pendingUpdates[index] += updates
-        let due = pendingUpdates[index] / configuration.every
-        pendingUpdates[index] %= configuration.every
+        cadence.pendingUpdates[index] += updates
+        let due = cadence.pendingUpdates[index] / configuration.every
+        cadence.pendingUpdates[index] %= configuration.every
         return due
     }
 
@@ -66,36 +66,59 @@ final class DistillationPhase: @unchecked Sendable {
     }
 }
 
+/// When each peer's next distillation step is due, as plain data (a checkpoint stores it as it is).
+public struct DistillationCadence: Sendable, Equatable, Codable {
+    /// Updates made by each learner since its last distillation step (fewer than `every`).
+    public var pendingUpdates: [Int]
+
+    /// Nothing pending for `peerCount` peers.
+    public init(peerCount: Int) { pendingUpdates = Array(repeating: 0, count: peerCount) }
+}
+
+/// The running sums of each peer's current `distillation.csv` interval, as plain data.
+public struct DistillationAccumulator: Sendable, Equatable, Codable {
+    /// Per peer, Σ of loss, mean ξ, fraction with ξ > 0, largest weight, effective sample size, action distance.
+    public var sums: [[Double]]
+    /// Per peer, the records added in the interval.
+    public var counts: [Int]
+    /// The number of statistics per record.
+    static let statistics = 6
+
+    /// Empty sums for `peerCount` peers.
+    public init(peerCount: Int) {
+        sums = Array(repeating: Array(repeating: 0, count: Self.statistics), count: peerCount)
+        counts = Array(repeating: 0, count: peerCount)
+    }
+}
+
 /// `distillation.csv`: one row per learner per update-log interval, holding the means over that interval's
 /// distillation steps (intervals without a step write no row). With distillation off, each row holds the
 /// diagnostics of one batch per interval, with no step taken.
 final class DistillationLog {
     private let log: CSVLog
     private let labels: [String]
-    private var sums: [[Double]]
-    private var counts: [Int]
-    private static let statistics = 6
+    private(set) var accumulator: DistillationAccumulator
 
     /// Opens the log; `labels[i]` is what the `peer` column says for learner i.
     init(folder: RunFolder, labels: [String]) throws {
         log = try folder.log(RunFormat.distillationFile, columns: RunFormat.distillationColumns)
         self.labels = labels
-        sums = Array(repeating: Array(repeating: 0, count: Self.statistics), count: labels.count)
-        counts = Array(repeating: 0, count: labels.count)
+        accumulator = DistillationAccumulator(peerCount: labels.count)
     }
 
     func record(_ record: DistillationRecord, peer: Int) {
         let values = [record.loss, record.weights.meanDisadvantage, record.weights.fractionDisadvantageous,
                       record.weights.maximumWeight, record.weights.effectiveSampleSize, record.actionDistance]
-        for index in values.indices { sums[peer][index] += values[index] }
-        counts[peer] += 1
+        for index in values.indices { accumulator.sums[peer][index] += values[index] }
+        accumulator.counts[peer] += 1
     }
 
     func flushIfDue(peer: Int, step: Int, interval: Int, isLast: Bool) throws {
-        guard step % interval == 0 || isLast, counts[peer] > 0 else { return }
-        let means = sums[peer].map { $0 / Double(counts[peer]) }
+        let count = accumulator.counts[peer]
+        guard step % interval == 0 || isLast, count > 0 else { return }
+        let means = accumulator.sums[peer].map { $0 / Double(count) }
         try log.append([CSVLog.format(step), CSVLog.format(peer), labels[peer]] + means.map(CSVLog.format))
-        sums[peer] = Array(repeating: 0, count: Self.statistics)
-        counts[peer] = 0
+        accumulator.sums[peer] = Array(repeating: 0, count: DistillationAccumulator.statistics)
+        accumulator.counts[peer] = 0
     }
 }

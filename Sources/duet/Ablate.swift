@@ -2,14 +2,14 @@ import ArgumentParser
 import DuetExperiments
 import Foundation
 
-/// `duet ablate`: the same pair with distillation on and off over many seeds, in parallel processes.
+/// `duet ablate`: the same peers with distillation on and off over many seeds, in parallel processes.
 struct Ablate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a pair with distillation on and off over many seeds, in parallel processes.",
+        abstract: "Train peers with distillation on and off over many seeds, in parallel processes.",
         discussion: """
             Runs `duet train` once per arm and seed, at most --jobs at a time, into \
             <out>/distill-on/seed-<n> and <out>/distill-off/seed-<n> (and <out>/single/seed-<n> with --single: \
-            the file's learner alone with twice the steps, the paper's budget comparison). Everything is checked \
+            the file's first learner alone with k times the steps for k peers, the paper's budget comparison). Everything is checked \
             before the first run starts: the file, the seeds, and that no run folder exists. Then summarise with \
             `duet summarize <out>` and plot with `duet plot <out> -o curves.svg`.
             """
@@ -34,7 +34,7 @@ struct Ablate: ParsableCommand {
             help: ArgumentHelp("Override a key of the file in every run (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Flag(name: .customLong("single"), help: "Add a third arm: the learner alone with twice the steps.")
+    @Flag(name: .customLong("single"), help: "Add a third arm: the first learner alone with k times the steps.")
     var includeSingle = false
 
     @Flag(help: "Replace run folders that exist.")

@@ -12,7 +12,7 @@ struct Plot: ParsableCommand {
             learner, y the evaluation return (or the normalised score).
 
             Distillation diagnostics (--distillation): from each run's distillation.csv, for each task one \
-            panel per --quantity, one line per arm and learner (learner 0 solid, learner 1 dashed): the mean \
+            panel per --quantity, one line per arm and learner (learner 0 solid, learner 1 dashed, learner 2 dotted, then again): the mean \
             over runs with its bootstrap band. Runs without distillation.csv are left out with a warning.
 
             The bands' random streams descend from --seed, so the same runs and seed give the same file. \

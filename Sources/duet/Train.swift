@@ -5,11 +5,12 @@ import Foundation
 /// `duet train`: trains from an experiment file into a run folder.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a learner, or a pair of peers, from an experiment file.",
+        abstract: "Train a learner, or k peers, from an experiment file.",
         discussion: """
-            Writes a run folder with run.json (resolved configuration, seed, version, commit), \
-            learner0/episodes.csv, learner0/evaluations.csv, learner0/updates.csv (and learner1/ and \
-            distillation.csv for a pair, when the file has a distillation block), and timing.json \
+            Writes a run folder with run.json (resolved configuration, seed, version, commit, number of \
+            learners), learner0/episodes.csv, learner0/evaluations.csv, learner0/updates.csv (and learner1/ \
+            ... and distillation.csv for two or more peers: a distillation block with learner: and peer:, or \
+            a peers: list), and timing.json \
             (wall-clock figures, kept apart so the learning logs are byte-identical for the same seed). \
             An existing run folder is never replaced unless --overwrite is given.
             """
@@ -33,10 +34,10 @@ struct Train: ParsableCommand {
     var overrides: [String] = []
 
     @Flag(inversion: .prefixedNo,
-          help: "Switch distillation on or off for a pair (overrides the file's distillation.enabled).")
+          help: "Switch distillation on or off for the peers (overrides the file's distillation.enabled).")
     var distill: Bool?
 
-    @Flag(help: "Train only the file's learner (drop its peer and distillation blocks).")
+    @Flag(help: "Train only the file's first learner (drop the other peers and the distillation block).")
     var single = false
 
     @Option(help: "Arm name recorded in run.json, for grouping runs in summaries (default: single, distill-on or distill-off).")

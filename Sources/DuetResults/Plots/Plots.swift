@@ -73,7 +73,8 @@ public enum LearningCurvePlot {
 /// Distillation diagnostics as an SVG figure: for each task, one panel per quantity (by default the action
 /// distance between the learners and the fraction of disadvantageous states), x in environment steps per
 /// learner, one line per arm and learner (the mean over runs, with the bootstrap band of the mean). Colour marks
-/// the arm, the dash pattern the learner (learner 0 solid, learner 1 dashed). Fractions use a fixed [0, 1] axis.
+/// the arm, the dash pattern the learner (learner 0 solid, 1 dashed, 2 dotted, then again). Fractions use a fixed
+/// [0, 1] axis.
 ///
 /// Lines and bands have `data-series="<arm>/learner<k>"`.
 public enum DistillationPlot {
