@@ -24,14 +24,14 @@ public enum UpdateBenchmarks {
     ///   - action: action dimension.
     ///   - layerNorm: layer norm after each hidden layer (the reference DDPG networks).
     ///   - updates: timed updates in total (at least 5).
-    public static func run(algorithm: OffPolicyAlgorithm, hidden: [Int], batch: Int, observation: Int, action: Int,
+    public static func run(algorithm: LearnerAlgorithm, hidden: [Int], batch: Int, observation: Int, action: Int,
                            layerNorm: Bool, updates: Int) -> BenchmarkMeasurement {
         let previousThreads = BLASRuntime.threadCount
         BLASRuntime.setThreadCount(1)
         defer { BLASRuntime.setThreadCount(previousThreads) }
 
         let root = RandomStream(seed: 0, name: "bench-update")
-        var configuration = OffPolicyConfiguration(algorithm: algorithm)
+        var configuration = LearnerConfiguration(algorithm: algorithm)
         configuration.hidden = hidden
         configuration.batchSize = batch
         configuration.layerNorm = layerNorm

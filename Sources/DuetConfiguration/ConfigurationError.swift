@@ -9,6 +9,11 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     case malformed(source: String, reason: String)
     /// A key no configuration field has.
     case unknownKey(source: String, path: String, key: String, nearest: String?, accepted: [String])
+    /// A key of a tagged configuration that only other variants have (a TD3 key such as `policyDelay` in a learner
+    /// block with `algorithm: sac`): `tag` is the key that picks the variant (`algorithm`), `owners` the variants
+    /// that have the key, `accepted` the keys of the `chosen` variant.
+    case foreignKey(source: String, path: String, key: String, tag: String, owners: [String], chosen: String,
+                    accepted: [String])
     /// A value of the wrong type (e.g. text where a number belongs).
     case wrongType(source: String, path: String, expected: String, found: String)
     /// A value of the right type outside its accepted range or set.
@@ -26,6 +31,9 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         case let .malformed(_, reason): return .malformed(source: source, reason: reason)
         case let .unknownKey(_, path, key, nearest, accepted):
             return .unknownKey(source: source, path: path, key: key, nearest: nearest, accepted: accepted)
+        case let .foreignKey(_, path, key, tag, owners, chosen, accepted):
+            return .foreignKey(source: source, path: path, key: key, tag: tag, owners: owners, chosen: chosen,
+                               accepted: accepted)
         case let .wrongType(_, path, expected, found):
             return .wrongType(source: source, path: path, expected: expected, found: found)
         case let .invalidValue(_, path, value, accepted):
@@ -45,6 +53,11 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
             let full = path.isEmpty ? key : path + "." + key
             let hint = nearest.map { "; did you mean '\($0)'?" } ?? ""
             return "\(source): unknown key '\(full)'\(hint) (accepted keys here: \(accepted.joined(separator: ", ")))"
+        case let .foreignKey(source, path, key, tag, owners, chosen, accepted):
+            let full = path.isEmpty ? key : path + "." + key
+            let variants = (owners.count == 1 ? tag : tag + "s") + " " + owners.joined(separator: " and ")
+            return "\(source): key '\(full)' belongs to \(variants), not to \(tag) \(chosen) "
+                + "(accepted keys for \(chosen): \(accepted.joined(separator: ", ")))"
         case let .wrongType(source, path, expected, found):
             return "\(source): \(path.isEmpty ? "the file" : "'\(path)'"): expected \(expected), found \(found)"
         case let .invalidValue(source, path, value, accepted):
@@ -62,7 +75,8 @@ extension ConfigurationError {
     public var path: String {
         switch self {
         case .unreadable, .malformed, .badOverride: return ""
-        case let .unknownKey(_, path, key, _, _): return ConfigurationPath.appending(key, to: path)
+        case let .unknownKey(_, path, key, _, _), let .foreignKey(_, path, key, _, _, _, _):
+            return ConfigurationPath.appending(key, to: path)
         case let .wrongType(_, path, _, _), let .invalidValue(_, path, _, _), let .missingKey(_, path): return path
         }
     }

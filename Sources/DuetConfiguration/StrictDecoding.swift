@@ -16,6 +16,11 @@ public struct AnyCodingKey: CodingKey, Hashable, Sendable {
     }
 }
 
+extension AnyCodingKey {
+    /// The key with the same name as `key`, to write keys of several types into one container.
+    public init(_ key: some CodingKey) { self.init(stringValue: key.stringValue) }
+}
+
 extension Decoder {
     /// The keyed container of a configuration mapping, after checking that every key in the file is one of
     /// `Key.allCases`.
@@ -24,14 +29,42 @@ extension Decoder {
     public func configurationContainer<Key: CodingKey & CaseIterable>(keyedBy type: Key.Type) throws
         -> KeyedDecodingContainer<Key>
     {
-        let accepted = Key.allCases.map(\.stringValue)
+        try rejectKeys(otherThan: Key.allCases.map(\.stringValue))
+        return try container(keyedBy: type)
+    }
+
+    /// Checks that every key of this mapping is one of `accepted`.
+    /// - Throws: ``ConfigurationError/unknownKey(source:path:key:nearest:accepted:)`` for the first other key in
+    ///   the file's order, with the nearest accepted key.
+    public func rejectKeys(otherThan accepted: [String]) throws {
+        try rejectKeys(otherThan: accepted, owners: { _ in [] }, tag: "", chosen: "")
+    }
+
+    /// Checks that every key of this mapping is one of `accepted`, the keys of variant `chosen` of a tagged
+    /// configuration (one whose key `tag` picks the variant, as `algorithm` picks a learner's).
+    /// - Parameter owners: the other variants that have a key (none for a key no variant has).
+    /// - Throws: for the first other key in the file's order,
+    ///   ``ConfigurationError/foreignKey(source:path:key:tag:owners:chosen:accepted:)`` when other variants have it,
+    ///   else ``ConfigurationError/unknownKey(source:path:key:nearest:accepted:)`` with the nearest accepted key.
+    public func rejectKeys(otherThan accepted: [String], ofVariant chosen: String, taggedBy tag: String,
+                           owners: (String) -> [String]) throws {
+        try rejectKeys(otherThan: accepted, owners: owners, tag: tag, chosen: chosen)
+    }
+
+    private func rejectKeys(otherThan accepted: [String], owners: (String) -> [String], tag: String,
+                            chosen: String) throws {
         let present = try container(keyedBy: AnyCodingKey.self).allKeys
         for key in present where !accepted.contains(key.stringValue) {
+            let path = ConfigurationPath.dotted(codingPath)
+            let variants = owners(key.stringValue)
+            if !variants.isEmpty {
+                throw ConfigurationError.foreignKey(source: "", path: path, key: key.stringValue, tag: tag,
+                                                    owners: variants, chosen: chosen, accepted: accepted)
+            }
             throw ConfigurationError.unknownKey(
-                source: "", path: ConfigurationPath.dotted(codingPath), key: key.stringValue,
+                source: "", path: path, key: key.stringValue,
                 nearest: NearestKey.find(key.stringValue, among: accepted), accepted: accepted)
         }
-        return try container(keyedBy: type)
     }
 }
 

@@ -23,8 +23,8 @@ import DuetRandom
 public struct DDPG: OffPolicyLearner, Sendable {
     public let observationDimension: Int
     public let actionDimension: Int
-    /// The hyper-parameters (``OffPolicyConfiguration/algorithm`` is `.ddpg`).
-    public let configuration: OffPolicyConfiguration
+    /// The hyper-parameters.
+    public let configuration: DDPGConfiguration
 
     /// The actor μ_φ.
     public private(set) var actor: MLP<Float>
@@ -56,10 +56,9 @@ public struct DDPG: OffPolicyLearner, Sendable {
 
     /// A learner with freshly initialised networks drawn from `stream` (actor, then critic); the targets start
     /// as copies. With parameter noise, the first perturbed actor is drawn at the first exploration action.
-    /// - Precondition: `configuration.algorithm == .ddpg`; dimensions positive.
-    public init(observationDimension: Int, actionDimension: Int, configuration: OffPolicyConfiguration,
+    /// - Precondition: dimensions positive.
+    public init(observationDimension: Int, actionDimension: Int, configuration: DDPGConfiguration,
                 initialization stream: RandomStream) {
-        precondition(configuration.algorithm == .ddpg, "DDPG needs a ddpg configuration, got \(configuration.algorithm)")
         precondition(observationDimension > 0 && actionDimension > 0, "DDPG needs positive dimensions")
         self.observationDimension = observationDimension
         self.actionDimension = actionDimension

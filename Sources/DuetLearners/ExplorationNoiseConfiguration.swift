@@ -73,7 +73,7 @@ public struct ExplorationNoiseConfiguration: ValidatedConfiguration, Encodable, 
         let defaults = ExplorationNoiseConfiguration()
         let keys = try decoder.container(keyedBy: AnyCodingKey.self)
         kind = try keys.decode(forKey: AnyCodingKey(stringValue: "kind"), default: defaults.kind)
-        try OffPolicyConfiguration.rejectKeys(in: keys, otherThan: Self.applicableKeys(for: kind))
+        try decoder.rejectKeys(otherThan: Self.applicableKeys(for: kind).map(\.stringValue))
         let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
         scale = try container.decode(forKey: .scale, default: defaults.scale)
         meanReversion = try container.decode(forKey: .meanReversion, default: defaults.meanReversion)

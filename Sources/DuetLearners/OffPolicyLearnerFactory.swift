@@ -1,19 +1,19 @@
 import DuetRandom
 
-/// A learner of the configuration's algorithm (``OffPolicyConfiguration/algorithm``), its networks drawn from
+/// A learner of the configuration's algorithm (``LearnerConfiguration/algorithm``), its networks drawn from
 /// `stream` (by convention the learner's `initialisation` stream).
-/// - Precondition: dimensions positive; the configuration is valid (``OffPolicyConfiguration/validate(at:)``).
-public func makeLearner(configuration: OffPolicyConfiguration, observationDimension: Int, actionDimension: Int,
+/// - Precondition: dimensions positive; the configuration is valid (``LearnerConfiguration/validate(at:)``).
+public func makeLearner(configuration: LearnerConfiguration, observationDimension: Int, actionDimension: Int,
                         initialization stream: RandomStream) -> any OffPolicyLearner {
-    switch configuration.algorithm {
-    case .ddpg:
+    switch configuration {
+    case let .ddpg(ddpg):
         return DDPG(observationDimension: observationDimension, actionDimension: actionDimension,
-                    configuration: configuration, initialization: stream)
-    case .td3:
+                    configuration: ddpg, initialization: stream)
+    case let .td3(td3):
         return TD3(observationDimension: observationDimension, actionDimension: actionDimension,
-                   configuration: configuration, initialization: stream)
-    case .sac:
+                   configuration: td3, initialization: stream)
+    case let .sac(sac):
         return SAC(observationDimension: observationDimension, actionDimension: actionDimension,
-                   configuration: configuration, initialization: stream)
+                   configuration: sac, initialization: stream)
     }
 }

@@ -32,8 +32,8 @@ import Darwin
 public struct SAC: OffPolicyLearner, Sendable {
     public let observationDimension: Int
     public let actionDimension: Int
-    /// The hyper-parameters (``OffPolicyConfiguration/algorithm`` is `.sac`).
-    public let configuration: OffPolicyConfiguration
+    /// The hyper-parameters.
+    public let configuration: SACConfiguration
 
     /// The actor π_φ: the network f_φ(s) (= [μ, ℓ_raw], or μ under gSDE) and gSDE's log σ_W.
     public private(set) var actor: SACPolicy<Float>
@@ -77,10 +77,9 @@ public struct SAC: OffPolicyLearner, Sendable {
     /// A learner with freshly initialised networks drawn from `stream` (actor, then critic 1, then critic 2);
     /// the target critics start as copies, log α at log of the configured coefficient and, under gSDE, every
     /// entry of log σ_W at the configured L₀.
-    /// - Precondition: `configuration.algorithm == .sac`; dimensions positive.
-    public init(observationDimension: Int, actionDimension: Int, configuration: OffPolicyConfiguration,
+    /// - Precondition: dimensions positive.
+    public init(observationDimension: Int, actionDimension: Int, configuration: SACConfiguration,
                 initialization stream: RandomStream) {
-        precondition(configuration.algorithm == .sac, "SAC needs a sac configuration, got \(configuration.algorithm)")
         precondition(observationDimension > 0 && actionDimension > 0, "SAC needs positive dimensions")
         self.observationDimension = observationDimension
         self.actionDimension = actionDimension

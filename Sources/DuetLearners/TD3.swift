@@ -21,8 +21,8 @@ import DuetRandom
 public struct TD3: OffPolicyLearner, Sendable {
     public let observationDimension: Int
     public let actionDimension: Int
-    /// The hyper-parameters (``OffPolicyConfiguration/algorithm`` is `.td3`).
-    public let configuration: OffPolicyConfiguration
+    /// The hyper-parameters.
+    public let configuration: TD3Configuration
 
     /// The actor μ_φ.
     public private(set) var actor: MLP<Float>
@@ -53,10 +53,9 @@ public struct TD3: OffPolicyLearner, Sendable {
 
     /// A learner with freshly initialised networks drawn from `stream` (actor, then critic 1, then critic 2);
     /// the targets start as copies.
-    /// - Precondition: `configuration.algorithm == .td3`; dimensions positive.
-    public init(observationDimension: Int, actionDimension: Int, configuration: OffPolicyConfiguration,
+    /// - Precondition: dimensions positive.
+    public init(observationDimension: Int, actionDimension: Int, configuration: TD3Configuration,
                 initialization stream: RandomStream) {
-        precondition(configuration.algorithm == .td3, "TD3 needs a td3 configuration, got \(configuration.algorithm)")
         precondition(observationDimension > 0 && actionDimension > 0, "TD3 needs positive dimensions")
         self.observationDimension = observationDimension
         self.actionDimension = actionDimension

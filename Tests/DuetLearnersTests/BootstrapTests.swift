@@ -9,20 +9,26 @@ import XCTest
 final class BootstrapTests: XCTestCase {
     /// Trains a linear-critic learner on a buffer of constant-reward transitions and returns the mean of Q₁ over
     /// random state-action pairs.
-    private func learnedValue(_ algorithm: OffPolicyAlgorithm, terminal: Bool) -> Double {
-        var configuration = OffPolicyConfiguration(algorithm: algorithm)
+    private func learnedValue(_ algorithm: LearnerAlgorithm, terminal: Bool) -> Double {
+        var configuration = LearnerConfiguration(algorithm: algorithm)
         configuration.hidden = []
         configuration.batchSize = 64
         configuration.discount = 0.9
         configuration.criticLearningRate = 0.03
         configuration.actorLearningRate = 1e-3
         configuration.targetUpdateRate = 0.05
-        if algorithm == .sac {
+        switch configuration {
+        case var .sac(sac):
             // A fixed, negligible entropy coefficient, so the soft value is the plain one.
-            configuration.entropyTuning = false
-            configuration.entropyCoefficient = 1e-8
+            sac.entropyTuning = false
+            sac.entropyCoefficient = 1e-8
+            configuration = .sac(sac)
+        case var .td3(td3):
+            td3.policyDelay = 1
+            configuration = .td3(td3)
+        case .ddpg:
+            break
         }
-        if algorithm == .td3 { configuration.policyDelay = 1 }
         var learner = makeLearner(configuration: configuration, observationDimension: 2, actionDimension: 1,
                                   initialization: RandomStream(seed: 10, name: "initialisation"))
         let data = RandomStream(seed: 10, name: "data")
@@ -48,14 +54,14 @@ final class BootstrapTests: XCTestCase {
     }
 
     func testTruncatedTransitionsBootstrapToTheInfiniteHorizonValue() {
-        for algorithm in OffPolicyAlgorithm.allCases {
+        for algorithm in LearnerAlgorithm.allCases {
             // r/(1 − γ) = 1/(1 − 0.9) = 10.
             XCTAssertEqual(learnedValue(algorithm, terminal: false), 10, accuracy: 0.2, "\(algorithm)")
         }
     }
 
     func testTerminatedTransitionsDoNotBootstrap() {
-        for algorithm in OffPolicyAlgorithm.allCases {
+        for algorithm in LearnerAlgorithm.allCases {
             // Every transition terminates: Q = r = 1.
             XCTAssertEqual(learnedValue(algorithm, terminal: true), 1, accuracy: 0.05, "\(algorithm)")
         }

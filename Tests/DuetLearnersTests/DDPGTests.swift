@@ -13,7 +13,7 @@ final class DDPGTests: XCTestCase {
 
     func testOneUpdateOnATwoStateProblemByHand() {
         // Linear networks (no hidden layers): μ(s) = tanh(w·s + b), Q(s, a) = u₁·s + u₂·a + c.
-        var configuration = OffPolicyConfiguration(algorithm: .ddpg)
+        var configuration = DDPGConfiguration()
         configuration.hidden = []
         configuration.batchSize = 2
         configuration.actorLearningRate = 0.01
@@ -121,7 +121,7 @@ final class DDPGTests: XCTestCase {
     }
 
     func testReferenceConfigurationBuildsTheReferenceNetworks() {
-        let learner = DDPG(observationDimension: 4, actionDimension: 2, configuration: .referenceDDPG,
+        let learner = DDPG(observationDimension: 4, actionDimension: 2, configuration: .reference,
                            initialization: RandomStream(seed: 1, name: "initialisation"))
         XCTAssertEqual(learner.actor.widths, [4, 64, 64, 2])
         XCTAssertTrue(learner.actor.usesLayerNorm)

@@ -38,7 +38,7 @@ final class DistillationTests: XCTestCase {
     }
 
     func testDistillationStepReducesTheWeightedLossAndTouchesOnlyTheActor() {
-        for algorithm in OffPolicyAlgorithm.allCases {
+        for algorithm in LearnerAlgorithm.allCases {
             var configuration = LearnerTestSupport.configuration(algorithm)
             configuration.distillationLearningRate = 1e-2
             configuration.observationNormalization = true

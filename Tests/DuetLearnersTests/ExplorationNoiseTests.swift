@@ -54,7 +54,7 @@ final class ExplorationNoiseTests: XCTestCase {
     }
 
     func testDDPGAdaptsEveryIntervalAndExploresWithThePerturbedActor() {
-        var configuration = LearnerTestSupport.configuration(.ddpg)
+        var configuration = LearnerTestSupport.ddpg()
         configuration.noise = ExplorationNoiseConfiguration(kind: .parameter, scale: 0.2)
         configuration.noise.adaptationInterval = 3
         var learner = DDPG(observationDimension: 3, actionDimension: 2, configuration: configuration,

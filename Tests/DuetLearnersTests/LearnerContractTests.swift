@@ -6,7 +6,7 @@ import XCTest
 /// What the trainer relies on, checked for every algorithm: shapes, hooks, statistics columns, determinism.
 final class LearnerContractTests: XCTestCase {
     /// Each algorithm with the options that draw random numbers or keep state switched on.
-    private var configurations: [OffPolicyConfiguration] {
+    private var configurations: [LearnerConfiguration] {
         var ddpg = LearnerTestSupport.configuration(.ddpg)
         ddpg.layerNorm = true
         ddpg.observationNormalization = true
@@ -19,10 +19,10 @@ final class LearnerContractTests: XCTestCase {
         var sac = LearnerTestSupport.configuration(.sac)
         sac.noise = ExplorationNoiseConfiguration(kind: .gaussian, scale: 0.1)
         sac.layerNorm = true
-        var stateDependent = LearnerTestSupport.configuration(.sac)
+        var stateDependent = LearnerTestSupport.sac()
         stateDependent.stateDependentExploration = StateDependentExplorationConfiguration(resampleEvery: 3)
         stateDependent.observationNormalization = true
-        return [ddpg, td3, sac, stateDependent]
+        return [ddpg, td3, sac, .sac(stateDependent)]
     }
 
     func testFactoryBuildsEachAlgorithm() {
@@ -61,12 +61,12 @@ final class LearnerContractTests: XCTestCase {
     }
 
     func testObservationNormalisationUsesTheObservedStatistics() throws {
-        var configuration = LearnerTestSupport.configuration(.td3)
+        var configuration = LearnerTestSupport.td3()
         configuration.observationNormalization = true
         var learner = TD3(observationDimension: 3, actionDimension: 2, configuration: configuration,
                           initialization: RandomStream(seed: 2, name: "initialisation"))
         let unnormalised = TD3(observationDimension: 3, actionDimension: 2,
-                               configuration: LearnerTestSupport.configuration(.td3),
+                               configuration: LearnerTestSupport.td3(),
                                initialization: RandomStream(seed: 2, name: "initialisation"))
         XCTAssertEqual(learner.actor, unnormalised.actor)
         // The statistics follow the observations; inputs are (x − μ)/√(σ² + 1e-8), clipped to ±5.
@@ -97,7 +97,7 @@ final class LearnerContractTests: XCTestCase {
     }
 
     /// Collects, learns and distils with one learner, from named streams under `seed`; returns the learner.
-    private func run(_ configuration: OffPolicyConfiguration, seed: UInt64) -> (any OffPolicyLearner, [[Double]]) {
+    private func run(_ configuration: LearnerConfiguration, seed: UInt64) -> (any OffPolicyLearner, [[Double]]) {
         let root = RandomStream(seed: seed)
         var learner = makeLearner(configuration: configuration, observationDimension: 3, actionDimension: 2,
                                   initialization: root.child("initialisation"))

@@ -7,16 +7,40 @@ import XCTest
 /// Helpers shared by the learner tests.
 enum LearnerTestSupport {
     /// A configuration of `algorithm` with small networks for fast tests.
-    static func configuration(_ algorithm: OffPolicyAlgorithm, hidden: [Int] = [8, 8],
-                              batchSize: Int = 16) -> OffPolicyConfiguration {
-        var configuration = OffPolicyConfiguration(algorithm: algorithm)
+    static func configuration(_ algorithm: LearnerAlgorithm, hidden: [Int] = [8, 8],
+                              batchSize: Int = 16) -> LearnerConfiguration {
+        var configuration = LearnerConfiguration(algorithm: algorithm)
+        configuration.hidden = hidden
+        configuration.batchSize = batchSize
+        return configuration
+    }
+
+    /// A DDPG configuration with small networks for fast tests.
+    static func ddpg(hidden: [Int] = [8, 8], batchSize: Int = 16) -> DDPGConfiguration {
+        var configuration = DDPGConfiguration()
+        configuration.hidden = hidden
+        configuration.batchSize = batchSize
+        return configuration
+    }
+
+    /// A TD3 configuration with small networks for fast tests.
+    static func td3(hidden: [Int] = [8, 8], batchSize: Int = 16) -> TD3Configuration {
+        var configuration = TD3Configuration()
+        configuration.hidden = hidden
+        configuration.batchSize = batchSize
+        return configuration
+    }
+
+    /// A SAC configuration with small networks for fast tests.
+    static func sac(hidden: [Int] = [8, 8], batchSize: Int = 16) -> SACConfiguration {
+        var configuration = SACConfiguration()
         configuration.hidden = hidden
         configuration.batchSize = batchSize
         return configuration
     }
 
     /// A learner of `configuration` initialised from the stream `name` under `seed`.
-    static func learner(_ configuration: OffPolicyConfiguration, observation: Int = 3, action: Int = 2,
+    static func learner(_ configuration: LearnerConfiguration, observation: Int = 3, action: Int = 2,
                         seed: UInt64 = 1, name: String = "initialisation") -> any OffPolicyLearner {
         makeLearner(configuration: configuration, observationDimension: observation, actionDimension: action,
                     initialization: RandomStream(seed: seed, name: name))

@@ -13,7 +13,7 @@ final class LearningSmokeTests: XCTestCase {
 
     /// Trains on the task (200 random warm-up steps, then one update per step) and returns the deterministic
     /// policy's mean reward on 500 fresh states.
-    private func trainedReturn(_ configuration: OffPolicyConfiguration, steps: Int = 3000) -> Double {
+    private func trainedReturn(_ configuration: LearnerConfiguration, steps: Int = 3000) -> Double {
         let root = RandomStream(seed: 2024)
         var learner = makeLearner(configuration: configuration, observationDimension: 2, actionDimension: 1,
                                   initialization: root.child("initialisation"))
@@ -47,8 +47,8 @@ final class LearningSmokeTests: XCTestCase {
         return total / 500
     }
 
-    private func configuration(_ algorithm: OffPolicyAlgorithm) -> OffPolicyConfiguration {
-        var configuration = OffPolicyConfiguration(algorithm: algorithm)
+    private func configuration(_ algorithm: LearnerAlgorithm) -> LearnerConfiguration {
+        var configuration = LearnerConfiguration(algorithm: algorithm)
         configuration.hidden = [32, 32]
         configuration.batchSize = 64
         configuration.actorLearningRate = 1e-3
@@ -68,11 +68,11 @@ final class LearningSmokeTests: XCTestCase {
     func testReferenceStyleDDPGLearnsToHitTheTarget() {
         // Layer norm, observation normalisation, critic L2 and adaptive parameter noise, as the reference DPD-DDPG
         // (with the smoke test's network size and learning rates).
-        var configuration = OffPolicyConfiguration.referenceDDPG
+        var configuration = DDPGConfiguration.reference
         configuration.hidden = [32, 32]
         configuration.actorLearningRate = 1e-3
         configuration.criticWeightDecay = 1e-4
-        XCTAssertGreaterThan(trainedReturn(configuration), -0.03)
+        XCTAssertGreaterThan(trainedReturn(.ddpg(configuration)), -0.03)
     }
 
     func testSACLearnsToHitTheTarget() {
@@ -80,8 +80,9 @@ final class LearningSmokeTests: XCTestCase {
     }
 
     func testSACWithStateDependentExplorationLearnsToHitTheTarget() {
-        var configuration = configuration(.sac)
-        configuration.stateDependentExploration = StateDependentExplorationConfiguration()
-        XCTAssertGreaterThan(trainedReturn(configuration), -0.03)
+        var sac = SACConfiguration()
+        sac.settings = configuration(.sac).settings
+        sac.stateDependentExploration = StateDependentExplorationConfiguration()
+        XCTAssertGreaterThan(trainedReturn(.sac(sac)), -0.03)
     }
 }

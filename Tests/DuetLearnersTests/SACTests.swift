@@ -21,7 +21,7 @@ final class SACTests: XCTestCase {
         // −lr·g/(|g| + 1e-8) with g = ∂J/∂log α = −(mean log π + H̄) = entropy − H̄, where entropy = −mean log π is
         // reported by the update. The α used in the update is the one before the step: exp(0) = 1, and the
         // reported J is −0·(…) = 0.
-        let configuration = LearnerTestSupport.configuration(.sac)
+        let configuration = LearnerTestSupport.sac()
         var learner = SAC(observationDimension: 3, actionDimension: 2, configuration: configuration,
                           initialization: RandomStream(seed: 3, name: "initialisation"))
         XCTAssertEqual(learner.logEntropyCoefficient, 0)
@@ -43,10 +43,10 @@ final class SACTests: XCTestCase {
     }
 
     func testFixedEntropyCoefficientDoesNotMove() {
-        var configuration = LearnerTestSupport.configuration(.sac)
+        var configuration = LearnerTestSupport.sac()
         configuration.entropyTuning = false
         configuration.entropyCoefficient = 0.2
-        var learner: any OffPolicyLearner = LearnerTestSupport.learner(configuration)
+        var learner: any OffPolicyLearner = LearnerTestSupport.learner(.sac(configuration))
         let statistics = LearnerTestSupport.train(&learner, on: LearnerTestSupport.randomBuffer(), updates: 3,
                                                   batchSize: 16, replay: RandomStream(seed: 1, name: "replay"),
                                                   update: RandomStream(seed: 1, name: "update"))

@@ -156,11 +156,11 @@ final class StateDependentExplorationTests: XCTestCase {
 
     // MARK: The learner
 
-    private func stateDependentConfiguration(resampleEvery: Int = 0) -> OffPolicyConfiguration {
-        var configuration = LearnerTestSupport.configuration(.sac)
+    private func stateDependentConfiguration(resampleEvery: Int = 0) -> LearnerConfiguration {
+        var configuration = LearnerTestSupport.sac()
         configuration.stateDependentExploration = StateDependentExplorationConfiguration(
             initialLogStandardDeviation: -0.5, resampleEvery: resampleEvery)
-        return configuration
+        return .sac(configuration)
     }
 
     func testPolicyShapesFollowSB3() throws {

@@ -90,7 +90,7 @@ final class TD3Tests: XCTestCase {
     }
 
     func testActorAndTargetsMoveOnlyEveryPolicyDelayUpdates() {
-        var configuration = LearnerTestSupport.configuration(.td3)
+        var configuration = LearnerTestSupport.td3()
         configuration.policyDelay = 3
         var learner = TD3(observationDimension: 3, actionDimension: 2, configuration: configuration,
                           initialization: RandomStream(seed: 2, name: "initialisation"))

@@ -1,0 +1,16 @@
+import DuetConfiguration
+
+/// The learning algorithms Duet implements: the `algorithm` key of a learner block, which picks the case of
+/// ``LearnerConfiguration``.
+public enum LearnerAlgorithm: String, ConfigurationChoice {
+    /// Deep deterministic policy gradient (Lillicrap et al. 2016), one critic; see ``DDPG``.
+    case ddpg
+    /// Twin delayed DDPG (Fujimoto et al. 2018): two critics, target smoothing, delayed actor; see ``TD3``.
+    case td3
+    /// Soft actor-critic (Haarnoja et al. 2018) with automatic entropy tuning; see ``SAC``.
+    case sac
+}
+
+/// The old name of ``LearnerAlgorithm``, from when every algorithm was off-policy; to be removed once no code
+/// uses it.
+public typealias OffPolicyAlgorithm = LearnerAlgorithm

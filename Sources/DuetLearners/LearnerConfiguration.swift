@@ -1,0 +1,203 @@
+import DuetConfiguration
+
+/// The hyper-parameters of one learner (the `learner:` and `peer:` blocks of an experiment file): one case per
+/// algorithm, each with a configuration type of its own.
+///
+/// The block is flat, `algorithm` and the algorithm's keys side by side:
+///
+///     learner: {algorithm: td3, hidden: [400, 300], policyDelay: 2, noise: {kind: gaussian, scale: 0.1}}
+///
+/// `algorithm` is read first and picks the case, whose type gives the defaults (Stable-Baselines3's for that
+/// algorithm) and the accepted keys: the settings every off-policy learner has (``OffPolicySettings``) and the
+/// algorithm's own. A key of another algorithm (`policyDelay` under `algorithm: sac`) is an error naming the
+/// algorithm it belongs to, any other unknown key an error naming the nearest valid key. The encoded form (written
+/// to `run.json`) is the same flat block, with optional fields only when set, so it decodes back to the same value.
+///
+/// Learning rates, noise scales and coefficients are plain numbers in the learner's units: actions live in
+/// [−1, 1]ᵈ, so noise scales are fractions of the half-range of the environment's action box.
+///
+/// Adding an algorithm (PPO, say) is a case here with a configuration type of its own, a name in
+/// ``LearnerAlgorithm``, and one line in each switch of this file; no other algorithm's type changes. The
+/// shared-settings accessors at the end assume that every case is off-policy (see ``settings``).
+@dynamicMemberLookup
+public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, Equatable {
+    /// A DDPG learner.
+    case ddpg(DDPGConfiguration)
+    /// A TD3 learner.
+    case td3(TD3Configuration)
+    /// A SAC learner.
+    case sac(SACConfiguration)
+
+    /// Stable-Baselines3's defaults for `algorithm` (``DDPGConfiguration/init()``, ``TD3Configuration/init()``,
+    /// ``SACConfiguration/init()``).
+    public init(algorithm: LearnerAlgorithm) {
+        switch algorithm {
+        case .ddpg: self = .ddpg(DDPGConfiguration())
+        case .td3: self = .td3(TD3Configuration())
+        case .sac: self = .sac(SACConfiguration())
+        }
+    }
+
+    /// The reference DPD-DDPG learner (``DDPGConfiguration/reference``).
+    public static var referenceDDPG: LearnerConfiguration { .ddpg(.reference) }
+
+    /// Which algorithm learns.
+    public var algorithm: LearnerAlgorithm {
+        switch self {
+        case .ddpg: return .ddpg
+        case .td3: return .td3
+        case .sac: return .sac
+        }
+    }
+
+    /// Every key of a learner block of `algorithm`, in the order they are written.
+    public static func keys(of algorithm: LearnerAlgorithm) -> [String] {
+        switch algorithm {
+        case .ddpg: return DDPGConfiguration.keys
+        case .td3: return TD3Configuration.keys
+        case .sac: return SACConfiguration.keys
+        }
+    }
+
+    // MARK: Coding
+
+    /// The key that picks the algorithm.
+    static let algorithmKey = AnyCodingKey(stringValue: "algorithm")
+
+    public init(from decoder: any Decoder) throws {
+        // The algorithm first: it decides which keys exist and what the defaults are.
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        switch try container.decode(LearnerAlgorithm.self, forKey: Self.algorithmKey) {
+        case .ddpg: self = .ddpg(try DDPGConfiguration(from: decoder))
+        case .td3: self = .td3(try TD3Configuration(from: decoder))
+        case .sac: self = .sac(try SACConfiguration(from: decoder))
+        }
+    }
+
+    /// Writes the flat learner block of the case.
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case let .ddpg(configuration): try configuration.encode(to: encoder)
+        case let .td3(configuration): try configuration.encode(to: encoder)
+        case let .sac(configuration): try configuration.encode(to: encoder)
+        }
+    }
+
+    /// Checks the keys of a learner block decoded as `algorithm`'s: its `algorithm`, when given, is `algorithm`,
+    /// and every key is one of ``keys(of:)``.
+    /// - Throws: ``ConfigurationError/invalidValue(source:path:value:accepted:)`` for another `algorithm`;
+    ///   ``ConfigurationError/foreignKey(source:path:key:tag:owners:chosen:accepted:)`` for the first key of the
+    ///   file that only other algorithms have, naming them; ``ConfigurationError/unknownKey(source:path:key:nearest:accepted:)``
+    ///   for the first key no algorithm has.
+    static func checkKeys(of decoder: any Decoder, for algorithm: LearnerAlgorithm) throws {
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        if let given = try container.decodeIfPresent(LearnerAlgorithm.self, forKey: algorithmKey), given != algorithm {
+            throw ConfigurationError.invalidValue(
+                source: "", path: ConfigurationPath.dotted(decoder.codingPath + [algorithmKey]),
+                value: given.rawValue, accepted: algorithm.rawValue)
+        }
+        try decoder.rejectKeys(otherThan: keys(of: algorithm), ofVariant: algorithm.rawValue,
+                               taggedBy: algorithmKey.stringValue) { key in
+            LearnerAlgorithm.allCases.filter { keys(of: $0).contains(key) }.map(\.rawValue)
+        }
+    }
+
+    // MARK: Validation
+
+    public func validate(at path: String) throws {
+        switch self {
+        case let .ddpg(configuration): try configuration.validate(at: path)
+        case let .td3(configuration): try configuration.validate(at: path)
+        case let .sac(configuration): try configuration.validate(at: path)
+        }
+    }
+
+    // MARK: Shared settings
+
+    /// The settings every off-policy learner has, whatever the case. An on-policy case (PPO) will not have them:
+    /// then this, the subscript below and the accessors of the next section go, and code that needs a setting of
+    /// every learner (the distillation learning rate, say) asks for it by name.
+    public var settings: OffPolicySettings {
+        get {
+            switch self {
+            case let .ddpg(configuration): return configuration.settings
+            case let .td3(configuration): return configuration.settings
+            case let .sac(configuration): return configuration.settings
+            }
+        }
+        set {
+            switch self {
+            case var .ddpg(configuration):
+                configuration.settings = newValue
+                self = .ddpg(configuration)
+            case var .td3(configuration):
+                configuration.settings = newValue
+                self = .td3(configuration)
+            case var .sac(configuration):
+                configuration.settings = newValue
+                self = .sac(configuration)
+            }
+        }
+    }
+
+    /// The shared setting at `keyPath`, read and written through ``settings`` (`configuration.hidden`).
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<OffPolicySettings, Value>) -> Value {
+        get { settings[keyPath: keyPath] }
+        set { settings[keyPath: keyPath] = newValue }
+    }
+
+    // MARK: Fields of one algorithm (for code written against the old single struct)
+
+    /// TD3's ``TD3Configuration/policyDelay``; nil for another algorithm.
+    public var policyDelay: Int? {
+        if case let .td3(configuration) = self { return configuration.policyDelay }
+        return nil
+    }
+
+    /// TD3's ``TD3Configuration/targetPolicyNoise``; nil for another algorithm.
+    public var targetPolicyNoise: Double? {
+        if case let .td3(configuration) = self { return configuration.targetPolicyNoise }
+        return nil
+    }
+
+    /// TD3's ``TD3Configuration/targetNoiseClip``; nil for another algorithm.
+    public var targetNoiseClip: Double? {
+        if case let .td3(configuration) = self { return configuration.targetNoiseClip }
+        return nil
+    }
+
+    /// Whether the learner tunes an entropy coefficient: SAC's ``SACConfiguration/entropyTuning``, false for the
+    /// algorithms without one.
+    public var entropyTuning: Bool {
+        if case let .sac(configuration) = self { return configuration.entropyTuning }
+        return false
+    }
+
+    /// SAC's ``SACConfiguration/entropyCoefficient``; nil for another algorithm.
+    public var entropyCoefficient: Double? {
+        if case let .sac(configuration) = self { return configuration.entropyCoefficient }
+        return nil
+    }
+
+    /// SAC's ``SACConfiguration/targetEntropy``; nil for another algorithm (and for SAC's "auto").
+    public var targetEntropy: Double? {
+        if case let .sac(configuration) = self { return configuration.targetEntropy }
+        return nil
+    }
+
+    /// SAC's ``SACConfiguration/entropyLearningRate``; nil for another algorithm.
+    public var entropyLearningRate: Double? {
+        if case let .sac(configuration) = self { return configuration.entropyLearningRate }
+        return nil
+    }
+
+    /// SAC's ``SACConfiguration/stateDependentExploration``; nil for another algorithm (and for SAC without gSDE).
+    public var stateDependentExploration: StateDependentExplorationConfiguration? {
+        if case let .sac(configuration) = self { return configuration.stateDependentExploration }
+        return nil
+    }
+}
+
+/// The old name of ``LearnerConfiguration``, from when one struct held every algorithm's fields; to be removed
+/// once no code uses it.
+public typealias OffPolicyConfiguration = LearnerConfiguration
