@@ -30,10 +30,10 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
     /// Replay buffer, learning start and update cadence.
     public var training = TrainingConfiguration()
     /// The learner's algorithm and hyper-parameters (default: TD3 with SB3's defaults).
-    public var learner = OffPolicyConfiguration(algorithm: .td3)
+    public var learner = LearnerConfiguration(algorithm: .td3)
     /// The second learner of a pair; absent means a copy of ``learner`` (it still starts from other random
     /// weights, drawn from its own streams). Needs a ``distillation`` block.
-    public var peer: OffPolicyConfiguration?
+    public var peer: LearnerConfiguration?
     /// The k peers, each with its learner and optional training block; replaces `learner:` and `peer:`.
     public var peers: [PeerConfiguration]?
     /// How the peers distil; with `learner:`, its presence makes the run a pair.
@@ -80,7 +80,7 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
         evaluation = try container.decode(forKey: .evaluation, default: defaults.evaluation)
         training = try container.decode(forKey: .training, default: defaults.training)
         learner = try container.decode(forKey: .learner, default: defaults.learner)
-        peer = try container.decodeIfPresent(OffPolicyConfiguration.self, forKey: .peer)
+        peer = try container.decodeIfPresent(LearnerConfiguration.self, forKey: .peer)
         peers = try container.decodeIfPresent([PeerConfiguration].self, forKey: .peers)
         distillation = try container.decodeIfPresent(DistillationConfiguration.self, forKey: .distillation)
         if let first = peers?.first {

@@ -11,7 +11,7 @@ import DuetLearners
 /// ```
 public struct PeerConfiguration: ValidatedConfiguration, Encodable, Sendable, Equatable {
     /// The peer's algorithm and hyper-parameters (default: TD3 with SB3's defaults).
-    public var learner = OffPolicyConfiguration(algorithm: .td3)
+    public var learner = LearnerConfiguration(algorithm: .td3)
     /// The peer's replay buffer, learning start and update cadence; absent means the file's top-level
     /// `training:` block.
     public var training: TrainingConfiguration?
@@ -20,7 +20,7 @@ public struct PeerConfiguration: ValidatedConfiguration, Encodable, Sendable, Eq
     public init() {}
 
     /// A peer from its parts.
-    public init(learner: OffPolicyConfiguration, training: TrainingConfiguration? = nil) {
+    public init(learner: LearnerConfiguration, training: TrainingConfiguration? = nil) {
         self.learner = learner
         self.training = training
     }
@@ -43,7 +43,7 @@ public struct PeerConfiguration: ValidatedConfiguration, Encodable, Sendable, Eq
 /// gradient clip applied) and the training settings in force for it.
 public struct ResolvedPeer: Sendable, Equatable {
     /// The learner's configuration.
-    public var learner: OffPolicyConfiguration
+    public var learner: LearnerConfiguration
     /// The peer's collection cadence.
     public var training: TrainingConfiguration
 }

@@ -25,7 +25,7 @@ public final class PeerRun: @unchecked Sendable {
     /// The learner being trained.
     public internal(set) var learner: any OffPolicyLearner
     /// The learner's hyper-parameters.
-    public let configuration: OffPolicyConfiguration
+    public let configuration: LearnerConfiguration
     /// Evaluation settings.
     public let evaluation: EvaluationConfiguration
     /// The environment side.
@@ -40,7 +40,7 @@ public final class PeerRun: @unchecked Sendable {
 
     /// Creates peer `index`: its learner (networks drawn from its `initialization` stream), environment copies
     /// and streams; opens its logs in `folder/learner<index>`.
-    init(index: Int, environment registration: EnvironmentRegistration, configuration: OffPolicyConfiguration,
+    init(index: Int, environment registration: EnvironmentRegistration, configuration: LearnerConfiguration,
          training: TrainingConfiguration, evaluation: EvaluationConfiguration, root: RandomStream,
          folder: RunFolder) throws {
         self.index = index

@@ -21,71 +21,40 @@ import DuetRandom
 /// parameter noise, and clips to [−1, 1]. The loss steps are public static functions, generic over the scalar
 /// type, so tests can check them in Double; ``update(on:using:)`` calls them in order.
 public struct DDPG: OffPolicyLearner, Sendable {
-    public let observationDimension: Int
-    public let actionDimension: Int
     /// The hyper-parameters.
     public let configuration: DDPGConfiguration
-
-    /// The actor μ_φ.
-    public private(set) var actor: MLP<Float>
-    /// The target actor μ_φ′.
-    public private(set) var targetActor: MLP<Float>
-    /// The critic Q_θ (an ensemble of one).
-    public private(set) var critics: CriticEnsemble<Float>
-    /// The target critic Q_θ′.
-    public private(set) var targetCritics: CriticEnsemble<Float>
+    /// The networks, optimisers, normalisation and noise DDPG shares with TD3 (one critic here).
+    public private(set) var core: DeterministicActorCritic
     /// Adaptive parameter noise, when the configuration asks for it.
     public private(set) var parameterNoise: ParameterNoise?
-    /// Updates made so far.
-    public private(set) var updateCount = 0
 
-    private var normalization: ObservationNormalization
-    private var actorOptimizer: Adam<Float>
-    private var criticOptimizer: Adam<Float>
-    private var distillationOptimizer: Adam<Float>
-    private var noise: ActionNoise
-
-    // Buffers reused from one update to the next.
-    private var observations = Matrix<Float>()
-    private var nextObservations = Matrix<Float>()
-    private var targets = Matrix<Float>()
-    private var actorGradient: MLP<Float>
-    private var criticGradient: CriticEnsemble<Float>
     private var workspace = Workspace<Float>()
-    private var inference = MLP<Float>.InferenceBuffers()
 
     /// A learner with freshly initialised networks drawn from `stream` (actor, then critic); the targets start
     /// as copies. With parameter noise, the first perturbed actor is drawn at the first exploration action.
     /// - Precondition: dimensions positive.
     public init(observationDimension: Int, actionDimension: Int, configuration: DDPGConfiguration,
                 initialization stream: RandomStream) {
-        precondition(observationDimension > 0 && actionDimension > 0, "DDPG needs positive dimensions")
-        self.observationDimension = observationDimension
-        self.actionDimension = actionDimension
         self.configuration = configuration
-        var source = ActorNetwork.randomSource(stream)
-        actor = ActorNetwork.deterministic(observationDimension: observationDimension,
-                                           actionDimension: actionDimension, hidden: configuration.hidden,
-                                           layerNorm: configuration.layerNorm, using: &source)
-        critics = CriticEnsemble(count: 1, observationDimension: observationDimension,
-                                 actionDimension: actionDimension, hidden: configuration.hidden,
-                                 layerNorm: configuration.layerNorm, using: &source)
-        targetActor = actor
-        targetCritics = critics
-        actorGradient = actor.zeroed()
-        criticGradient = critics.zeroed()
-        actorOptimizer = Adam(for: actor, learningRate: Float(configuration.actorLearningRate))
-        criticOptimizer = Adam(for: critics, learningRate: Float(configuration.criticLearningRate))
-        distillationOptimizer = Adam(for: actor, learningRate: Float(configuration.distillationLearningRate))
-        normalization = ObservationNormalization(dimension: observationDimension,
-                                                 isEnabled: configuration.observationNormalization,
-                                                 clip: configuration.observationClip)
-        noise = ActionNoise(configuration.noise, actionDimension: actionDimension)
+        core = DeterministicActorCritic(observationDimension: observationDimension, actionDimension: actionDimension,
+                                        settings: configuration.settings, criticCount: 1, initialization: stream)
         parameterNoise = configuration.noise.kind == .parameter ? ParameterNoise(configuration.noise) : nil
     }
 
+    public var observationDimension: Int { core.observationDimension }
+    public var actionDimension: Int { core.actionDimension }
+    /// The actor μ_φ.
+    public var actor: MLP<Float> { core.actor }
+    /// The target actor μ_φ′.
+    public var targetActor: MLP<Float> { core.targetActor }
+    /// The critic Q_θ (an ensemble of one).
+    public var critics: CriticEnsemble<Float> { core.critics }
+    /// The target critic Q_θ′.
+    public var targetCritics: CriticEnsemble<Float> { core.targetCritics }
+    /// Updates made so far.
+    public var updateCount: Int { core.updateCount }
     /// The running observation statistics, when observations are normalised.
-    public var observationStatistics: RunningMeanStandardDeviation? { normalization.statistics }
+    public var observationStatistics: RunningMeanStandardDeviation? { core.observationStatistics }
 
     /// `critic_loss` (L(θ) with its L2 penalty), `actor_loss` (L(φ)), `q_mean` (mean Q_θ(s, a) on the batch); with
     /// parameter noise also `parameter_noise_sd` (σ after this update) and `parameter_noise_distance` (d, NaN on
@@ -97,32 +66,22 @@ public struct DDPG: OffPolicyLearner, Sendable {
 
     // MARK: Acting
 
-    public func deterministicAction(for observation: [Float]) -> [Float] {
-        var buffers = MLP<Float>.InferenceBuffers()
-        return actor.output(for: normalization.prepare(observation), buffers: &buffers)
-    }
+    public func deterministicAction(for observation: [Float]) -> [Float] { core.deterministicAction(for: observation) }
 
     public mutating func explorationAction(for observation: [Float], using stream: RandomStream) -> [Float] {
-        let input = normalization.prepare(observation)
         // With parameter noise, act with the perturbed actor μ̃ (drawn now if no episode has ended yet).
         if parameterNoise != nil && parameterNoise?.perturbedActor == nil {
-            parameterNoise?.perturb(actor, using: stream)
+            parameterNoise?.perturb(core.actor, using: stream)
         }
-        let policy = parameterNoise?.perturbedActor ?? actor
-        var action = policy.output(for: input, buffers: &inference)
-        noise.add(to: &action, using: stream)
-        action.clipToUnitBox()
-        return action
+        return core.explorationAction(for: observation, policy: parameterNoise?.perturbedActor, using: stream)
     }
 
-    public mutating func observe(_ observation: [Float]) {
-        normalization.observe(observation)
-    }
+    public mutating func observe(_ observation: [Float]) { core.observe(observation) }
 
     /// Resets Ornstein-Uhlenbeck noise and draws a new perturbed actor from the current one.
     public mutating func episodeDidEnd(using stream: RandomStream) {
-        noise.reset()
-        parameterNoise?.perturb(actor, using: stream)
+        core.resetNoise()
+        parameterNoise?.perturb(core.actor, using: stream)
     }
 
     // MARK: Learning
@@ -130,38 +89,36 @@ public struct DDPG: OffPolicyLearner, Sendable {
     public mutating func update(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
-        normalization.prepare(batch.observations, into: &observations)
-        normalization.prepare(batch.nextObservations, into: &nextObservations)
+        core.prepare(batch)
 
         // 0. Parameter-noise adaptation, every K-th update starting with the first.
         var distance = Double.nan
-        if let interval = parameterNoise?.adaptationInterval, updateCount % interval == 0 {
-            distance = parameterNoise?.adapt(actor: actor, observations: observations, using: stream) ?? .nan
+        if let interval = parameterNoise?.adaptationInterval, core.updateCount % interval == 0 {
+            distance = parameterNoise?.adapt(actor: core.actor, observations: core.observations, using: stream) ?? .nan
         }
-        updateCount += 1
+        core.updateCount += 1
 
         // 1. y = r + γ(1 − d)·Q_θ′(s′, μ_φ′(s′)).
-        Self.criticTargets(nextObservations: nextObservations, rewards: batch.rewards,
+        Self.criticTargets(nextObservations: core.nextObservations, rewards: batch.rewards,
                            terminations: batch.terminations, discount: Float(configuration.discount),
-                           targetActor: targetActor, targetCritics: targetCritics, workspace: &workspace,
-                           into: &targets)
+                           targetActor: core.targetActor, targetCritics: core.targetCritics, workspace: &workspace,
+                           into: &core.targets)
 
         // 2. Critic step.
-        let criticLoss = Self.criticLoss(observations: observations, actions: batch.actions, targets: targets,
-                                         critics: critics, weightDecay: Float(configuration.criticWeightDecay),
-                                         workspace: &workspace, gradient: &criticGradient)
+        let criticLoss = Self.criticLoss(observations: core.observations, actions: batch.actions,
+                                         targets: core.targets, critics: core.critics,
+                                         weightDecay: Float(configuration.criticWeightDecay),
+                                         workspace: &workspace, gradient: &core.criticGradient)
         let meanValue = workspace.criticCache.output.mean
-        criticOptimizer.update(&critics, along: criticGradient)
+        core.stepCritics()
 
         // 3. Actor step.
-        let actorLoss = Self.actorLoss(observations: observations, actor: actor, critics: critics,
-                                       workspace: &workspace, gradient: &actorGradient)
-        actorOptimizer.update(&actor, along: actorGradient)
+        let actorLoss = Self.actorLoss(observations: core.observations, actor: core.actor, critics: core.critics,
+                                       workspace: &workspace, gradient: &core.actorGradient)
+        core.stepActor()
 
         // 4. Target updates.
-        let rate = Float(configuration.targetUpdateRate)
-        targetCritics.polyakAverage(toward: critics, rate: rate)
-        targetActor.polyakAverage(toward: actor, rate: rate)
+        core.updateTargets()
 
         var values = [criticLoss, actorLoss, meanValue]
         if let parameterNoise { values += [parameterNoise.standardDeviation, distance] }
@@ -170,33 +127,15 @@ public struct DDPG: OffPolicyLearner, Sendable {
 
     // MARK: Distillation hooks
 
-    public func actions(for observations: Matrix<Float>) -> Matrix<Float> {
-        var prepared = Matrix<Float>()
-        normalization.prepare(observations, into: &prepared)
-        return actor.forward(prepared).output
-    }
+    public func actions(for observations: Matrix<Float>) -> Matrix<Float> { core.actions(for: observations) }
 
     public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
-        var prepared = Matrix<Float>()
-        normalization.prepare(observations, into: &prepared)
-        var input = Matrix<Float>()
-        Matrix.concatenatingColumns(prepared, actions, into: &input)
-        return critics.networks[0].forward(input).output.scalars
+        core.values(for: observations, actions: actions)
     }
 
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
         -> Double {
-        let flushing = SubnormalFlushing()
-        defer { flushing.end() }
-        normalization.prepare(observations, into: &self.observations)
-        actor.forward(self.observations, cache: &workspace.actorCache)
-        let loss = DistillationLoss.weightedSquaredError(prediction: workspace.actorCache.output, targets: targets,
-                                                         weights: weights, gradient: &workspace.actionGradient)
-        actor.backward(&workspace.actorCache, outputGradient: workspace.actionGradient, gradient: &actorGradient,
-                       computingInputGradient: false)
-        if let clip = configuration.distillationGradientClip { actorGradient.clipByGlobalNorm(Float(clip)) }
-        distillationOptimizer.update(&actor, along: actorGradient)
-        return loss
+        core.distill(states: observations, targets: targets, weights: weights)
     }
 }
 
@@ -304,36 +243,15 @@ extension DDPG {
 
 extension DDPG {
     public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
-        archive.store(actor, prefix: LearnerArchiving.name("actor", in: prefix))
-        archive.store(targetActor, prefix: LearnerArchiving.name("targetActor", in: prefix))
-        archive.store(critics, prefix: LearnerArchiving.name("critics", in: prefix))
-        archive.store(targetCritics, prefix: LearnerArchiving.name("targetCritics", in: prefix))
-        actorOptimizer.store(in: &archive, prefix: LearnerArchiving.name("actorAdam", in: prefix))
-        criticOptimizer.store(in: &archive, prefix: LearnerArchiving.name("criticAdam", in: prefix))
-        distillationOptimizer.store(in: &archive, prefix: LearnerArchiving.name("distillationAdam", in: prefix))
-        archive.store(updateCount, as: LearnerArchiving.name("updateCount", in: prefix))
-        normalization.store(in: &archive, prefix: LearnerArchiving.name("observationStatistics", in: prefix))
-        noise.store(in: &archive, prefix: LearnerArchiving.name("actionNoise", in: prefix))
+        core.store(in: &archive, prefix: prefix)
         parameterNoise?.store(in: &archive, prefix: LearnerArchiving.name("parameterNoise", in: prefix))
     }
 
     public mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {
         var restored = self
-        try archive.restore(&restored.actor, prefix: LearnerArchiving.name("actor", in: prefix))
-        try archive.restore(&restored.targetActor, prefix: LearnerArchiving.name("targetActor", in: prefix))
-        try archive.restore(&restored.critics, prefix: LearnerArchiving.name("critics", in: prefix))
-        try archive.restore(&restored.targetCritics, prefix: LearnerArchiving.name("targetCritics", in: prefix))
-        try restored.actorOptimizer.restore(from: archive, prefix: LearnerArchiving.name("actorAdam", in: prefix))
-        try restored.criticOptimizer.restore(from: archive, prefix: LearnerArchiving.name("criticAdam", in: prefix))
-        try restored.distillationOptimizer.restore(from: archive,
-                                                   prefix: LearnerArchiving.name("distillationAdam", in: prefix))
-        restored.updateCount = try LearnerArchiving.count(named: LearnerArchiving.name("updateCount", in: prefix),
-                                                          in: archive)
-        try restored.normalization.restore(from: archive,
-                                           prefix: LearnerArchiving.name("observationStatistics", in: prefix))
-        try restored.noise.restore(from: archive, prefix: LearnerArchiving.name("actionNoise", in: prefix))
+        try restored.core.restore(from: archive, prefix: prefix)
         try restored.parameterNoise?.restore(from: archive, prefix: LearnerArchiving.name("parameterNoise", in: prefix),
-                                             actor: actor)
+                                             actor: core.actor)
         self = restored
     }
 }

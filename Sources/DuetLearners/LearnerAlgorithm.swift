@@ -10,7 +10,3 @@ public enum LearnerAlgorithm: String, ConfigurationChoice {
     /// Soft actor-critic (Haarnoja et al. 2018) with automatic entropy tuning; see ``SAC``.
     case sac
 }
-
-/// The old name of ``LearnerAlgorithm``, from when every algorithm was off-policy; to be removed once no code
-/// uses it.
-public typealias OffPolicyAlgorithm = LearnerAlgorithm

@@ -19,162 +19,101 @@ import DuetRandom
 /// normalised first when the configuration asks for it. The loss steps are public static functions, generic
 /// over the scalar type, so tests can check them in Double; ``update(on:using:)`` calls them in order.
 public struct TD3: OffPolicyLearner, Sendable {
-    public let observationDimension: Int
-    public let actionDimension: Int
     /// The hyper-parameters.
     public let configuration: TD3Configuration
+    /// The networks, optimisers, normalisation and noise TD3 shares with DDPG (two critics here).
+    public private(set) var core: DeterministicActorCritic
 
-    /// The actor μ_φ.
-    public private(set) var actor: MLP<Float>
-    /// The target actor μ_φ′.
-    public private(set) var targetActor: MLP<Float>
-    /// The critics Q_θ₁, Q_θ₂.
-    public private(set) var critics: CriticEnsemble<Float>
-    /// The target critics Q_θ′₁, Q_θ′₂.
-    public private(set) var targetCritics: CriticEnsemble<Float>
-    /// Updates made so far; the actor is updated when this is a multiple of the policy delay d.
-    public private(set) var updateCount = 0
-
-    private var normalization: ObservationNormalization
-    private var actorOptimizer: Adam<Float>
-    private var criticOptimizer: Adam<Float>
-    private var distillationOptimizer: Adam<Float>
-    private var noise: ActionNoise
-
-    // Buffers reused from one update to the next.
-    private var observations = Matrix<Float>()
-    private var nextObservations = Matrix<Float>()
     private var smoothingNoise = Matrix<Float>()
-    private var targets = Matrix<Float>()
-    private var actorGradient: MLP<Float>
-    private var criticGradient: CriticEnsemble<Float>
     private var workspace = Workspace<Float>()
-    private var inference = MLP<Float>.InferenceBuffers()
 
     /// A learner with freshly initialised networks drawn from `stream` (actor, then critic 1, then critic 2);
     /// the targets start as copies.
     /// - Precondition: dimensions positive.
     public init(observationDimension: Int, actionDimension: Int, configuration: TD3Configuration,
                 initialization stream: RandomStream) {
-        precondition(observationDimension > 0 && actionDimension > 0, "TD3 needs positive dimensions")
-        self.observationDimension = observationDimension
-        self.actionDimension = actionDimension
         self.configuration = configuration
-        var source = ActorNetwork.randomSource(stream)
-        actor = ActorNetwork.deterministic(observationDimension: observationDimension,
-                                           actionDimension: actionDimension, hidden: configuration.hidden,
-                                           layerNorm: configuration.layerNorm, using: &source)
-        critics = CriticEnsemble(count: 2, observationDimension: observationDimension,
-                                 actionDimension: actionDimension, hidden: configuration.hidden,
-                                 layerNorm: configuration.layerNorm, using: &source)
-        targetActor = actor
-        targetCritics = critics
-        actorGradient = actor.zeroed()
-        criticGradient = critics.zeroed()
-        actorOptimizer = Adam(for: actor, learningRate: Float(configuration.actorLearningRate))
-        criticOptimizer = Adam(for: critics, learningRate: Float(configuration.criticLearningRate))
-        distillationOptimizer = Adam(for: actor, learningRate: Float(configuration.distillationLearningRate))
-        normalization = ObservationNormalization(dimension: observationDimension,
-                                                 isEnabled: configuration.observationNormalization,
-                                                 clip: configuration.observationClip)
-        noise = ActionNoise(configuration.noise, actionDimension: actionDimension)
+        core = DeterministicActorCritic(observationDimension: observationDimension, actionDimension: actionDimension,
+                                        settings: configuration.settings, criticCount: 2, initialization: stream)
     }
 
+    public var observationDimension: Int { core.observationDimension }
+    public var actionDimension: Int { core.actionDimension }
+    /// The actor μ_φ.
+    public var actor: MLP<Float> { core.actor }
+    /// The target actor μ_φ′.
+    public var targetActor: MLP<Float> { core.targetActor }
+    /// The critics Q_θ₁, Q_θ₂.
+    public var critics: CriticEnsemble<Float> { core.critics }
+    /// The target critics Q_θ′₁, Q_θ′₂.
+    public var targetCritics: CriticEnsemble<Float> { core.targetCritics }
+    /// Updates made so far; the actor is updated when this is a multiple of the policy delay d.
+    public var updateCount: Int { core.updateCount }
     /// The running observation statistics, when observations are normalised.
-    public var observationStatistics: RunningMeanStandardDeviation? { normalization.statistics }
+    public var observationStatistics: RunningMeanStandardDeviation? { core.observationStatistics }
 
     /// `critic_loss` (L(θ)), `actor_loss` (L(φ), NaN on delayed steps), `q_mean` (mean Q_θ₁(s, a) on the batch).
     public var updateColumns: [String] { ["critic_loss", "actor_loss", "q_mean"] }
 
     // MARK: Acting
 
-    public func deterministicAction(for observation: [Float]) -> [Float] {
-        var buffers = MLP<Float>.InferenceBuffers()
-        return actor.output(for: normalization.prepare(observation), buffers: &buffers)
-    }
+    public func deterministicAction(for observation: [Float]) -> [Float] { core.deterministicAction(for: observation) }
 
     public mutating func explorationAction(for observation: [Float], using stream: RandomStream) -> [Float] {
-        var action = actor.output(for: normalization.prepare(observation), buffers: &inference)
-        noise.add(to: &action, using: stream)
-        action.clipToUnitBox()
-        return action
+        core.explorationAction(for: observation, using: stream)
     }
 
-    public mutating func observe(_ observation: [Float]) {
-        normalization.observe(observation)
-    }
+    public mutating func observe(_ observation: [Float]) { core.observe(observation) }
 
-    public mutating func episodeDidEnd(using stream: RandomStream) {
-        noise.reset()
-    }
+    public mutating func episodeDidEnd(using stream: RandomStream) { core.resetNoise() }
 
     // MARK: Learning
 
     public mutating func update(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
-        updateCount += 1
-        normalization.prepare(batch.observations, into: &observations)
-        normalization.prepare(batch.nextObservations, into: &nextObservations)
+        core.updateCount += 1
+        core.prepare(batch)
 
         // 1–2. y = r + γ(1 − d)·minⱼ Q_θ′ⱼ(s′, ã′) with smoothed target actions (ε drawn row by row).
         smoothingNoise.fillGaussian(rows: batch.count, columns: actionDimension,
                                     standardDeviation: configuration.targetPolicyNoise, using: stream)
-        Self.criticTargets(nextObservations: nextObservations, rewards: batch.rewards,
+        Self.criticTargets(nextObservations: core.nextObservations, rewards: batch.rewards,
                            terminations: batch.terminations, smoothingNoise: smoothingNoise,
                            noiseClip: Float(configuration.targetNoiseClip), discount: Float(configuration.discount),
-                           targetActor: targetActor, targetCritics: targetCritics, workspace: &workspace,
-                           into: &targets)
+                           targetActor: core.targetActor, targetCritics: core.targetCritics, workspace: &workspace,
+                           into: &core.targets)
 
         // 3. Critic step.
-        let criticLoss = Self.criticLoss(observations: observations, actions: batch.actions, targets: targets,
-                                         critics: critics, weightDecay: Float(configuration.criticWeightDecay),
-                                         workspace: &workspace, gradient: &criticGradient)
+        let criticLoss = Self.criticLoss(observations: core.observations, actions: batch.actions,
+                                         targets: core.targets, critics: core.critics,
+                                         weightDecay: Float(configuration.criticWeightDecay),
+                                         workspace: &workspace, gradient: &core.criticGradient)
         let meanValue = workspace.criticCaches[0].output.mean
-        criticOptimizer.update(&critics, along: criticGradient)
+        core.stepCritics()
 
         // 4. Delayed actor step and target updates.
         var actorLoss = Double.nan
-        if updateCount % configuration.policyDelay == 0 {
-            actorLoss = Self.actorLoss(observations: observations, actor: actor, critics: critics,
-                                       workspace: &workspace, gradient: &actorGradient)
-            actorOptimizer.update(&actor, along: actorGradient)
-            let rate = Float(configuration.targetUpdateRate)
-            targetCritics.polyakAverage(toward: critics, rate: rate)
-            targetActor.polyakAverage(toward: actor, rate: rate)
+        if core.updateCount % configuration.policyDelay == 0 {
+            actorLoss = Self.actorLoss(observations: core.observations, actor: core.actor, critics: core.critics,
+                                       workspace: &workspace, gradient: &core.actorGradient)
+            core.stepActor()
+            core.updateTargets()
         }
         return UpdateStatistics(values: [criticLoss, actorLoss, meanValue])
     }
 
     // MARK: Distillation hooks
 
-    public func actions(for observations: Matrix<Float>) -> Matrix<Float> {
-        var prepared = Matrix<Float>()
-        normalization.prepare(observations, into: &prepared)
-        return actor.forward(prepared).output
-    }
+    public func actions(for observations: Matrix<Float>) -> Matrix<Float> { core.actions(for: observations) }
 
     public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
-        var prepared = Matrix<Float>()
-        normalization.prepare(observations, into: &prepared)
-        var input = Matrix<Float>()
-        Matrix.concatenatingColumns(prepared, actions, into: &input)
-        return critics.networks[0].forward(input).output.scalars
+        core.values(for: observations, actions: actions)
     }
 
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
         -> Double {
-        let flushing = SubnormalFlushing()
-        defer { flushing.end() }
-        normalization.prepare(observations, into: &self.observations)
-        actor.forward(self.observations, cache: &workspace.actorCache)
-        let loss = DistillationLoss.weightedSquaredError(prediction: workspace.actorCache.output, targets: targets,
-                                                         weights: weights, gradient: &workspace.actionGradient)
-        actor.backward(&workspace.actorCache, outputGradient: workspace.actionGradient, gradient: &actorGradient,
-                       computingInputGradient: false)
-        if let clip = configuration.distillationGradientClip { actorGradient.clipByGlobalNorm(Float(clip)) }
-        distillationOptimizer.update(&actor, along: actorGradient)
-        return loss
+        core.distill(states: observations, targets: targets, weights: weights)
     }
 }
 
@@ -300,33 +239,10 @@ extension TD3 {
 
 extension TD3 {
     public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
-        archive.store(actor, prefix: LearnerArchiving.name("actor", in: prefix))
-        archive.store(targetActor, prefix: LearnerArchiving.name("targetActor", in: prefix))
-        archive.store(critics, prefix: LearnerArchiving.name("critics", in: prefix))
-        archive.store(targetCritics, prefix: LearnerArchiving.name("targetCritics", in: prefix))
-        actorOptimizer.store(in: &archive, prefix: LearnerArchiving.name("actorAdam", in: prefix))
-        criticOptimizer.store(in: &archive, prefix: LearnerArchiving.name("criticAdam", in: prefix))
-        distillationOptimizer.store(in: &archive, prefix: LearnerArchiving.name("distillationAdam", in: prefix))
-        archive.store(updateCount, as: LearnerArchiving.name("updateCount", in: prefix))
-        normalization.store(in: &archive, prefix: LearnerArchiving.name("observationStatistics", in: prefix))
-        noise.store(in: &archive, prefix: LearnerArchiving.name("actionNoise", in: prefix))
+        core.store(in: &archive, prefix: prefix)
     }
 
     public mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {
-        var restored = self
-        try archive.restore(&restored.actor, prefix: LearnerArchiving.name("actor", in: prefix))
-        try archive.restore(&restored.targetActor, prefix: LearnerArchiving.name("targetActor", in: prefix))
-        try archive.restore(&restored.critics, prefix: LearnerArchiving.name("critics", in: prefix))
-        try archive.restore(&restored.targetCritics, prefix: LearnerArchiving.name("targetCritics", in: prefix))
-        try restored.actorOptimizer.restore(from: archive, prefix: LearnerArchiving.name("actorAdam", in: prefix))
-        try restored.criticOptimizer.restore(from: archive, prefix: LearnerArchiving.name("criticAdam", in: prefix))
-        try restored.distillationOptimizer.restore(from: archive,
-                                                   prefix: LearnerArchiving.name("distillationAdam", in: prefix))
-        restored.updateCount = try LearnerArchiving.count(named: LearnerArchiving.name("updateCount", in: prefix),
-                                                          in: archive)
-        try restored.normalization.restore(from: archive,
-                                           prefix: LearnerArchiving.name("observationStatistics", in: prefix))
-        try restored.noise.restore(from: archive, prefix: LearnerArchiving.name("actionNoise", in: prefix))
-        self = restored
+        try core.restore(from: archive, prefix: prefix)
     }
 }

@@ -84,8 +84,8 @@ extension Bench {
         var markdown = false
 
         func validate() throws {
-            guard OffPolicyAlgorithm(rawValue: algorithm) != nil else {
-                throw ValidationError("--algorithm must be one of \(OffPolicyAlgorithm.acceptedNames), got '\(algorithm)'")
+            guard LearnerAlgorithm(rawValue: algorithm) != nil else {
+                throw ValidationError("--algorithm must be one of \(LearnerAlgorithm.acceptedNames), got '\(algorithm)'")
             }
             guard widths != nil else {
                 throw ValidationError("--hidden must be positive integers separated by commas, e.g. 256,256; got '\(hidden)'")
@@ -102,7 +102,7 @@ extension Bench {
         }
 
         func run() {
-            guard let algorithm = OffPolicyAlgorithm(rawValue: algorithm), let widths else { return }
+            guard let algorithm = LearnerAlgorithm(rawValue: algorithm), let widths else { return }
             let measurement = UpdateBenchmarks.run(algorithm: algorithm, hidden: widths, batch: batch,
                                                    observation: observation, action: action, layerNorm: layerNorm,
                                                    updates: updates)

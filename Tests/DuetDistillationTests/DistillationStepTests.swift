@@ -6,8 +6,8 @@ import XCTest
 
 /// A distillation step between two real TD3 learners on random states.
 final class DistillationStepTests: XCTestCase {
-    private func learner(_ name: String, configuration: OffPolicyConfiguration? = nil) -> any OffPolicyLearner {
-        var defaults = OffPolicyConfiguration(algorithm: .td3)
+    private func learner(_ name: String, configuration: LearnerConfiguration? = nil) -> any OffPolicyLearner {
+        var defaults = LearnerConfiguration(algorithm: .td3)
         defaults.hidden = [16, 16]
         return makeLearner(configuration: configuration ?? defaults, observationDimension: 3, actionDimension: 2,
                            initialization: RandomStream(seed: 1, name: name))

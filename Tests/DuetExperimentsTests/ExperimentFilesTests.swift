@@ -46,17 +46,18 @@ final class ExperimentFilesTests: XCTestCase {
         let example = String(text[opening.upperBound..<closing.lowerBound])
         let configuration = try ConfigurationFile.decode(ExperimentConfiguration.self, fromYAML: example,
                                                          source: "README.md")
-        XCTAssertEqual(configuration.peer?.algorithm, .sac)
-        XCTAssertEqual(configuration.peer?.stateDependentExploration?.initialLogStandardDeviation, -3)
+        guard case let .sac(peer) = configuration.peer else { return XCTFail("the README's peer is SAC") }
+        XCTAssertEqual(peer.stateDependentExploration?.initialLogStandardDeviation, -3)
         XCTAssertEqual(configuration.distillation?.enabled, true)
     }
 
     func testTheMountainCarSACPresetUsesTheZoosStateDependentExploration() throws {
         let sac = try ConfigurationFile.load(ExperimentConfiguration.self,
                                              from: experimentsFolder.appendingPathComponent("mountaincar-sac.yaml").path)
-        XCTAssertEqual(sac.learner.stateDependentExploration?.initialLogStandardDeviation, -3.67)
-        XCTAssertEqual(sac.learner.hidden, [64, 64])
-        XCTAssertEqual(sac.learner.entropyCoefficient, 0.1)
-        XCTAssertFalse(sac.learner.entropyTuning)
+        guard case let .sac(learner) = sac.learner else { return XCTFail("the preset's learner is SAC") }
+        XCTAssertEqual(learner.stateDependentExploration?.initialLogStandardDeviation, -3.67)
+        XCTAssertEqual(learner.hidden, [64, 64])
+        XCTAssertEqual(learner.entropyCoefficient, 0.1)
+        XCTAssertFalse(learner.entropyTuning)
     }
 }

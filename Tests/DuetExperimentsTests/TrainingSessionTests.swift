@@ -1,4 +1,5 @@
 import DuetConfiguration
+import DuetEnvironments
 import DuetExperiments
 import Foundation
 import XCTest
@@ -39,8 +40,8 @@ final class TrainingSessionTests: XCTestCase {
 
     func testEachKindOfBadFileIsOneClearLineAndLeavesNoRunFolder() throws {
         try assertFailsWithoutRunFolder("env: Pendulum-v9", message:
-            "FILE: 'env' = Pendulum-v9 is not accepted (accepted: Pendulum-v1, MountainCarContinuous-v0, "
-                + "CartPoleContinuous-v0, CartPoleSwingUp-v0, AcrobotContinuous-v0)")
+            "FILE: 'env' = Pendulum-v9 is not accepted (accepted: "
+                + EnvironmentRegistry.identifiers.joined(separator: ", ") + ")")
         try assertFailsWithoutRunFolder("stepz: 10", message:
             "FILE: unknown key 'stepz'; did you mean 'steps'? (accepted keys here: env, steps, evaluation, "
                 + "training, learner, peer, peers, distillation)")

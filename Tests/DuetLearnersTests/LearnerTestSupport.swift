@@ -89,3 +89,18 @@ enum LearnerTestSupport {
         return statistics
     }
 }
+
+/// Reading one algorithm's own fields through the tagged configuration: `nil` (false for `entropyTuning`) when the
+/// configuration is of another algorithm.
+extension LearnerConfiguration {
+    var td3: TD3Configuration? { if case let .td3(configuration) = self { configuration } else { nil } }
+    var sac: SACConfiguration? { if case let .sac(configuration) = self { configuration } else { nil } }
+    var policyDelay: Int? { td3?.policyDelay }
+    var targetPolicyNoise: Double? { td3?.targetPolicyNoise }
+    var targetNoiseClip: Double? { td3?.targetNoiseClip }
+    var entropyTuning: Bool { sac?.entropyTuning ?? false }
+    var entropyCoefficient: Double? { sac?.entropyCoefficient }
+    var targetEntropy: Double? { sac?.targetEntropy }
+    var entropyLearningRate: Double? { sac?.entropyLearningRate }
+    var stateDependentExploration: StateDependentExplorationConfiguration? { sac?.stateDependentExploration }
+}
