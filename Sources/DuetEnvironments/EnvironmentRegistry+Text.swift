@@ -16,7 +16,8 @@ extension EnvironmentRegistry {
 }
 
 extension EnvironmentRegistration {
-    /// A description of the environment: task, spaces with their bounds, state, reward, start, episode end.
+    /// A description of the environment: task, spaces with their bounds, state, reward, start, episode end,
+    /// and for a simulated one its model's bodies, joints and motors.
     public func describe() -> [String] {
         let environment = make()
         let docs = documentation
@@ -37,7 +38,8 @@ extension EnvironmentRegistration {
             + ["state (\(docs.state.count), the order of --state): " + docs.state.joined(separator: "; "),
                "reward: \(docs.reward)",
                "start: \(docs.start)",
-               "episode end: \(docs.termination); truncated at \(maximumEpisodeSteps) steps",
-               "specification: envs/\(identifier).md"]
+               "episode end: \(docs.termination); truncated at \(maximumEpisodeSteps) steps"]
+            + modelDescription
+            + ["specification: envs/\(identifier).md"]
     }
 }

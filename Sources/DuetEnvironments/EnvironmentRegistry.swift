@@ -10,6 +10,8 @@ public struct EnvironmentRegistration: Sendable {
     public let observationDimension: Int
     /// The action dimension.
     public let actionDimension: Int
+    /// For an environment simulated from an MJCF model, its bodies, joints and motors (empty otherwise).
+    public let modelDescription: [String]
     private let makeLimited: @Sendable () -> any Environment
 
     /// Registers the environment that `make` builds (with its default parameters), limited to
@@ -22,6 +24,7 @@ public struct EnvironmentRegistration: Sendable {
         documentation = Base.documentation
         observationDimension = sample.observationSpace.dimension
         actionDimension = sample.actionSpace.dimension
+        modelDescription = (Base.self as? any PhysicsEnvironment.Type)?.modelDescription ?? []
         makeLimited = { TimeLimit(make(), maximumEpisodeSteps: maximumEpisodeSteps) }
     }
 
@@ -39,6 +42,10 @@ public enum EnvironmentRegistry {
         EnvironmentRegistration("CartPoleContinuous-v0", maximumEpisodeSteps: 500) { CartPoleContinuous() },
         EnvironmentRegistration("CartPoleSwingUp-v0", maximumEpisodeSteps: 1000) { CartPoleSwingUp() },
         EnvironmentRegistration("AcrobotContinuous-v0", maximumEpisodeSteps: 500) { AcrobotContinuous() },
+        EnvironmentRegistration("InvertedPendulum-v5", maximumEpisodeSteps: 1000) { InvertedPendulum() },
+        EnvironmentRegistration("InvertedDoublePendulum-v5", maximumEpisodeSteps: 1000) { InvertedDoublePendulum() },
+        EnvironmentRegistration("Reacher-v5", maximumEpisodeSteps: 50) { Reacher() },
+        EnvironmentRegistration("Swimmer-v5", maximumEpisodeSteps: 1000) { Swimmer() },
     ]
 
     /// The registered identifiers, in ``all``'s order.

@@ -103,12 +103,16 @@ final class EnvsCommandTests: XCTestCase {
         let outcome = try duet(["envs", "list"])
         XCTAssertEqual(outcome.status, 0)
         XCTAssertEqual(outcome.standardOutput, """
-            identifier                observation  action  steps
-            Pendulum-v1                         3       1    200
-            MountainCarContinuous-v0            2       1    999
-            CartPoleContinuous-v0               4       1    500
-            CartPoleSwingUp-v0                  5       1   1000
-            AcrobotContinuous-v0                6       1    500
+            identifier                 observation  action  steps
+            Pendulum-v1                          3       1    200
+            MountainCarContinuous-v0             2       1    999
+            CartPoleContinuous-v0                4       1    500
+            CartPoleSwingUp-v0                   5       1   1000
+            AcrobotContinuous-v0                 6       1    500
+            InvertedPendulum-v5                  4       1   1000
+            InvertedDoublePendulum-v5            9       1   1000
+            Reacher-v5                          10       2     50
+            Swimmer-v5                           8       2   1000
 
             """)
         XCTAssertEqual(outcome.standardError, "")
@@ -125,7 +129,47 @@ final class EnvsCommandTests: XCTestCase {
         XCTAssertEqual(lines.last, "specification: envs/MountainCarContinuous-v0.md")
     }
 
+    /// A MuJoCo task's description lists its model's bodies, joints and motors.
+    func testDescribeShowsTheModel() throws {
+        let outcome = try duet(["envs", "describe", "Swimmer-v5"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        let lines = outcome.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("model: envs/models/swimmer.xml (MJCF 'swimmer'), RK4, h = 0.01 s × frame skip 4") },
+                      "\(lines)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  body mid ← torso at (0.5, 0.0, 0.0): m 35.604716740684324 kg") }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  joint motor1_rot: hinge about/along (0.0, 0.0, 1.0) in mid") }, "\(lines)")
+        XCTAssertTrue(lines.contains("  motor on motor2_rot: gear 150.0, ctrl [-1.0, 1.0]"), "\(lines)")
+        XCTAssertEqual(lines.last, "specification: envs/Swimmer-v5.md")
+    }
+
     // MARK: Traces
+
+    /// The first Reacher case of the committed MuJoCo replay through the command line: --state is qpos then qvel,
+    /// the state columns are qpos and qvel after each step, and both match Gymnasium's to round-off.
+    func testMuJoCoTraceMatchesTheGymnasiumReplay() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("envs/reference/mujoco/Reacher-v5.json"))
+        let fixture = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let first = try XCTUnwrap((fixture["cases"] as? [[String: Any]])?.first)
+        let start = try XCTUnwrap(first["start_qpos"] as? [Double]) + XCTUnwrap(first["start_qvel"] as? [Double])
+        let steps = try XCTUnwrap(first["steps"] as? [[String: Any]])
+        let actions = try steps.map { try XCTUnwrap($0["action"] as? [Double]) }
+        let file = try write("reacher.csv", "a_0,a_1\n" + actions.map { "\($0[0]),\($0[1])\n" }.joined())
+        let outcome = try duet(["envs", "trace", "Reacher-v5", "--state", start.map { "\($0)" }.joined(separator: ","),
+                                "--actions", file])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        let lines = outcome.standardOutput.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        XCTAssertEqual(lines.first?.count, 1 + 10 + 3 + 8)
+        XCTAssertEqual(lines.count, 1 + 50)
+        XCTAssertEqual(lines.last?[13], "1")  // truncated at the time limit
+        for (printed, expected) in zip(lines.dropFirst(), steps) {
+            let state = try XCTUnwrap(expected["qpos"] as? [Double]) + XCTUnwrap(expected["qvel"] as? [Double])
+            for (value, reference) in zip(printed[14...].compactMap { Double($0) }, state) {
+                XCTAssertEqual(value, reference, accuracy: 1e-12 * max(abs(reference), 1))
+            }
+        }
+    }
 
     /// The Pendulum speed-clip case of the committed Gymnasium trace, replayed through the command line:
     /// the printed states equal Gymnasium's bit for bit, observations and rewards too.
@@ -180,7 +224,7 @@ final class EnvsCommandTests: XCTestCase {
 
     func testUnknownIdentifierNamesTheAcceptedOnes() throws {
         let accepted = "Pendulum-v1, MountainCarContinuous-v0, CartPoleContinuous-v0, CartPoleSwingUp-v0, "
-            + "AcrobotContinuous-v0"
+            + "AcrobotContinuous-v0, InvertedPendulum-v5, InvertedDoublePendulum-v5, Reacher-v5, Swimmer-v5"
         try assertError(["envs", "trace", "Pendulum-v0", "--random", "3"],
                         "unknown environment 'Pendulum-v0'; accepted: \(accepted)")
         try assertError(["envs", "describe", "pendulum"], "unknown environment 'pendulum'; accepted: \(accepted)")

@@ -8,18 +8,27 @@ import XCTest
 final class EnvironmentContractTests: XCTestCase {
     /// The time limits of the specification pages (envs/<id>.md), one per registered environment.
     private let timeLimits = ["Pendulum-v1": 200, "MountainCarContinuous-v0": 999, "CartPoleContinuous-v0": 500,
-                              "CartPoleSwingUp-v0": 1000, "AcrobotContinuous-v0": 500]
+                              "CartPoleSwingUp-v0": 1000, "AcrobotContinuous-v0": 500, "InvertedPendulum-v5": 1000,
+                              "InvertedDoublePendulum-v5": 1000, "Reacher-v5": 50, "Swimmer-v5": 1000]
 
     /// A state from which a zero action does not end the episode, for counting steps to the time limit.
     private let safeStates: [String: [Double]] = [
         "Pendulum-v1": [.pi, 0], "MountainCarContinuous-v0": [-0.5, 0], "CartPoleContinuous-v0": [0, 0, 0, 0],
         "CartPoleSwingUp-v0": [0, 0, .pi, 0], "AcrobotContinuous-v0": [0, 0, 0, 0],
+        "InvertedPendulum-v5": [0, 0, 0, 0], "InvertedDoublePendulum-v5": [0, 0, 0, 0, 0, 0],
+        "Reacher-v5": [0, 0, 0.1, -0.1, 0, 0, 0, 0], "Swimmer-v5": [Double](repeating: 0, count: 10),
     ]
+
+    /// The zero action of `environment`'s dimension.
+    private func zero(_ environment: any Environment) -> [Float] {
+        [Float](repeating: 0, count: environment.actionSpace.dimension)
+    }
 
     func testRegistryListsEachEnvironmentOnceWithItsTimeLimit() throws {
         XCTAssertEqual(EnvironmentRegistry.identifiers, ["Pendulum-v1", "MountainCarContinuous-v0",
                                                           "CartPoleContinuous-v0", "CartPoleSwingUp-v0",
-                                                          "AcrobotContinuous-v0"])
+                                                          "AcrobotContinuous-v0", "InvertedPendulum-v5",
+                                                          "InvertedDoublePendulum-v5", "Reacher-v5", "Swimmer-v5"])
         XCTAssertEqual(Set(EnvironmentRegistry.identifiers).count, EnvironmentRegistry.all.count)
         for registration in EnvironmentRegistry.all {
             XCTAssertEqual(registration.maximumEpisodeSteps, timeLimits[registration.identifier], registration.identifier)
@@ -28,7 +37,8 @@ final class EnvironmentContractTests: XCTestCase {
             XCTAssertEqual(error as? EnvironmentError, .unknownEnvironment(
                 identifier: "Pendulum-v0", accepted: EnvironmentRegistry.identifiers))
             XCTAssertEqual("\(error)", "unknown environment 'Pendulum-v0'; accepted: Pendulum-v1, "
-                + "MountainCarContinuous-v0, CartPoleContinuous-v0, CartPoleSwingUp-v0, AcrobotContinuous-v0")
+                + "MountainCarContinuous-v0, CartPoleContinuous-v0, CartPoleSwingUp-v0, AcrobotContinuous-v0, "
+                + "InvertedPendulum-v5, InvertedDoublePendulum-v5, Reacher-v5, Swimmer-v5")
         }
     }
 
@@ -47,7 +57,7 @@ final class EnvironmentContractTests: XCTestCase {
             XCTAssertEqual(observation.count, registration.observationDimension, id)
             XCTAssertEqual(observation, environment.observation, id)
             XCTAssertEqual(environment.state.count, docs.state.count, id)
-            let transition = try? environment.step([0], using: RandomStream(seed: 1))
+            let transition = try? environment.step(zero(environment), using: RandomStream(seed: 1))
             XCTAssertEqual(transition?.observation.count, registration.observationDimension, id)
         }
     }
@@ -64,8 +74,10 @@ final class EnvironmentContractTests: XCTestCase {
                 XCTAssertTrue(environment.observationSpace.contains(observation), "\(id) reset: \(observation)")
                 var transition: Transition
                 repeat {
-                    let action = Float(stream.uniform(from: -2 * Double(high), to: 2 * Double(high)))
-                    transition = try environment.step([action], using: stream)
+                    let action = (0..<environment.actionSpace.dimension).map { _ in
+                        Float(stream.uniform(from: -2 * Double(high), to: 2 * Double(high)))
+                    }
+                    transition = try environment.step(action, using: stream)
                     observation = transition.observation
                     XCTAssertTrue(environment.observationSpace.contains(observation), "\(id): \(observation)")
                     XCTAssertTrue(transition.reward.isFinite, id)
@@ -130,16 +142,16 @@ final class EnvironmentContractTests: XCTestCase {
             _ = environment.reset(using: stream)
             for step in 1...registration.maximumEpisodeSteps {
                 try environment.setState(safe)  // not a reset: the count goes on
-                let transition = try environment.step([0], using: stream)
+                let transition = try environment.step(zero(environment), using: stream)
                 XCTAssertFalse(transition.isTerminal, "\(id) step \(step)")
                 XCTAssertEqual(transition.isTruncated, step == registration.maximumEpisodeSteps, "\(id) step \(step)")
             }
-            XCTAssertThrowsError(try environment.step([0], using: stream)) { error in
+            XCTAssertThrowsError(try environment.step(zero(environment), using: stream)) { error in
                 XCTAssertEqual(error as? EnvironmentError,
                                .episodeEnded(environment: registration.documentation.name), id)
             }
             _ = environment.reset(using: stream)
-            XCTAssertFalse(try environment.step([0], using: stream).isTruncated, id)
+            XCTAssertFalse(try environment.step(zero(environment), using: stream).isTruncated, id)
         }
     }
 
@@ -166,18 +178,29 @@ final class EnvironmentContractTests: XCTestCase {
             // AcrobotContinuous: −cos θ1 − cos(θ2 + θ1) > 1; reward 0 when it does, −1 otherwise.
             ("AcrobotContinuous-v0", [2.5, 0.5, 0, 0], 0, true, 0),
             ("AcrobotContinuous-v0", [0, 0, 0, 0], 1, false, -1),
+            // InvertedPendulum: |pole angle| > 0.2 after the step; reward 0 when it does, 1 otherwise.
+            ("InvertedPendulum-v5", [0, 0.19, 0, 1], 0, true, 0),
+            ("InvertedPendulum-v5", [0, -0.19, 0, -1], 0, true, 0),
+            ("InvertedPendulum-v5", [0, 0.19, 0, -1], 0, false, 1),
+            // InvertedDoublePendulum: the tip (1.2 m when upright) at or below 1 m.
+            ("InvertedDoublePendulum-v5", [0, 0.6, 0, 0, 0, 0], 0, true, nil),
+            ("InvertedDoublePendulum-v5", [0, 0, 0, 0, 0, 0], 0, false, nil),
+            // Reacher and Swimmer never terminate, whatever the state.
+            ("Reacher-v5", [3, 2.9, 0.2, -0.2, 10, 10, 0, 0], 1, false, nil),
+            ("Swimmer-v5", [5, -3, 2, 1.7, -1.7, 3, 3, 3, 3, 3], 1, false, nil),
         ]
         for (id, state, action, terminates, reward) in cases {
             var environment = try EnvironmentRegistry.make(id)
             let stream = RandomStream(seed: 9)
             _ = environment.reset(using: stream)
             try environment.setState(state)
-            let transition = try environment.step([action], using: stream)
+            let fullAction = [Float](repeating: action, count: environment.actionSpace.dimension)
+            let transition = try environment.step(fullAction, using: stream)
             XCTAssertEqual(transition.isTerminal, terminates, "\(id) from \(state)")
             XCTAssertFalse(transition.isTruncated, id)
             if let reward { XCTAssertEqual(transition.reward, reward, accuracy: 1e-6, "\(id) from \(state)") }
             if terminates {
-                XCTAssertThrowsError(try environment.step([action], using: stream), id)
+                XCTAssertThrowsError(try environment.step(fullAction, using: stream), id)
             }
         }
     }
@@ -205,7 +228,9 @@ final class EnvironmentContractTests: XCTestCase {
             _ = environment.reset(using: stream)
             let before = environment.state
             for bad in [Float.nan, .infinity, -.infinity] {
-                XCTAssertThrowsError(try environment.step([bad], using: stream)) { error in
+                var action = zero(environment)
+                action[0] = bad
+                XCTAssertThrowsError(try environment.step(action, using: stream)) { error in
                     guard case let .nonFiniteAction(name, index, value)? = error as? EnvironmentError else {
                         return XCTFail("\(id): \(error)")
                     }
@@ -216,7 +241,7 @@ final class EnvironmentContractTests: XCTestCase {
                 XCTAssertEqual(environment.state, before, id)
             }
             // The episode goes on: a failed step is not a step.
-            XCTAssertNoThrow(try environment.step([0], using: stream), id)
+            XCTAssertNoThrow(try environment.step(zero(environment), using: stream), id)
         }
         XCTAssertEqual(EnvironmentError.nonFiniteAction(environment: "Pendulum", index: 0, value: .nan).description,
                        "Pendulum action component 0 is nan; actions must be finite")

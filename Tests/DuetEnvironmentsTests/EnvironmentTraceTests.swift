@@ -113,12 +113,16 @@ final class EnvironmentTraceTests: XCTestCase {
 
     func testListingAndDescription() throws {
         XCTAssertEqual(EnvironmentRegistry.listing(), [
-            "identifier                observation  action  steps",
-            "Pendulum-v1                         3       1    200",
-            "MountainCarContinuous-v0            2       1    999",
-            "CartPoleContinuous-v0               4       1    500",
-            "CartPoleSwingUp-v0                  5       1   1000",
-            "AcrobotContinuous-v0                6       1    500",
+            "identifier                 observation  action  steps",
+            "Pendulum-v1                          3       1    200",
+            "MountainCarContinuous-v0             2       1    999",
+            "CartPoleContinuous-v0                4       1    500",
+            "CartPoleSwingUp-v0                   5       1   1000",
+            "AcrobotContinuous-v0                 6       1    500",
+            "InvertedPendulum-v5                  4       1   1000",
+            "InvertedDoublePendulum-v5            9       1   1000",
+            "Reacher-v5                          10       2     50",
+            "Swimmer-v5                           8       2   1000",
         ])
         let description = try EnvironmentRegistry.registration("Pendulum-v1").describe()
         XCTAssertEqual(description.first, "Pendulum-v1: Swing a pendulum up with a bounded torque at its pivot and hold it upright.")
