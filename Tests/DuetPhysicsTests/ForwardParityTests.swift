@@ -4,6 +4,10 @@ import XCTest
 /// MuJoCo's `mj_forward` and one control step (`mj_step(m, d, frame_skip)`) at the fixture's (qpos, qvel, ctrl)
 /// records, half of them with joint limits active: accelerations, every force vector, the mass matrix, the
 /// number of limit rows, and after the step the state and the stale kinematics of the last RK4 stage.
+/// The models are the four task models and `Fixtures/compiler_coverage.xml`, whose bodies of several tilted
+/// geoms have inertia tensors with products of inertia out of the plane: MuJoCo integrates the full 3-D
+/// inertia, Duet only I_n about the plane normal, and the records agreeing to 1e-14 is the check that nothing
+/// else enters the planar dynamics.
 ///
 /// Tolerances (simulator.md §4): relative 1e-10 on q̈ and on the state after one control step, relative to
 /// max(|value|, 1) so that values near zero are compared absolutely. The step is compared with MuJoCo's

@@ -43,9 +43,10 @@ struct MuJoCoFixture: Decodable {
             .deletingLastPathComponent()
     }
 
-    /// The path of `envs/models/<name>.xml`.
+    /// The path of `envs/models/<name>.xml` (or of the test-only model in Fixtures/).
     static func modelPath(_ name: String) -> String {
-        root.appendingPathComponent("envs/models/\(name).xml").path
+        if name == coverageModel { return root.appendingPathComponent("Tests/DuetPhysicsTests/Fixtures/\(name).xml").path }
+        return root.appendingPathComponent("envs/models/\(name).xml").path
     }
 
     /// Loads `Tests/DuetPhysicsTests/Fixtures/<name>.json`.
@@ -54,8 +55,11 @@ struct MuJoCoFixture: Decodable {
         return try JSONDecoder().decode(MuJoCoFixture.self, from: Data(contentsOf: url))
     }
 
-    /// The four contact-free models.
-    static let names = ["inverted_pendulum", "inverted_double_pendulum", "reacher", "swimmer"]
+    /// A test-only model exercising every geom shape, multi-geom bodies, default classes and settotalmass.
+    static let coverageModel = "compiler_coverage"
+
+    /// The four contact-free task models and the compiler-coverage model.
+    static let names = ["inverted_pendulum", "inverted_double_pendulum", "reacher", "swimmer", coverageModel]
 }
 
 /// The largest |a − b| / max(|b|, floor) over paired values.

@@ -40,6 +40,7 @@ PINNED = {"mujoco": "4.0.0", "gymnasium": "1.4.0", "numpy": "2.4.6"}
 
 # model file → (frame skip of its Gymnasium task, Gymnasium identifier, replay horizon in control steps)
 TASKS = {
+    "compiler_coverage": (3, None, 0),  # Tests/DuetPhysicsTests/Fixtures/compiler_coverage.xml, not a task
     "inverted_pendulum": (2, "InvertedPendulum-v5", 100),
     "inverted_double_pendulum": (5, "InvertedDoublePendulum-v5", 50),
     "reacher": (2, "Reacher-v5", 50),
@@ -158,8 +159,14 @@ def sample_states(m, rng, count_rollout, count_limits):
     return states
 
 
+def model_path(name):
+    if name == "compiler_coverage":
+        return os.path.join(PHYSICS_FIXTURES, name + ".xml")
+    return os.path.join(MODELS, name + ".xml")
+
+
 def physics_fixture(name, rng):
-    path = os.path.join(MODELS, name + ".xml")
+    path = model_path(name)
     frame_skip = TASKS[name][0]
     m = mujoco.MjModel.from_xml_path(path)
     d = mujoco.MjData(m)
@@ -225,11 +232,12 @@ def main():
     os.makedirs(PHYSICS_FIXTURES, exist_ok=True)
     os.makedirs(TASK_FIXTURES, exist_ok=True)
     for index, name in enumerate(TASKS):
-        rng = np.random.default_rng(1000 + index)
+        rng = np.random.default_rng(999 + index if name == "compiler_coverage" else 1000 + index - 1)
         with open(os.path.join(PHYSICS_FIXTURES, name + ".json"), "w") as out:
             json.dump(physics_fixture(name, rng), out, separators=(",", ":"))
-        with open(os.path.join(TASK_FIXTURES, TASKS[name][1] + ".json"), "w") as out:
-            json.dump(task_fixture(name, rng), out, separators=(",", ":"))
+        if TASKS[name][1] is not None:
+            with open(os.path.join(TASK_FIXTURES, TASKS[name][1] + ".json"), "w") as out:
+                json.dump(task_fixture(name, rng), out, separators=(",", ":"))
         print(f"{name}: written")
 
 
