@@ -262,32 +262,45 @@ extension Simulation {
 
     /// L·Lᵀ of the symmetric positive-definite row-major n × n `matrix`, in its lower triangle.
     static func choleskyInPlace(_ matrix: inout [Double], _ n: Int) {
-        for j in 0..<n {
-            var diagonal = matrix[j * n + j]
-            for k in 0..<j { diagonal -= matrix[j * n + k] * matrix[j * n + k] }
-            let root = diagonal > 0 ? diagonal.squareRoot() : 1e-300
-            matrix[j * n + j] = root
-            for i in (j + 1)..<max(n, j + 1) {
-                var value = matrix[i * n + j]
-                for k in 0..<j { value -= matrix[i * n + k] * matrix[j * n + k] }
-                matrix[i * n + j] = value / root
+        precondition(matrix.count >= n * n, "a \(n) × \(n) matrix needs \(n * n) values")
+        matrix.withUnsafeMutableBufferPointer { buffer in
+            guard let a = buffer.baseAddress else { return }
+            for j in 0..<n {
+                var diagonal = a[j &* n &+ j]
+                for k in 0..<j { diagonal -= a[j &* n &+ k] * a[j &* n &+ k] }
+                let root = diagonal > 0 ? diagonal.squareRoot() : 1e-300
+                a[j &* n &+ j] = root
+                var i = j &+ 1
+                while i < n {
+                    var value = a[i &* n &+ j]
+                    for k in 0..<j { value -= a[i &* n &+ k] * a[j &* n &+ k] }
+                    a[i &* n &+ j] = value / root
+                    i &+= 1
+                }
             }
         }
     }
 
     /// Solves L·Lᵀ·x = b in place with the lower-triangular `matrix`.
     static func solveCholesky(_ matrix: [Double], _ n: Int, _ vector: inout [Double]) {
-        for i in 0..<n {
-            var value = vector[i]
-            for k in 0..<i { value -= matrix[i * n + k] * vector[k] }
-            vector[i] = value / matrix[i * n + i]
-        }
-        var i = n - 1
-        while i >= 0 {
-            var value = vector[i]
-            for k in (i + 1)..<max(n, i + 1) { value -= matrix[k * n + i] * vector[k] }
-            vector[i] = value / matrix[i * n + i]
-            i -= 1
+        precondition(matrix.count >= n * n && vector.count >= n, "a \(n) × \(n) solve needs \(n * n) and \(n) values")
+        matrix.withUnsafeBufferPointer { lower in
+            vector.withUnsafeMutableBufferPointer { x in
+                guard let l = lower.baseAddress, let b = x.baseAddress else { return }
+                for i in 0..<n {
+                    var value = b[i]
+                    for k in 0..<i { value -= l[i &* n &+ k] * b[k] }
+                    b[i] = value / l[i &* n &+ i]
+                }
+                var i = n &- 1
+                while i >= 0 {
+                    var value = b[i]
+                    var k = i &+ 1
+                    while k < n { value -= l[k &* n &+ i] * b[k]; k &+= 1 }
+                    b[i] = value / l[i &* n &+ i]
+                    i &-= 1
+                }
+            }
         }
     }
 
