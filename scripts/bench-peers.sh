@@ -23,7 +23,7 @@ export OPENBLAS_NUM_THREADS=1
 rm -rf "$out"
 mkdir -p "$out"
 
-seconds() { python3 -c 'import json,sys; print(f"{json.load(open(sys.argv[1]))["elapsedSeconds"]:.1f}")' "$1/timing.json"; }
+seconds() { python3 -c 'import json,sys; print("%.1f" % json.load(open(sys.argv[1]))["elapsedSeconds"])' "$1/timing.json"; }
 
 run() { # label binary arguments...
     local label=$1 binary=$2
