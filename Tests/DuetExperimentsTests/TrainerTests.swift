@@ -171,6 +171,30 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// With distillation off, each of three heterogeneous peers (own algorithm, sizes and cadence) logs exactly
+    /// what it logs trained alone under the same stream names, in both schedules.
+    func testDistillationOffLeavesEachOfThreePeersIdenticalToASingleRun() throws {
+        let three = try configuration(Self.threePeers(selection: "best", schedule: "alternate"))
+        guard let peers = three.peers else { return XCTFail("the file lists peers") }
+        let singles = try peers.indices.map { index -> URL in
+            var alone = three
+            alone.distillation = nil
+            alone.peers = [peers[index]]
+            alone.learner = peers[index].learner
+            return try train(alone, name: "alone-\(index)", slotIndex: index)
+        }
+        for schedule in ["alternate", "lockstep"] {
+            let run = try train(configuration(Self.threePeers(selection: "best", schedule: schedule),
+                                              ["distillation.enabled=false"]), name: "three-off-\(schedule)")
+            for index in peers.indices {
+                for file in learnerLogs {
+                    let path = "learner\(index)/" + file
+                    XCTAssertEqual(try contents(run, path), try contents(singles[index], path), "\(schedule): \(path)")
+                }
+            }
+        }
+    }
+
     /// The third peer's own `training:` block is the one in force for it; the others use the file's.
     func testEachPeerKeepsItsOwnCadence() throws {
         let peers = try configuration(Self.threePeers(selection: "best", schedule: "alternate"))
