@@ -49,8 +49,8 @@ struct Envs: ParsableCommand {
 
         @Option(parsing: .unconditional,
                 help: ArgumentHelp("Start from this internal state instead of a reset draw, e.g. 3.14,0.",
-                                   discussion: "Comma-separated, in the order of Gymnasium's env.unwrapped.state "
-                                       + "(listed by `duet envs describe`).",
+                                   discussion: "Comma-separated, in the order of Gymnasium's env.unwrapped.state, "
+                                       + "or qpos then qvel for the MuJoCo tasks (listed by `duet envs describe`).",
                                    valueName: "v1,v2,..."))
         var state: String?
 

@@ -85,8 +85,8 @@ final class EnvsCommandTests: XCTestCase {
             OPTIONS:
               --state <v1,v2,...>     Start from this internal state instead of a reset
                                       draw, e.g. 3.14,0.
-                    Comma-separated, in the order of Gymnasium's env.unwrapped.state
-                    (listed by `duet envs describe`).
+                    Comma-separated, in the order of Gymnasium's env.unwrapped.state, or
+                    qpos then qvel for the MuJoCo tasks (listed by `duet envs describe`).
               --seed <seed>           Root seed of the trace's random streams. (default: 0)
               --actions <file>        A CSV file with one action per row (no header, or the
                                       header a_0,...).
