@@ -10,7 +10,7 @@
 #   pair     experiments/pendulum-td3-pair.yaml                       two peers, lockstep, distillation on
 #   off      experiments/pendulum-td3-pair.yaml --no-distill          two peers, lockstep, distillation off
 #   three    experiments/pendulum-td3-three-peers.yaml                three peers, lockstep (new binary only)
-#   alt-on / alt-off  the pair in the alternate schedule, learning from step 1000 over 6000 steps, for the cost of a
+#   alt-on / alt-off  the pair in the alternate schedule, learning from step 1000 over 3000 steps, for the cost of a
 #            distillation step: (alt-on − alt-off) / distillation steps taken
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +34,7 @@ run() { # label binary arguments...
 }
 
 pair=experiments/pendulum-td3-pair.yaml
-alternate=(--set distillation.schedule=alternate --set training.learningStarts=1000 --steps 6000)
+alternate=(--set distillation.schedule=alternate --set training.learningStarts=1000 --steps 3000)
 lscpu | grep 'Model name' | sed 's/  */ /g'
 for round in $(seq 1 "$rounds"); do
     for side in old new; do
