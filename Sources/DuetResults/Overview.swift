@@ -4,14 +4,17 @@
 //   ScoreSet(runs:options:)       one score per run: final | auc | best; learners combined by mean | max;
 //                                 optionally normalised (NormalisationTable); incomplete runs reported
 //   Summary(runs:options:)        per (task, arm): runs, mean, median, IQM + 95% stratified-bootstrap CI,
-//                                 optimality gap; each arm vs a baseline: P(X > Y) + CI, ΔIQM + CI, Welch's t
-//                                 → text(), armsCSV(), comparisonsCSV(), json()
+//                                 optimality gap; each arm vs a baseline, unpaired: P(X > Y) + CI, ΔIQM + CI,
+//                                 Welch's t per task; paired by seed (ScoreSet.pairing): mean and IQM of the
+//                                 differences + CIs, Wilcoxon signed-rank per task (PairedComparison)
+//                                 → text(), armsCSV(), comparisonsCSV(), pairedCSV(), pairsCSV(), json()
 //   CurveSet(runs:options:)       learning curves aligned on a step grid, per-step mean / median / IQM / band
 //                                 → tidyCSV(), wideCSV(), LearningCurvePlot.svg(_:options:)
 //   DistillationDiagnostics(...)  distillation.csv over training → DistillationPlot.svg(_:options:)
 //
 // Statistics (rliable's definitions, reference-numbers.md §4) are plain functions on score arrays:
-// Statistics, StratifiedBootstrap, ProbabilityOfImprovement, WelchTest, PerformanceProfile.
+// Statistics, StratifiedBootstrap, ProbabilityOfImprovement, WelchTest, WilcoxonSignedRankTest,
+// PerformanceProfile. WelchTest and WilcoxonSignedRankTest follow SciPy 1.17.1 (scripts/reference/scipy_*.py).
 //
 // Policies, each documented on its type:
 // - Quantiles: linear interpolation between order statistics (NumPy's default; Statistics.quantile).

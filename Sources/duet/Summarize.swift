@@ -11,9 +11,13 @@ struct Summarize: ParsableCommand {
             Each run gets one score from its evaluation curve (--metric). Runs are grouped by task and arm \
             (run.json's "env" and "arm"); per group: the number of runs, mean, median, IQM (interquartile mean) \
             with its stratified-bootstrap interval and, for normalised scores, the optimality gap. Every other arm \
-            is compared with the baseline arm: P(X > Y), the probability that a run of arm X beats a run of the \
-            baseline Y, and the difference of IQMs, each with its bootstrap interval, and Welch's t-test. With \
-            normalised scores and several tasks, rows '(all)' pool the tasks, with tasks as the bootstrap's strata.
+            is compared with the baseline arm, unpaired: P(X > Y), the probability that a run of arm X beats a run \
+            of the baseline Y, and the difference of IQMs, each with its bootstrap interval, and Welch's t-test per \
+            task; and paired by seed (runs of the two arms with the same seed, which in an ablation start from the \
+            same weights): the mean and IQM of the per-seed differences X − Y with bootstrap intervals, and the \
+            Wilcoxon signed-rank test per task (two-sided, as SciPy's wilcoxon with its defaults). Seeds present in \
+            one arm only are listed and left out of the paired statistics. With normalised scores and several \
+            tasks, rows '(all)' pool the tasks, with tasks as the bootstrap's strata, and have no tests.
 
             The intervals' random streams descend from --seed, so the same runs and seed give the same output. \
             Warnings about the runs (incomplete runs, learners evaluated at different steps) go to standard \
@@ -29,7 +33,7 @@ struct Summarize: ParsableCommand {
 
     /// Which table `--format csv` prints.
     enum Table: String, CaseIterable, ExpressibleByArgument {
-        case arms, comparisons, scores
+        case arms, comparisons, paired, pairs, scores
     }
 
     @OptionGroup var input: RunSelection
@@ -70,7 +74,9 @@ struct Summarize: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "The table --format csv prints: arms (the default; one row per task and arm), comparisons (one row per "
-            + "arm against the baseline, per task) or scores (one row per run: its raw return and score)."))
+            + "arm against the baseline, per task, unpaired), paired (the same rows paired by seed: differences' "
+            + "mean and IQM, Wilcoxon's test, unpaired seeds), pairs (one row per seed pair: both scores and their "
+            + "difference) or scores (one row per run: its raw return and score)."))
     var table: Table?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp(
@@ -114,7 +120,13 @@ struct Summarize: ParsableCommand {
             let summary = try Summary(scores: scores, options: options)
             switch format {
             case .table: text = summary.text(includingWarnings: false)
-            case .csv: text = table == .comparisons ? summary.comparisonsCSV() : summary.armsCSV()
+            case .csv:
+                switch table ?? .arms {
+                case .comparisons: text = summary.comparisonsCSV()
+                case .paired: text = summary.pairedCSV()
+                case .pairs: text = summary.pairsCSV()
+                case .arms, .scores: text = summary.armsCSV()
+                }
             case .json: text = summary.json()
             }
         }

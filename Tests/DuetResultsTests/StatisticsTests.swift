@@ -61,12 +61,42 @@ final class StatisticsTests: XCTestCase {
         }
     }
 
-    func testWelchWithoutVarianceIsUndefined() {
-        let test = WelchTest([1, 1, 1], [2, 2])
-        XCTAssertEqual(test.t, -.infinity)
-        XCTAssert(test.degreesOfFreedom.isNaN)
-        XCTAssert(test.p.isNaN)
-        XCTAssertEqual(test.meanDifference, -1)
+    /// SciPy 1.17.1's `ttest_ind(equal_var=False)` where one or both samples have zero variance
+    /// (`Fixtures/scipy_statistics.json`): t = ±∞, ν = 1, p = 0 for constant samples with different means; t NaN,
+    /// ν = 1, p NaN for equal means. Non-finite values must be identical; finite ones to a relative 1e-10 (SciPy
+    /// computes the variance as a mean of squares times n/(n − 1), Duet as a sum over n − 1: an ulp apart).
+    func testWelchWithZeroVarianceMatchesSciPy() throws {
+        let cases = try SciPyStatisticsFixture.load().welch
+        XCTAssertGreaterThanOrEqual(cases.count, 8)
+        for case_ in cases {
+            let test = WelchTest(case_.x, case_.y)
+            for (name, actual, expected) in [("t", test.t, case_.t.value), ("df", test.degreesOfFreedom, case_.df.value),
+                                             ("p", test.p, case_.p.value)] {
+                let label = "\(case_.name): \(name) = \(actual), SciPy \(expected)"
+                if expected.isNaN {
+                    XCTAssert(actual.isNaN, label)
+                } else if expected.isInfinite || expected == 0 {
+                    XCTAssertEqual(actual, expected, label)
+                } else {
+                    XCTAssertEqual(actual, expected, accuracy: 1e-10 * abs(expected), label)
+                }
+            }
+        }
+    }
+
+    func testWelchWithZeroVarianceByHand() {
+        let below = WelchTest([1, 1, 1], [2, 2])
+        XCTAssertEqual(below.t, -.infinity)
+        XCTAssertEqual(below.degreesOfFreedom, 1)
+        XCTAssertEqual(below.p, 0)
+        XCTAssertEqual(below.meanDifference, -1)
+        let equal = WelchTest([1, 1, 1], [1, 1])
+        XCTAssert(equal.t.isNaN && equal.p.isNaN)
+        XCTAssertEqual(equal.degreesOfFreedom, 1)
+        // One constant sample: ν = (s²/n)² / ((s²/n)²/(n − 1)) = n − 1 of the other.
+        let oneConstant = WelchTest([1, 1, 1], [1, 2, 3])
+        XCTAssertEqual(oneConstant.degreesOfFreedom, 2, accuracy: 1e-15)
+        XCTAssertEqual(oneConstant.t, -(3.0).squareRoot(), accuracy: 1e-15)
     }
 
     func testNumberText() {

@@ -11,12 +11,18 @@ import DuetRandom
 /// Henderson et al. (AAAI 2018) show that with 5 seeds per arm this test often reports differences between
 /// two identical algorithms: read it with the bootstrap intervals, not instead of them.
 ///
-/// When both samples have zero variance the test is undefined: t is ±∞ (different means) or NaN (equal means),
-/// and ν and p are NaN, as in SciPy.
+/// **Zero variance**, as SciPy 1.17.1 reports it (checked by `scripts/reference/scipy_statistics_fixtures.py`):
+/// - Both samples constant, different means: the denominator is 0, so t = ±∞ (the sign of x̄ − ȳ); ν is 0/0,
+///   which SciPy replaces by 1 ("it doesn't matter what df is as long as it's not NaN"); p = 0.
+/// - Both samples constant, equal means: t = 0/0 = NaN, ν = 1 (the same replacement), p = NaN.
+/// - One sample constant: nothing special; ν reduces to n − 1 of the other sample (e.g. x = [1, 1, 1],
+///   y = [1, 2, 3] gives t = −1.732, ν = 2, p = 0.225), and equal means give t = 0, p = 1.
+/// "Constant" means a computed variance of exactly 0: three copies of 0.1 have a mean that differs from 0.1 in
+/// the last bit and hence a tiny positive variance, which gives t ≈ −2·10¹⁶ against [0.3, 0.3] in SciPy as here.
 public struct WelchTest: Sendable, Equatable {
     /// The t statistic; positive when x̄ > ȳ.
     public var t: Double
-    /// The Welch–Satterthwaite degrees of freedom ν.
+    /// The Welch–Satterthwaite degrees of freedom ν (1 when both variances are 0, as SciPy).
     public var degreesOfFreedom: Double
     /// The two-sided p-value.
     public var p: Double
@@ -35,12 +41,15 @@ public struct WelchTest: Sendable, Equatable {
         let combined = shareX + shareY
         meanDifference = meanX - meanY
         t = meanDifference / combined.squareRoot()
-        degreesOfFreedom = combined * combined
+        let satterthwaite = combined * combined
             / (shareX * shareX / Double(x.count - 1) + shareY * shareY / Double(y.count - 1))
-        if degreesOfFreedom > 0, !t.isNaN {
-            p = min(1, 2 * Distributions.studentTUpperTail(abs(t), degreesOfFreedom: degreesOfFreedom))
-        } else {
+        degreesOfFreedom = satterthwaite.isNaN ? 1 : satterthwaite  // 0/0 when both variances are 0, as SciPy
+        if t.isNaN {
             p = .nan
+        } else if t.isInfinite {
+            p = 0
+        } else {
+            p = min(1, 2 * Distributions.studentTUpperTail(abs(t), degreesOfFreedom: degreesOfFreedom))
         }
     }
 }

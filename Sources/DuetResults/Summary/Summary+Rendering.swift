@@ -6,7 +6,11 @@ extension Summary {
     /// the comparison table, then the warnings (if `includingWarnings`).
     ///
     /// Numbers have fixed decimals: 3 for normalised scores and for returns below 10 in magnitude, 2 below 100,
-    /// 1 below 10,000, none above; probabilities 3; t 2; degrees of freedom 1; p-values 3 (or `<0.001`).
+    /// 1 below 10,000, none above (differences of scores likewise); probabilities 3; t 2; degrees of freedom 1;
+    /// Wilcoxon's W 1 (it is a multiple of ½); p-values 3 (or `<0.001`).
+    ///
+    /// The comparisons come in two tables: unpaired (P(X > Y), ΔIQM, Welch's test) and paired by seed (mean and
+    /// IQM of the per-seed differences, Wilcoxon's test), followed by the seeds left unpaired, if any.
     public func text(includingWarnings: Bool = true) -> String {
         var text = header().map { $0 + "\n" }.joined() + "\n"
         let decimals = scoreDecimals()
@@ -28,8 +32,9 @@ extension Summary {
         text += armTable.rendered()
 
         if !comparisons.isEmpty {
-            text += "\nP(X > Y): chance that a run of arm X beats a run of baseline Y (ties count half); "
-                + "ΔIQM = IQM(X) − IQM(Y);\nt, df, p: Welch's t-test of the scores.\n"
+            text += "\nUnpaired: every run of arm X against every run of baseline Y.\n"
+                + "P(X > Y): chance that a run of arm X beats a run of baseline Y (ties count half); "
+                + "ΔIQM = IQM(X) − IQM(Y);\nt, df, p: Welch's t-test of the scores, per task.\n"
             var comparisonTable = TextTable([
                 ("task", .left), ("arm X", .left), ("baseline Y", .left), ("runs", .right), ("P(X > Y)", .right),
                 ("\(confidencePercent) CI", .left), ("ΔIQM", .right), ("\(confidencePercent) CI", .left),
@@ -48,6 +53,7 @@ extension Summary {
                 ])
             }
             text += comparisonTable.rendered()
+            text += pairedText(score: score)
         }
         if includingWarnings, !warnings.isEmpty {
             text += "\nWarnings:\n" + warnings.map { "- \($0.description)\n" }.joined()
@@ -78,7 +84,8 @@ extension Summary {
     /// The comparison rows as CSV. Columns: `task` (`(all)` for an aggregate row), `arm`, `baseline`, `tasks`,
     /// `arm_runs`, `baseline_runs`, `metric`, `learners`, `scale`, `probability_of_improvement`,
     /// `probability_lower`, `probability_upper`, `iqm_difference`, `difference_lower`, `difference_upper`,
-    /// `welch_t`, `welch_df`, `welch_p` (empty with fewer than two runs in an arm; `nan` when undefined).
+    /// `welch_t`, `welch_df`, `welch_p` (Welch's test per task: empty for aggregate rows and with fewer than two
+    /// runs in an arm; `nan` when undefined). The paired statistics are in ``pairedCSV()`` and ``pairsCSV()``.
     public func comparisonsCSV() -> String {
         var text = CSVText.line(["task", "arm", "baseline", "tasks", "arm_runs", "baseline_runs", "metric",
                                  "learners", "scale", "probability_of_improvement", "probability_lower",
@@ -100,10 +107,65 @@ extension Summary {
         return text
     }
 
+    /// The paired comparisons as CSV, one row per comparison row. Columns: `task` (`(all)` for an aggregate row),
+    /// `arm`, `baseline`, `tasks`, `pairs` (seeds matched), `arm_unpaired_seeds`, `baseline_unpaired_seeds` (seeds
+    /// without a partner, space-separated, left out), `metric`, `learners`, `scale`, `paired_mean_difference`,
+    /// `paired_mean_lower`, `paired_mean_upper`, `paired_iqm_difference`, `paired_iqm_lower`, `paired_iqm_upper`
+    /// (of the per-seed differences X − Y), `wilcoxon_statistic` (W = min(R+, R−)), `wilcoxon_p`,
+    /// `wilcoxon_method` (`exact`, `permutation`, `normal`), `wilcoxon_z` (the normal approximation's z, else
+    /// empty). The Wilcoxon columns are empty for aggregate rows; numbers are `nan` when undefined.
+    public func pairedCSV() -> String {
+        var text = CSVText.line(["task", "arm", "baseline", "tasks", "pairs", "arm_unpaired_seeds",
+                                 "baseline_unpaired_seeds", "metric", "learners", "scale", "paired_mean_difference",
+                                 "paired_mean_lower", "paired_mean_upper", "paired_iqm_difference", "paired_iqm_lower",
+                                 "paired_iqm_upper", "wilcoxon_statistic", "wilcoxon_p", "wilcoxon_method",
+                                 "wilcoxon_z"])
+        for row in comparisons {
+            let paired = row.paired
+            let test = paired.wilcoxon
+            text += CSVText.line([
+                row.task ?? Self.allTasksLabel, row.arm, row.baseline, String(row.taskCount),
+                String(paired.pairs.count), Self.seedList(paired.pairings.flatMap(\.unpairedArmSeeds)),
+                Self.seedList(paired.pairings.flatMap(\.unpairedBaselineSeeds)), options.scores.metric.rawValue,
+                options.scores.selection.description, scale,
+                NumberText.shortest(paired.meanDifference), NumberText.shortest(paired.meanInterval.lower),
+                NumberText.shortest(paired.meanInterval.upper), NumberText.shortest(paired.interquartileMeanDifference),
+                NumberText.shortest(paired.interquartileMeanInterval.lower),
+                NumberText.shortest(paired.interquartileMeanInterval.upper),
+                test.map { NumberText.shortest($0.statistic) } ?? "", test.map { NumberText.shortest($0.p) } ?? "",
+                test?.method.rawValue ?? "", test?.z.map(NumberText.shortest) ?? "",
+            ])
+        }
+        return text
+    }
+
+    /// The per-seed differences of the paired comparisons as CSV, one row per seed pair of each per-task
+    /// comparison. Columns: `task`, `arm`, `baseline`, `seed`, `metric`, `learners`, `scale`, `arm_score`,
+    /// `baseline_score`, `difference` (arm − baseline).
+    public func pairsCSV() -> String {
+        var text = CSVText.line(["task", "arm", "baseline", "seed", "metric", "learners", "scale", "arm_score",
+                                 "baseline_score", "difference"])
+        for row in comparisons where row.task != nil {
+            for pair in row.paired.pairs {
+                text += CSVText.line([
+                    pair.task, row.arm, row.baseline, String(pair.seed), options.scores.metric.rawValue,
+                    options.scores.selection.description, scale, NumberText.shortest(pair.armScore),
+                    NumberText.shortest(pair.baselineScore), NumberText.shortest(pair.difference),
+                ])
+            }
+        }
+        return text
+    }
+
     /// The whole summary as JSON with a fixed key order: the options (`metric`, `learners`, `scale`,
     /// `incomplete_runs`, `confidence`, `replicates`, `seed`, `interval_method`, `optimality_threshold`,
     /// `baseline`), then `arms` and `comparisons` (keys as the CSV columns, aggregate rows with `"task": null`,
     /// intervals as `[lower, upper]`), then `warnings` (one string each). Non-finite numbers are `null`.
+    ///
+    /// Each comparison has a `paired` object: `pairs`, `unpaired_seeds` (`{"arm": [...], "baseline": [...]}`),
+    /// `mean_difference`, `mean_interval`, `iqm_difference`, `iqm_interval` (of the per-seed differences),
+    /// `wilcoxon` (`statistic`, `p`, `method`, `z`, `differences`, `zeros`; `null` for aggregate rows) and
+    /// `differences` (`task`, `seed`, `arm_score`, `baseline_score`, `difference` per pair).
     public func json() -> String {
         let armObjects = arms.map { row in
             JSONText.object([
@@ -130,6 +192,7 @@ extension Summary {
                     JSONText.object([("t", .number(test.t)), ("df", .number(test.degreesOfFreedom)),
                                      ("p", .number(test.p))])
                 } ?? .null),
+                ("paired", Self.pairedJSON(row.paired)),
             ])
         }
         return JSONText.object([
@@ -147,6 +210,77 @@ extension Summary {
             ("comparisons", .array(comparisonObjects)),
             ("warnings", .array(warnings.map { .string($0.description) })),
         ]).rendered()
+    }
+
+    /// The paired table and the list of unpaired seeds (see ``PairedComparison``).
+    private func pairedText(score: (Double) -> String) -> String {
+        var text = "\nPaired by seed: runs of X and Y with the same seed (in an ablation, the same initial weights); "
+            + "Δ = X − Y.\nmean Δ, IQM Δ: mean and IQM of the per-seed differences; W, p: Wilcoxon signed-rank test "
+            + "of the differences,\ntwo-sided, per task, by the method SciPy's wilcoxon picks (test: exact, "
+            + "permutation or normal).\n"
+        func interval(_ value: ConfidenceInterval) -> String { "[\(score(value.lower)), \(score(value.upper))]" }
+        var table = TextTable([
+            ("task", .left), ("arm X", .left), ("baseline Y", .left), ("pairs", .right), ("mean Δ", .right),
+            ("\(confidencePercent) CI", .left), ("IQM Δ", .right), ("\(confidencePercent) CI", .left),
+            ("W", .right), ("p", .right), ("test", .left),
+        ])
+        var unpaired: [String] = []
+        for row in comparisons {
+            let paired = row.paired
+            let test = paired.wilcoxon
+            table.rows.append([
+                row.task ?? Self.allTasksLabel, row.arm, row.baseline, String(paired.pairs.count),
+                score(paired.meanDifference), interval(paired.meanInterval),
+                score(paired.interquartileMeanDifference), interval(paired.interquartileMeanInterval),
+                test.map { NumberText.fixed($0.statistic, decimals: 1) } ?? "",
+                test.map { Self.pValueText($0.p) } ?? "", test?.method.rawValue ?? "",
+            ])
+            guard row.task != nil else { continue }
+            for pairing in paired.pairings {
+                var parts: [String] = []
+                if !pairing.unpairedArmSeeds.isEmpty {
+                    parts.append("\(row.arm) \(Self.seedList(pairing.unpairedArmSeeds))")
+                }
+                if !pairing.unpairedBaselineSeeds.isEmpty {
+                    parts.append("\(row.baseline) \(Self.seedList(pairing.unpairedBaselineSeeds))")
+                }
+                if !parts.isEmpty { unpaired.append("\(pairing.task): " + parts.joined(separator: "; ")) }
+            }
+        }
+        text += table.rendered()
+        if !unpaired.isEmpty {
+            text += "Seeds without a partner, left out of the paired statistics:\n"
+                + unpaired.map { "- \($0)\n" }.joined()
+        }
+        return text
+    }
+
+    /// Seeds as text: `3 7 12` (space-separated, for tables and CSV cells).
+    static func seedList(_ seeds: [UInt64]) -> String { seeds.map(String.init).joined(separator: " ") }
+
+    /// The `paired` object of a comparison in ``json()``.
+    private static func pairedJSON(_ paired: PairedComparison) -> JSONText {
+        let seeds = { (list: [UInt64]) in JSONText.array(list.map { .unsigned($0) }) }
+        return JSONText.object([
+            ("pairs", .integer(paired.pairs.count)),
+            ("unpaired_seeds", .object([("arm", seeds(paired.pairings.flatMap(\.unpairedArmSeeds))),
+                                        ("baseline", seeds(paired.pairings.flatMap(\.unpairedBaselineSeeds)))])),
+            ("mean_difference", .number(paired.meanDifference)),
+            ("mean_interval", .array([.number(paired.meanInterval.lower), .number(paired.meanInterval.upper)])),
+            ("iqm_difference", .number(paired.interquartileMeanDifference)),
+            ("iqm_interval", .array([.number(paired.interquartileMeanInterval.lower),
+                                     .number(paired.interquartileMeanInterval.upper)])),
+            ("wilcoxon", paired.wilcoxon.map { test in
+                JSONText.object([("statistic", .number(test.statistic)), ("p", .number(test.p)),
+                                 ("method", .string(test.method.rawValue)), ("z", .number(test.z)),
+                                 ("differences", .integer(test.count)), ("zeros", .integer(test.zeroCount))])
+            } ?? .null),
+            ("differences", .array(paired.pairs.map { pair in
+                JSONText.object([("task", .string(pair.task)), ("seed", .unsigned(pair.seed)),
+                                 ("arm_score", .number(pair.armScore)), ("baseline_score", .number(pair.baselineScore)),
+                                 ("difference", .number(pair.difference))])
+            })),
+        ])
     }
 
     // MARK: Helpers

@@ -68,9 +68,12 @@ public struct ArmComparison: Sendable, Equatable {
     public var interquartileMeanDifference: Double
     /// Its bootstrap interval (X and Y resampled independently).
     public var differenceInterval: ConfidenceInterval
-    /// Welch's t-test of X's scores against Y's (pooled over the row's tasks); nil with fewer than two runs in an
-    /// arm.
+    /// Welch's t-test of X's scores against Y's on the row's task; nil for an aggregate row (a test of scores
+    /// pooled over tasks would mix the tasks' differences with the arms' difference) and with fewer than two
+    /// runs in an arm.
     public var welch: WelchTest?
+    /// The comparison of X and Y paired by seed.
+    public var paired: PairedComparison
 }
 
 /// The per-arm statistics of a set of runs and the comparisons of each arm with a baseline arm.
@@ -81,9 +84,12 @@ public struct ArmComparison: Sendable, Equatable {
 ///   aggregate pools the tasks both arms have, with tasks as the bootstrap's strata.
 /// - Intervals: ``StratifiedBootstrap`` percentile intervals; each uses its own random stream under
 ///   ``SummaryOptions/seed``, named after what it estimates (`summary/iqm/<task>/<arm>`,
-///   `summary/improvement/<task>/<arm>/<baseline>`, `summary/difference/<task>/<arm>/<baseline>`, with `*` for
+///   `summary/improvement/<task>/<arm>/<baseline>`, `summary/difference/<task>/<arm>/<baseline>`,
+///   `summary/paired-mean/<task>/<arm>/<baseline>`, `summary/paired-iqm/<task>/<arm>/<baseline>`, with `*` for
 ///   the aggregate), so adding an arm or a task leaves the other intervals unchanged.
-/// - Comparisons: each arm other than the baseline against it (``SummaryOptions/baseline``).
+/// - Comparisons: each arm other than the baseline against it (``SummaryOptions/baseline``), unpaired (P(X > Y),
+///   ΔIQM, Welch's test) and paired by seed (``PairedComparison``). The tests (Welch, Wilcoxon) are per task;
+///   aggregate rows carry only the bootstrap intervals.
 public struct Summary: Sendable {
     /// The options used.
     public var options: SummaryOptions
@@ -134,8 +140,14 @@ public struct Summary: Sendable {
             let label = "\(task ?? "*")/\(arm)/\(baseline)"
             var improvementStream = RandomStream(seed: options.seed, name: "summary/improvement/\(label)")
             var differenceStream = RandomStream(seed: options.seed, name: "summary/difference/\(label)")
+            var pairedMeanStream = RandomStream(seed: options.seed, name: "summary/paired-mean/\(label)")
+            var pairedIQMStream = RandomStream(seed: options.seed, name: "summary/paired-iqm/\(label)")
             let pooledX = x.flatMap { $0 }
             let pooledY = y.flatMap { $0 }
+            let oneTask = task != nil
+            let paired = PairedComparison(
+                pairings: tasks.map { scores.pairing(arm: arm, baseline: baseline, task: $0) }, bootstrap: bootstrap,
+                meanStream: &pairedMeanStream, interquartileMeanStream: &pairedIQMStream, testing: oneTask)
             return ArmComparison(
                 task: task, arm: arm, baseline: baseline, taskCount: tasks.count,
                 armRunCount: pooledX.count, baselineRunCount: pooledY.count,
@@ -145,7 +157,8 @@ public struct Summary: Sendable {
                 interquartileMeanDifference: Statistics.interquartileMean(pooledX)
                     - Statistics.interquartileMean(pooledY),
                 differenceInterval: bootstrap.intervalOfDifference(.interquartileMean, x, y, using: &differenceStream),
-                welch: pooledX.count >= 2 && pooledY.count >= 2 ? WelchTest(pooledX, pooledY) : nil)
+                welch: oneTask && pooledX.count >= 2 && pooledY.count >= 2 ? WelchTest(pooledX, pooledY) : nil,
+                paired: paired)
         }
 
         let baseline: String?
