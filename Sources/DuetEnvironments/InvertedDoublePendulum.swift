@@ -132,6 +132,6 @@ public struct InvertedDoublePendulum: PhysicsEnvironment {
         observationBuffer[3] = Float(cos(q[1]))
         observationBuffer[4] = Float(cos(q[2]))
         for index in 0..<3 { observationBuffer[5 + index] = Float(min(max(v[index], -10), 10)) }
-        observationBuffer[8] = Float(min(max(simulation.constraintForce[0], -10), 10))
+        observationBuffer[8] = Float(min(max(simulation.constraintForce(0), -10), 10))
     }
 }

@@ -17,30 +17,29 @@ import Darwin
 // a strictly convex piecewise quadratic: Newton steps on the active set with an exact line search reach its
 // minimiser exactly. Force f = −(J·a − aref)/R on active rows; qfrc_constraint = Jᵀ·f.
 
-extension Simulation {
+extension Workspace {
     /// Builds the limit rows at the current state and solves for q̈ and the constraint force.
-    mutating func solveLimits() {
-        let n = model.dofCount
+    func solveLimits() {
+        let n = dofCount
         for i in 0..<n {
             accelerations[i] = smoothAcceleration[i]
             constraintForce[i] = 0
         }
         var rows = 0
-        for (limit, dof) in model.limitDof.enumerated() {
-            let q = positions[dof], margin = model.limitMargin[limit]
+        for limit in 0..<limitCount {
+            let dof = limitDof[limit]
+            let q = positions[dof], margin = limitMargin[limit]
             for side in 0..<2 {
-                let dist = side == 0 ? q - model.limitLower[limit] : model.limitUpper[limit] - q
+                let dist = side == 0 ? q - limitLower[limit] : limitUpper[limit] - q
                 guard dist < margin else { continue }
                 let sign: Double = side == 0 ? 1 : -1
-                let p = 7 * limit
-                let (stiffness, damping) = (model.limitParameters[p], model.limitParameters[p + 1])
-                let imp = Self.impedance(dmin: model.limitParameters[p + 2], dmax: model.limitParameters[p + 3],
-                                         width: model.limitParameters[p + 4], midpoint: model.limitParameters[p + 5],
-                                         power: model.limitParameters[p + 6], position: dist, margin: margin)
+                let p = limitParameters[limit]
+                let imp = Self.impedance(dmin: p.dmin, dmax: p.dmax, width: p.width, midpoint: p.midpoint,
+                                         power: p.power, position: dist, margin: margin)
                 rowDof[rows] = dof
                 rowSign[rows] = sign
-                rowReference[rows] = -damping * sign * velocities[dof] - stiffness * imp * (dist - margin)
-                rowRegulariser[rows] = max(1e-15, (1 - imp) * model.dofInverseWeight[dof] / imp)
+                rowReference[rows] = -p.damping * sign * velocities[dof] - p.stiffness * imp * (dist - margin)
+                rowRegulariser[rows] = max(1e-15, (1 - imp) * dofInverseWeight[dof] / imp)
                 rows += 1
             }
         }
@@ -77,8 +76,8 @@ extension Simulation {
 
     /// Minimises the constrained cost from a = a_s: solve the quadratic of the current active set, then an
     /// exact line search towards its minimiser, until the active set no longer changes.
-    mutating func newtonSolve(rows: Int) {
-        let n = model.dofCount
+    func newtonSolve(rows: Int) {
+        let n = dofCount
         for _ in 0..<100 {
             // The minimiser of the quadratic with the rows active at the current a:
             // (M + Σ e_d·e_dᵀ/R) a* = qfrc_smooth + Σ sign·aref·e_d/R.
@@ -89,8 +88,8 @@ extension Simulation {
                 solverMatrix[d * n + d] += 1 / rowRegulariser[row]
                 solverTrial[d] += rowSign[row] * rowReference[row] / rowRegulariser[row]
             }
-            Self.choleskyInPlace(&solverMatrix, n)
-            Self.solveCholesky(solverMatrix, n, &solverTrial)
+            Self.choleskyInPlace(solverMatrix, n)
+            Self.solveCholesky(solverMatrix, n, solverTrial)
             var sameSet = true
             for row in 0..<rows {
                 let before = rowSign[row] * accelerations[rowDof[row]] - rowReference[row] < 0
@@ -109,8 +108,8 @@ extension Simulation {
 
     /// The α ≥ 0 minimising the cost along a + α·d: the root of its derivative, continuous, piecewise linear
     /// and nondecreasing in α, found interval by interval between the rows' switching points.
-    mutating func exactLineSearch(rows: Int) -> Double {
-        let n = model.dofCount
+    func exactLineSearch(rows: Int) -> Double {
+        let n = dofCount
         // φ'(α) = dᵀ(M·a − qfrc_smooth) + α·dᵀM·d + Σ_active (r_i + α·s_i)·s_i/R_i
         var slope0 = 0.0, curvature = 0.0
         for i in 0..<n {

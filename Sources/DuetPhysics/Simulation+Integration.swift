@@ -6,34 +6,39 @@
 //
 // Euler (`mj_Euler`): with damping b present, q̈_e = (M + h·diag(b))⁻¹·(qfrc_smooth + qfrc_constraint)
 // (implicit damping, `eulerdamp`), else q̈_e = q̈; then q̇' = q̇ + h·q̈_e, q' = q + h·q̇'.
+//
+// Both run on the ``Workspace``'s working copy of (q, q̇); ``Simulation`` advances the time by h per step.
 
-extension Simulation {
+extension Workspace {
     /// One physics step of h seconds with the model's integrator (`mj_step`): evaluate, then integrate.
-    public mutating func step() {
+    func step() {
         forward()
-        switch model.integrator {
+        switch integrator {
         case .rungeKutta4: rungeKutta4()
         case .euler: eulerWithImplicitDamping()
         }
     }
 
-    mutating func rungeKutta4() {
-        let n = model.dofCount, h = model.timestep
-        let t0 = time
+    /// `mj_RungeKutta` with N = 4 (see the file header).
+    func rungeKutta4() {
+        withConstantDofCount { n in rungeKutta4(dofs: n) }
+    }
+
+    @inline(__always)
+    private func rungeKutta4(dofs n: Int) {
+        let h = timestep
         for i in 0..<n {
             savedPositions[i] = positions[i]
             savedVelocities[i] = velocities[i]
             stageVelocities[i] = velocities[i]
             stageAccelerations[i] = accelerations[i]
         }
-        let a: [Double] = [0.5, 0.5, 1.0], c: [Double] = [0.5, 0.5, 1.0]
         for stage in 1..<4 {
-            let previous = (stage - 1) * n, weight = a[stage - 1]
+            let previous = (stage - 1) * n, weight = stage == 3 ? 1.0 : 0.5  // A = diag(½, ½, 1)
             for i in 0..<n {
                 positions[i] = savedPositions[i] + h * (weight * stageVelocities[previous + i])
                 velocities[i] = savedVelocities[i] + h * (weight * stageAccelerations[previous + i])
             }
-            time = t0 + h * c[stage - 1]
             forward()
             for i in 0..<n {
                 stageVelocities[stage * n + i] = velocities[i]
@@ -49,21 +54,19 @@ extension Simulation {
             positions[i] = savedPositions[i] + h * dq
             velocities[i] = savedVelocities[i] + h * dv
         }
-        time = t0 + h
     }
 
-    mutating func eulerWithImplicitDamping() {
-        let n = model.dofCount, h = model.timestep
-        var hasDamping = false
-        for i in 0..<n where model.damping[i] > 0 { hasDamping = true }
+    /// `mj_Euler`, with implicit damping when some dof is damped (see the file header).
+    func eulerWithImplicitDamping() {
+        let n = dofCount, h = timestep
         if hasDamping {
             for index in 0..<n * n { solverMatrix[index] = massMatrix[index] }
             for i in 0..<n {
-                solverMatrix[i * n + i] += h * model.damping[i]
+                solverMatrix[i * n + i] += h * damping[i]
                 scratch[i] = smoothForce[i] + constraintForce[i]
             }
-            Self.choleskyInPlace(&solverMatrix, n)
-            Self.solveCholesky(solverMatrix, n, &scratch)
+            Self.choleskyInPlace(solverMatrix, n)
+            Self.solveCholesky(solverMatrix, n, scratch)
         } else {
             for i in 0..<n { scratch[i] = accelerations[i] }
         }
@@ -71,6 +74,5 @@ extension Simulation {
             velocities[i] += h * scratch[i]
             positions[i] += h * velocities[i]
         }
-        time += h
     }
 }

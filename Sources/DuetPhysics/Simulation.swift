@@ -6,8 +6,9 @@
 //
 // Spatial vectors are planar: a motion (ω, v_u, v_w) is the angular velocity about n' and the velocity of the
 // body point at the reference point o (the world position of body 1 at the last evaluation); a force
-// (τ, f_u, f_w) the torque about o and the force. Every buffer is allocated once, in `init`: a step
-// allocates nothing.
+// (τ, f_u, f_w) the torque about o and the force. Every quantity lives in the simulation's ``Workspace``,
+// allocated once, in `init`, and held copy-on-write: a step allocates nothing (the public output arrays such
+// as ``accelerations`` are built when read).
 
 /// A simulation of a ``PlanarModel``: the state (q, q̇, ctrl, time) and the quantities of the last forward
 /// evaluation, as MuJoCo's `mjData` holds them.
@@ -28,105 +29,40 @@ public struct Simulation: Sendable {
     /// Simulated time, s (`time`).
     public var time: Double = 0
 
-    /// q̈ of the last evaluation, constraints included (`qacc`).
-    public internal(set) var accelerations: [Double]
-    /// Coriolis, centrifugal and gravity forces c(q, q̇) of the last evaluation (`qfrc_bias`).
-    public internal(set) var biasForce: [Double]
-    /// Spring, damper and fluid forces of the last evaluation (`qfrc_passive`).
-    public internal(set) var passiveForce: [Double]
-    /// Actuator forces of the last evaluation (`qfrc_actuator`).
-    public internal(set) var actuatorForce: [Double]
-    /// Joint-limit forces Jᵀ·f of the last evaluation (`qfrc_constraint`).
-    public internal(set) var constraintForce: [Double]
-    /// The unconstrained acceleration M⁻¹·(passive − bias + actuator) of the last evaluation (`qacc_smooth`).
-    public internal(set) var smoothAcceleration: [Double]
-    /// The joint-space inertia M(q) with armature on the diagonal, row-major nv × nv (`mj_fullM(qM)`).
-    public internal(set) var massMatrix: [Double]
-    /// The number of joint-limit rows active in the last evaluation (`nefc`).
-    public internal(set) var activeLimitCount: Int = 0
+    /// Everything the pipeline computes, held copy-on-write (Workspace.swift).
+    var workspace: Workspace
 
-    // Kinematics of the last evaluation (per body: world position, angle, cos, sin, centre of mass).
-    var bodyWorld: [Double]
-    var bodyAngle: [Double]
-    var bodyTrig: [Double]
-    var bodyCentreWorld: [Double]
-    var referencePoint: (Double, Double) = (0, 0)
-    /// Motion subspaces S of the dofs, 3 per dof, at the reference point.
-    var subspace: [Double]
-    /// World joint anchors (2 per dof) and slide axes (2 per dof).
-    var anchorWorld: [Double]
-    var axisWorld: [Double]
-    // Dynamics scratch.
-    var composite: [Double]      // (J, h_u, h_w, m) per body
-    var bodyVelocity: [Double]   // 3 per body
-    var bodyBias: [Double]       // 3 per body
-    var bodyForce: [Double]      // 3 per body
-    var factor: [Double]         // Cholesky factor L of M (or of M + h·D), row-major
-    var smoothForce: [Double]    // qfrc_smooth
-    var scratch: [Double]        // nv
-    // Limits scratch (one row per side of each limited joint, at most 2 per limit).
-    var rowDof: [Int]
-    var rowSign: [Double]
-    var rowReference: [Double]   // aref
-    var rowRegulariser: [Double] // R
-    var rowForce: [Double]
-    var rowResidual: [Double]
-    var rowSlope: [Double]
-    var rowBreak: [Double]
-    var solverMatrix: [Double]
-    var solverTrial: [Double]
-    var solverDirection: [Double]
-    var solverProduct: [Double]
-    // Integrator scratch.
-    var savedPositions: [Double]
-    var savedVelocities: [Double]
-    var stageVelocities: [Double] // 4 × nv
-    var stageAccelerations: [Double] // 4 × nv
+    /// q̈ of the last evaluation, constraints included (`qacc`).
+    public var accelerations: [Double] { Workspace.array(workspace.accelerations, model.dofCount) }
+    /// Coriolis, centrifugal and gravity forces c(q, q̇) of the last evaluation (`qfrc_bias`).
+    public var biasForce: [Double] { Workspace.array(workspace.biasForce, model.dofCount) }
+    /// Spring, damper and fluid forces of the last evaluation (`qfrc_passive`).
+    public var passiveForce: [Double] { Workspace.array(workspace.passiveForce, model.dofCount) }
+    /// Actuator forces of the last evaluation (`qfrc_actuator`).
+    public var actuatorForce: [Double] { Workspace.array(workspace.actuatorForce, model.dofCount) }
+    /// Joint-limit forces Jᵀ·f of the last evaluation (`qfrc_constraint`).
+    public var constraintForce: [Double] { Workspace.array(workspace.constraintForce, model.dofCount) }
+    /// The unconstrained acceleration M⁻¹·(passive − bias + actuator) of the last evaluation (`qacc_smooth`).
+    public var smoothAcceleration: [Double] { Workspace.array(workspace.smoothAcceleration, model.dofCount) }
+    /// The joint-space inertia M(q) with armature on the diagonal, row-major nv × nv (`mj_fullM(qM)`).
+    public var massMatrix: [Double] { Workspace.array(workspace.massMatrix, model.dofCount * model.dofCount) }
+    /// The number of joint-limit rows active in the last evaluation (`nefc`).
+    public var activeLimitCount: Int { workspace.activeLimitCount }
+
+    /// Component `dof` of ``constraintForce`` without building the array (`qfrc_constraint[dof]`).
+    /// - Precondition: 0 ≤ `dof` < nv.
+    public func constraintForce(_ dof: Int) -> Double {
+        precondition(dof >= 0 && dof < model.dofCount, "dof \(dof) of \(model.dofCount)")
+        return workspace.constraintForce[dof]
+    }
 
     /// A simulation at q = q₀, q̇ = 0, ctrl = 0, time 0, evaluated (`mj_resetData` then `mj_forward`).
     public init(_ model: PlanarModel) {
         self.model = model
-        let nv = model.dofCount, nb = model.bodyCount, rows = 2 * model.limitDof.count
         positions = model.qpos0
-        velocities = [Double](repeating: 0, count: nv)
+        velocities = [Double](repeating: 0, count: model.dofCount)
         controls = [Double](repeating: 0, count: model.actuatorCount)
-        accelerations = velocities
-        biasForce = velocities
-        passiveForce = velocities
-        actuatorForce = velocities
-        constraintForce = velocities
-        smoothAcceleration = velocities
-        massMatrix = [Double](repeating: 0, count: nv * nv)
-        bodyWorld = [Double](repeating: 0, count: 2 * nb)
-        bodyAngle = [Double](repeating: 0, count: nb)
-        bodyTrig = [Double](repeating: 0, count: 2 * nb)
-        bodyCentreWorld = [Double](repeating: 0, count: 2 * nb)
-        subspace = [Double](repeating: 0, count: 3 * nv)
-        anchorWorld = [Double](repeating: 0, count: 2 * nv)
-        axisWorld = [Double](repeating: 0, count: 2 * nv)
-        composite = [Double](repeating: 0, count: 4 * nb)
-        bodyVelocity = [Double](repeating: 0, count: 3 * nb)
-        bodyBias = [Double](repeating: 0, count: 3 * nb)
-        bodyForce = [Double](repeating: 0, count: 3 * nb)
-        factor = massMatrix
-        smoothForce = velocities
-        scratch = velocities
-        rowDof = [Int](repeating: 0, count: rows)
-        rowSign = [Double](repeating: 0, count: rows)
-        rowReference = rowSign
-        rowRegulariser = rowSign
-        rowForce = rowSign
-        rowResidual = rowSign
-        rowSlope = rowSign
-        rowBreak = rowSign
-        solverMatrix = massMatrix
-        solverTrial = velocities
-        solverDirection = velocities
-        solverProduct = velocities
-        savedPositions = velocities
-        savedVelocities = velocities
-        stageVelocities = [Double](repeating: 0, count: 4 * nv)
-        stageAccelerations = stageVelocities
+        workspace = Workspace(model)
         forward()
     }
 
@@ -152,28 +88,81 @@ public struct Simulation: Sendable {
 
     /// Steps `frames` physics steps (`mj_step(m, d, frames)`).
     public mutating func step(frames: Int) {
-        for _ in 0..<frames { step() }
+        let workspace = prepareWorkspace()
+        for _ in 0..<frames {
+            workspace.step()
+            time += model.timestep
+        }
+        copyStateOut(of: workspace)
+    }
+
+    /// One physics step of h seconds with the model's integrator (`mj_step`): evaluate, then integrate.
+    public mutating func step() {
+        step(frames: 1)
+    }
+
+    /// Evaluates q̈ and every force at the current (q, q̇, ctrl) (`mj_forward`).
+    public mutating func forward() {
+        prepareWorkspace().forward()
+    }
+
+    /// The workspace, made unique (copy-on-write) and loaded with q, q̇ and ctrl.
+    private mutating func prepareWorkspace() -> Workspace {
+        let nv = model.dofCount, nu = model.actuatorCount
+        precondition(positions.count == nv && velocities.count == nv && controls.count == nu,
+                     "the model has \(nv) positions and velocities and \(nu) controls, got \(positions.count), "
+                         + "\(velocities.count) and \(controls.count)")
+        if !isKnownUniquelyReferenced(&workspace) { workspace = workspace.copy(model: model) }
+        let workspace = self.workspace
+        for i in 0..<nv {
+            workspace.positions[i] = positions[i]
+            workspace.velocities[i] = velocities[i]
+        }
+        for i in 0..<nu { workspace.controls[i] = controls[i] }
+        return workspace
+    }
+
+    /// q and q̇ back from the workspace after integrating.
+    private mutating func copyStateOut(of workspace: Workspace) {
+        let nv = model.dofCount
+        positions.withUnsafeMutableBufferPointer { q in
+            velocities.withUnsafeMutableBufferPointer { v in
+                for i in 0..<nv {
+                    q[i] = workspace.positions[i]
+                    v[i] = workspace.velocities[i]
+                }
+            }
+        }
     }
 
     // MARK: Kinematic outputs (of the last evaluation)
 
     /// The world position of body `index`'s frame origin (`xpos`, what Gymnasium's `get_body_com` returns).
+    /// - Precondition: 0 ≤ `index` < the number of bodies (the world is 0).
     public func bodyPosition(_ index: Int) -> Vector3 {
-        worldPoint(bodyWorld[2 * index], bodyWorld[2 * index + 1], normal: model.bodyNormalPosition[index])
+        precondition(index >= 0 && index < model.bodyCount, "body \(index) of \(model.bodyCount)")
+        let world = workspace.bodyWorld
+        return worldPoint(world[index].u, world[index].w, normal: model.bodyNormalPosition[index])
     }
 
     /// The world position of body `index`'s centre of mass (`xipos`).
+    /// - Precondition: 0 ≤ `index` < the number of bodies.
     public func bodyCentreOfMass(_ index: Int) -> Vector3 {
-        worldPoint(bodyCentreWorld[2 * index], bodyCentreWorld[2 * index + 1],
-                   normal: model.bodyNormalPosition[index] + model.model.bodies[index].centreOfMass[model.normalAxis])
+        precondition(index >= 0 && index < model.bodyCount, "body \(index) of \(model.bodyCount)")
+        let centre = workspace.bodyCentreWorld
+        return worldPoint(centre[index].u, centre[index].w,
+                          normal: model.bodyNormalPosition[index]
+                              + model.model.bodies[index].centreOfMass[model.normalAxis])
     }
 
     /// The world position of site `index` (`site_xpos`).
+    /// - Precondition: 0 ≤ `index` < the number of sites.
     public func sitePosition(_ index: Int) -> Vector3 {
         let body = model.siteBody[index]
-        let (c, s) = (bodyTrig[2 * body], bodyTrig[2 * body + 1])
+        let origin = workspace.bodyWorld[body], rotation = workspace.bodyRotation[body]
+        let (c, s) = (rotation.c, rotation.s)
         let (lu, lw) = (model.sitePosition[2 * index], model.sitePosition[2 * index + 1])
-        return worldPoint(bodyWorld[2 * body] + c * lu - s * lw, bodyWorld[2 * body + 1] + s * lu + c * lw,
+        return worldPoint(origin.u + c * lu - s * lw, origin.w + s * lu + c * lw,
                           normal: model.siteNormalPosition[index])
     }
 
@@ -191,7 +180,7 @@ public struct Simulation: Sendable {
     public var kineticEnergy: Double {
         let n = model.dofCount
         var sum = 0.0
-        for i in 0..<n { for j in 0..<n { sum += velocities[i] * massMatrix[i * n + j] * velocities[j] } }
+        for i in 0..<n { for j in 0..<n { sum += velocities[i] * workspace.massMatrix[i * n + j] * velocities[j] } }
         return 0.5 * sum
     }
 
@@ -199,8 +188,8 @@ public struct Simulation: Sendable {
     public var potentialEnergy: Double {
         var energy = 0.0
         for body in 1..<model.bodyCount {
-            energy -= model.bodyMass[body] * (model.gravity.0 * bodyCentreWorld[2 * body]
-                                              + model.gravity.1 * bodyCentreWorld[2 * body + 1])
+            let centre = workspace.bodyCentreWorld[body]
+            energy -= model.bodyMass[body] * (model.gravity.0 * centre.u + model.gravity.1 * centre.w)
         }
         for dof in 0..<model.dofCount {
             let stretch = positions[dof] - model.springReference[dof]
@@ -211,17 +200,48 @@ public struct Simulation: Sendable {
 
     /// Linear momentum Σ m·v_com in plane coordinates, and angular momentum about the world origin about n'.
     public var momentum: (u: Double, w: Double, angular: Double) {
+        let velocity = workspace.bodyVelocity, centre = workspace.bodyCentreWorld
         var (pu, pw, angular) = (0.0, 0.0, 0.0)
         for body in 1..<model.bodyCount {
             let m = model.bodyMass[body]
-            let (ω, vu, vw) = (bodyVelocity[3 * body], bodyVelocity[3 * body + 1], bodyVelocity[3 * body + 2])
-            let (cu, cw) = (bodyCentreWorld[2 * body] - referencePoint.0, bodyCentreWorld[2 * body + 1] - referencePoint.1)
+            let (ω, vu, vw) = (velocity[body].angular, velocity[body].u, velocity[body].w)
+            let (cu, cw) = (centre[body].u - workspace.referenceU, centre[body].w - workspace.referenceW)
             let (comU, comW) = (vu - ω * cw, vw + ω * cu)
             pu += m * comU
             pw += m * comW
-            let (xu, xw) = (bodyCentreWorld[2 * body], bodyCentreWorld[2 * body + 1])
+            let (xu, xw) = (centre[body].u, centre[body].w)
             angular += model.bodyInertia[body] * ω + m * (xu * comW - xw * comU)
         }
         return (pu, pw, angular)
+    }
+
+    // MARK: Solves and Jacobians (for the regularisation constants)
+
+    /// Solves M·x = b in place (`mj_solveM`) with the mass matrix of the last evaluation.
+    /// - Precondition: `vector.count` is nv.
+    public func solveMassMatrix(_ vector: inout [Double]) {
+        precondition(vector.count == model.dofCount, "M is \(model.dofCount) × \(model.dofCount)")
+        let factor = workspace.factor, n = model.dofCount
+        vector.withUnsafeMutableBufferPointer { b in
+            guard let b = b.baseAddress else { return }
+            Workspace.solveCholesky(factor, n, b)
+        }
+    }
+
+    /// The Jacobians of body `body`'s centre of mass: translation along u and w, and rotation about n' (one
+    /// row of nv each; `mj_jacBodyCom`).
+    func centreJacobian(_ body: Int) -> ([Double], [Double], [Double]) {
+        let n = model.dofCount, w = workspace
+        var ju = [Double](repeating: 0, count: n), jw = ju, jr = ju
+        let cu = w.bodyCentreWorld[body].u - w.referenceU, cw = w.bodyCentreWorld[body].w - w.referenceW
+        var dof = model.bodyLastDof[body]
+        while dof >= 0 {
+            let (sω, su, sw) = (w.subspace[dof].angular, w.subspace[dof].u, w.subspace[dof].w)
+            ju[dof] = su - sω * cw
+            jw[dof] = sw + sω * cu
+            jr[dof] = sω
+            dof = model.dofParent[dof]
+        }
+        return (ju, jw, jr)
     }
 }
