@@ -6,6 +6,9 @@ Usage (from the repository root, pinned versions of `envs/reference/requirements
 
     swift build -c release --product duet
     OPENBLAS_NUM_THREADS=1 python3 envs/reference/mujoco_speed.py --duet ".build/release/duet bench envs"
+    # on a shared machine: alternate MuJoCo and Duet, and an older build as a baseline
+    OPENBLAS_NUM_THREADS=1 nice -n 0 python3 envs/reference/mujoco_speed.py --rounds 3 --seconds 0.5 --repeats 5 \
+        --duet "new/duet bench envs --rounds 3" --baseline "old/duet bench envs --rounds 3"
 
 - C loop: `mujoco_loop.c`, compiled here with the system C compiler against the wheel's `libmujoco` and headers:
   `mj_step` one physics step per call, controls changed every frame-skip steps.
@@ -15,6 +18,10 @@ Usage (from the repository root, pinned versions of `envs/reference/requirements
   reset at each episode end: the loop `Sources/DuetBench/EnvironmentBenchmarks.swift` times for Duet.
 Each figure is the median (and the fastest) of `--rounds` rounds of at least `--seconds`; physics rates are
 divided by the frame skip to give control steps per second.
+
+With `--repeats R` the whole comparison runs R times in turn (MuJoCo's four loops, then Duet, then again), so that
+on a shared machine each Duet figure has MuJoCo figures taken just before it; the summary gives the median over
+the repeats of each ratio (Duet ÷ MuJoCo measured side by side), which is steadier than a ratio of medians.
 """
 import argparse
 import os
@@ -126,18 +133,52 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--duet", help="command printing Duet's environment benchmarks")
+    parser.add_argument("--repeats", type=int, default=1, help="run MuJoCo then Duet this many times in turn")
+    parser.add_argument("--baseline", help="a second Duet command (e.g. an older build), timed after --duet in each repeat")
     args = parser.parse_args()
     print(f"mujoco {mujoco.__version__}, gymnasium {gym.__version__}, numpy {np.__version__}, python {sys.version.split()[0]}")
+    ratios = {identifier: [] for identifier, _, _ in TASKS}
+    baseline_ratios = {identifier: [] for identifier, _, _ in TASKS}
     with tempfile.TemporaryDirectory() as directory:
         binary = build_c_loop(directory)
-        rows = []
-        for identifier, file, frame_skip in TASKS:
-            path = os.path.join(MODELS, file)
-            rows.append((identifier, c_loop(binary, path, frame_skip, args.rounds, args.seconds),
-                         python_loop(path, frame_skip, args.rounds, args.seconds, per_call=False),
-                         python_loop(path, frame_skip, args.rounds, args.seconds, per_call=True),
-                         gymnasium_loop(identifier, args.rounds, args.seconds)))
+        for repeat in range(args.repeats):
+            if args.repeats > 1:
+                print(f"\nrepeat {repeat + 1} of {args.repeats}")
+            rows, duet, baseline = measure_once(binary, args)
+            print_table(rows, duet)
+            if baseline:
+                print("baseline: " + ", ".join(f"{k} {v:,.0f}" for k, v in baseline.items() if k in ratios))
+            for target, rates in ((ratios, duet), (baseline_ratios, baseline)):
+                for identifier, c, python, per_call, gymnasium in rows:
+                    if identifier in rates:
+                        rate = rates[identifier]
+                        target[identifier].append((rate / c[0], rate / python[0], rate / per_call[0], rate / gymnasium[0]))
+    for name, table in (("Duet", ratios), ("baseline", baseline_ratios)):
+        if not any(table.values()):
+            continue
+        print(f"\n{name}: median over {args.repeats} repeat(s) of its rate ÷ MuJoCo's, measured side by side")
+        print(f"{'task':<26} {'÷ C loop':>9} {'÷ mj_step ×skip':>16} {'÷ mj_step(skip)':>16} {'÷ Gymnasium':>12}")
+        for identifier, values in table.items():
+            if values:
+                medians = [statistics.median(v[k] for v in values) for k in range(4)]
+                print(f"{identifier:<26} {medians[0]:>8.1f}× {medians[1]:>15.1f}× {medians[2]:>15.1f}× {medians[3]:>11.1f}×")
+
+
+def measure_once(binary, args):
+    """MuJoCo's four loops for every task, then Duet's command once (and the baseline command, if any)."""
+    rows = []
+    for identifier, file, frame_skip in TASKS:
+        path = os.path.join(MODELS, file)
+        rows.append((identifier, c_loop(binary, path, frame_skip, args.rounds, args.seconds),
+                     python_loop(path, frame_skip, args.rounds, args.seconds, per_call=False),
+                     python_loop(path, frame_skip, args.rounds, args.seconds, per_call=True),
+                     gymnasium_loop(identifier, args.rounds, args.seconds)))
     duet = duet_rates(args.duet) if args.duet else {}
+    baseline = duet_rates(args.baseline) if args.baseline else {}
+    return rows, duet, baseline
+
+
+def print_table(rows, duet):
     print("control steps per second, median of rounds (fastest in parentheses)")
     header = f"{'task':<26} {'MuJoCo C loop':>22} {'mj_step ×skip (Py)':>22} {'mj_step(skip) (Py)':>22} {'Gymnasium step':>20}"
     if duet:
