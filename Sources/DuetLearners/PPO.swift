@@ -1,0 +1,599 @@
+import DuetNumerics
+import DuetRandom
+
+/// Proximal policy optimisation with the clipped surrogate objective (Schulman et al., "Proximal Policy
+/// Optimization Algorithms", 2017), as Stable-Baselines3's `PPO` with `MlpPolicy`, and as an on-policy peer for
+/// dual policy distillation.
+///
+/// **Policy and value.** Separate networks, 64-64 tanh by default: the policy network gives the Gaussian mean
+/// μ(s) in the environment's raw action units (as SB3, which acts in the action box itself and clips), the value
+/// network V(s). The policy is N(μ(s), diag v(s)) (``DiagonalGaussian``): a learned state-independent log σ, or
+/// gSDE's state-dependent noise a = μ(s) + h(s)·W with W ~ N(0, σ_W²) held per environment copy. Actions go to
+/// the trainer in [−1, 1]ᵈ units, a = (x − c)/h for a raw action x, box centre c and half-range h; the trainer
+/// clips them to the box (SB3's `np.clip`).
+///
+/// **Rollouts.** The trainer steps N copies together; observations are normalised by running statistics and
+/// rewards scaled by the running standard deviation of the discounted return when the configuration asks
+/// (SB3's `VecNormalize`); the statistics belong to the learner and are used, not updated, at evaluation and in
+/// distillation.
+///
+/// **Update** (``update(on:lastObservations:progressRemaining:using:)``): GAE(λ) advantages and returns
+/// (``GeneralizedAdvantageEstimation``); then K epochs over shuffled minibatches of the N·T transitions, each
+/// minimising
+///
+///     L = −meanᵢ min(rᵢ·Âᵢ, clip(rᵢ, 1 − ε, 1 + ε)·Âᵢ) + c₁·meanᵢ (Rᵢ − V̂ᵢ)² − c₂·meanᵢ H(π(·|sᵢ)),
+///     rᵢ = exp(log π(aᵢ|sᵢ) − log π_old(aᵢ|sᵢ)),
+///
+/// with Â the minibatch-normalised advantages, V̂ the value (optionally clipped to within ε_V of the rollout's
+/// value), one Adam step (ε 10⁻⁵) after a global-norm clip of the whole gradient; an epoch loop stops early when
+/// the approximate KL, meanᵢ((rᵢ − 1) − log rᵢ), exceeds 1.5 × `targetKL`. Learning rate and clip range follow
+/// their schedules with the progress remaining.
+///
+/// **Distillation** (``distill(states:targets:weights:)``): the weighted squared error between the policy mean
+/// (in [−1, 1]ᵈ units) and the targets, through a separate Adam or, as the reference DPD-PPO, through the PPO
+/// optimiser of the policy network (`optimizer: shared`).
+public struct PPO: OnPolicyLearner, Sendable {
+    /// The hyper-parameters.
+    public let configuration: PPOConfiguration
+    public let observationDimension: Int
+    public let actionDimension: Int
+    /// The action box's centre c: a raw action is c + h·a for a in [−1, 1]ᵈ.
+    public let actionCenter: [Float]
+    /// The action box's half-range h.
+    public let actionHalfRange: [Float]
+    /// The learned tensors: policy network, log σ, value network.
+    public private(set) var parameters: PPOParameters<Float>
+    /// Running observation statistics (`VecNormalize`'s `obs_rms`), or `nil` without normalisation.
+    public private(set) var observationStatistics: RunningMeanStandardDeviation?
+    /// Running statistics of the discounted return (`VecNormalize`'s `ret_rms`), or `nil` without reward scaling.
+    public private(set) var returnStatistics: RunningMeanStandardDeviation?
+    /// Updates (PPO iterations) made so far.
+    public private(set) var updateCount = 0
+
+    // One Adam per part, so that a distillation step through the shared optimiser moves only the policy
+    // network's moments (PyTorch skips parameters without a gradient; their step counts stay apart).
+    private var policyOptimizer: Adam<Float>
+    private var logDeviationOptimizer: Adam<Float>
+    private var valueOptimizer: Adam<Float>
+    private var distillationOptimizer: Adam<Float>
+    /// Each copy's running discounted return, for reward scaling.
+    private var discountedReturns: [Double]
+    /// gSDE: each copy's exploration matrix W (`H × dim(A)`).
+    private var explorationMatrices: [Matrix<Float>]
+    /// Rounds acted in the current rollout (gSDE re-draws W at 0 and every `resampleEvery`).
+    private var roundsInRollout = 0
+
+    /// The columns of `updates.csv`: SB3's `train/` values (means over the update's minibatches).
+    public static let columns = ["policyLoss", "valueLoss", "entropyLoss", "approxKL", "clipFraction",
+                                 "explainedVariance", "std", "learningRate", "clipRange", "epochs"]
+    public var updateColumns: [String] { Self.columns }
+    public var environmentCopies: Int { configuration.envs }
+    public var rolloutLength: Int { configuration.rolloutSteps }
+
+    /// A PPO learner for observations of `observationDimension` numbers and actions in the box
+    /// [`actionLow`, `actionHigh`] (unbounded dimensions are taken as [−1, 1]), its networks drawn from `stream`.
+    /// - Precondition: the configuration is valid; gSDE needs a hidden layer.
+    public init(observationDimension: Int, actionLow: [Float], actionHigh: [Float], configuration: PPOConfiguration,
+                initialization stream: RandomStream) {
+        precondition(actionLow.count == actionHigh.count && !actionLow.isEmpty, "an action box of matching bounds")
+        precondition(!configuration.stateDependentExploration || !configuration.hidden.isEmpty,
+                     "gSDE reads the policy's last hidden layer")
+        self.configuration = configuration
+        self.observationDimension = observationDimension
+        actionDimension = actionLow.count
+        let bounded = zip(actionLow, actionHigh).map { $0.isFinite && $1.isFinite }
+        actionCenter = zip(zip(actionLow, actionHigh), bounded).map { $1 ? ($0.0 + $0.1) / 2 : 0 }
+        actionHalfRange = zip(zip(actionLow, actionHigh), bounded).map { $1 ? ($0.1 - $0.0) / 2 : 1 }
+
+        var source = ActorNetwork.randomSource(stream)
+        let ortho = configuration.orthogonalInitialization
+        let activation: Activation = configuration.activation == .tanh ? .tanh : .relu
+        let hiddenInit: DenseInitialization = ortho ? .orthogonal(gain: 2.0.squareRoot()) : .pytorchDefault
+        let policy = MLP<Float>(widths: [observationDimension] + configuration.hidden + [actionDimension],
+                                hiddenActivation: activation, hiddenInitialization: hiddenInit,
+                                outputInitialization: ortho ? .orthogonal(gain: 0.01) : .pytorchDefault,
+                                using: &source)
+        let value = MLP<Float>(widths: [observationDimension] + configuration.hidden + [1],
+                               hiddenActivation: activation, hiddenInitialization: hiddenInit,
+                               outputInitialization: ortho ? .orthogonal(gain: 1) : .pytorchDefault, using: &source)
+        let logRows = configuration.stateDependentExploration ? configuration.hidden.last ?? 1 : 1
+        let logDeviation = Matrix<Float>(rows: logRows, columns: actionDimension,
+                                         repeating: Float(configuration.initialLogStandardDeviation))
+        parameters = PPOParameters(policy: policy, logDeviation: LogStandardDeviation(values: logDeviation),
+                                   value: value)
+        let rate = Float(configuration.learningRate)
+        policyOptimizer = Adam(for: policy, learningRate: rate, epsilon: 1e-5)
+        logDeviationOptimizer = Adam(for: parameters.logDeviation, learningRate: rate, epsilon: 1e-5)
+        valueOptimizer = Adam(for: value, learningRate: rate, epsilon: 1e-5)
+        distillationOptimizer = Adam(for: policy, learningRate: Float(configuration.distillationLearningRate))
+        observationStatistics = configuration.observationNormalization
+            ? RunningMeanStandardDeviation(dimension: observationDimension, clip: configuration.observationClip)
+            : nil
+        returnStatistics = configuration.rewardNormalization
+            ? RunningMeanStandardDeviation(dimension: 1, clip: .infinity) : nil
+        discountedReturns = Array(repeating: 0, count: configuration.envs)
+        explorationMatrices = Array(repeating: Matrix(rows: logRows, columns: actionDimension),
+                                    count: configuration.envs)
+    }
+
+    // MARK: Observations and actions
+
+    /// A raw observation as the networks see it: normalised (and clipped) by the running statistics, if any.
+    public func policyInput(for observation: [Float]) -> [Float] {
+        observationStatistics.map { $0.normalize(observation) } ?? observation
+    }
+
+    /// The rows of `observations`, each as ``policyInput(for:)`` makes it.
+    func policyInputs(for observations: Matrix<Float>) -> Matrix<Float> {
+        guard let statistics = observationStatistics else { return observations }
+        var scalars: [Float] = []
+        scalars.reserveCapacity(observations.count)
+        for row in 0..<observations.rows { scalars += statistics.normalize(observations.row(row)) }
+        return Matrix(rows: observations.rows, columns: observations.columns, scalars: scalars)
+    }
+
+    /// A raw action x as [−1, 1]ᵈ units, (x − c)/h.
+    func unitAction(_ raw: Float, _ k: Int) -> Float { (raw - actionCenter[k]) / actionHalfRange[k] }
+
+    /// An action in [−1, 1]ᵈ units as a raw action, c + h·a.
+    func rawAction(_ unit: Float, _ k: Int) -> Float { actionCenter[k] + actionHalfRange[k] * unit }
+
+    /// The rows of raw means μ as [−1, 1]ᵈ units.
+    func unitActions(_ raw: Matrix<Float>) -> Matrix<Float> {
+        Matrix(rows: raw.rows, columns: raw.columns) { row, k in unitAction(raw[row, k], k) }
+    }
+
+    public mutating func observe(_ observations: [[Float]]) {
+        guard observationStatistics != nil else { return }
+        for observation in observations { observationStatistics?.update(with: observation) }
+    }
+
+    public mutating func act(on observations: [[Float]], using stream: RandomStream) -> [PolicyStep] {
+        precondition(observations.count == configuration.envs, "one observation per environment copy")
+        let inputs = observations.map(policyInput(for:))
+        let batch = Matrix(rows: inputs.count, columns: observationDimension, scalars: inputs.flatMap { $0 })
+        let (means, cache) = parameters.policy.forward(batch)
+        let values = parameters.value.forward(batch).output
+        let logDeviation = parameters.logDeviation.values
+        var latent: Matrix<Float>?
+        if configuration.stateDependentExploration {
+            latent = cache.lastHiddenActivation
+            let resample = configuration.resampleEvery
+            if roundsInRollout == 0 || (resample > 0 && roundsInRollout % resample == 0) {
+                for copy in 0..<configuration.envs {
+                    explorationMatrices[copy] = Matrix(rows: logDeviation.rows, columns: actionDimension) { h, k in
+                        Float(Double.exponential(Double(logDeviation[h, k])) * stream.gaussian())
+                    }
+                }
+            }
+        }
+        roundsInRollout += 1
+        // Draw x = μ + noise, take it to [−1, 1]ᵈ units and back, so that log π is computed on exactly the raw
+        // action the update will rebuild from the rollout.
+        var units = Matrix<Float>(rows: inputs.count, columns: actionDimension)
+        var raws = Matrix<Float>(rows: inputs.count, columns: actionDimension)
+        for copy in 0..<inputs.count {
+            for k in 0..<actionDimension {
+                var noise: Float
+                if let latent {
+                    noise = 0
+                    for h in 0..<latent.columns { noise += latent[copy, h] * explorationMatrices[copy][h, k] }
+                } else {
+                    noise = Float(Double.exponential(Double(logDeviation[0, k])) * stream.gaussian())
+                }
+                units[copy, k] = unitAction(means[copy, k] + noise, k)
+                raws[copy, k] = rawAction(units[copy, k], k)
+            }
+        }
+        let variances = DiagonalGaussian.variances(logDeviation: logDeviation, latent: latent, batch: inputs.count)
+        let logProbabilities = DiagonalGaussian.logProbabilities(actions: raws, means: means, variances: variances)
+        return (0..<inputs.count).map { copy in
+            PolicyStep(action: units.row(copy), logProbability: logProbabilities[copy],
+                       value: Double(values[copy, 0]), policyInput: inputs[copy])
+        }
+    }
+
+    public mutating func scaleRewards(_ rewards: [Double], episodeEnded: [Bool]) -> [Double] {
+        guard var statistics = returnStatistics else { return rewards }
+        precondition(rewards.count == configuration.envs && episodeEnded.count == rewards.count,
+                     "one reward per environment copy")
+        for copy in rewards.indices {
+            discountedReturns[copy] = discountedReturns[copy] * configuration.discount + rewards[copy]
+            statistics.update(with: [Float(discountedReturns[copy])])
+        }
+        returnStatistics = statistics
+        let scale = (statistics.variance[0] + 1e-8).squareRoot()
+        let clip = configuration.rewardClip
+        for copy in rewards.indices where episodeEnded[copy] { discountedReturns[copy] = 0 }
+        return rewards.map { min(max($0 / scale, -clip), clip) }
+    }
+
+    public func stateValue(of observation: [Float]) -> Double {
+        Double(parameters.value.forward(single: policyInput(for: observation))[0])
+    }
+
+    public func deterministicAction(for observation: [Float]) -> [Float] {
+        let mean = parameters.policy.forward(single: policyInput(for: observation))
+        return mean.indices.map { min(max(unitAction(mean[$0], $0), -1), 1) }
+    }
+
+    // MARK: Update
+
+    /// L and ∂L/∂θ on `minibatch` with clip range ε, at the current parameters (``PPOLoss/evaluate(_:on:configuration:clipRange:)``).
+    public func loss(on minibatch: PPOMinibatch<Float>, clipRange: Double) -> PPOLoss<Float> {
+        PPOLoss.evaluate(parameters, on: minibatch, configuration: configuration, clipRange: clipRange)
+    }
+
+    /// The value of a rate under `schedule` with progress remaining p: the rate, or rate × p.
+    static func scheduled(_ rate: Double, _ schedule: PPOSchedule, progressRemaining: Double) -> Double {
+        schedule == .linear ? rate * progressRemaining : rate
+    }
+
+    public mutating func update(on rollouts: [Rollout], lastObservations: [[Float]], progressRemaining: Double,
+                                using stream: RandomStream) -> UpdateStatistics {
+        precondition(rollouts.count == configuration.envs && lastObservations.count == rollouts.count,
+                     "one rollout and one last observation per environment copy")
+        // GAE per copy; the transitions flattened copy by copy, as SB3's `swap_and_flatten`.
+        var observationScalars: [Float] = [], actionScalars: [Float] = []
+        var oldLogProbabilities: [Double] = [], oldValues: [Double] = [], advantages: [Double] = []
+        var returns: [Double] = []
+        for (rollout, last) in zip(rollouts, lastObservations) {
+            let estimate = GeneralizedAdvantageEstimation.advantages(
+                of: rollout, lastValue: stateValue(of: last), discount: configuration.discount,
+                lambda: configuration.gaeLambda)
+            observationScalars += rollout.observations.scalars
+            let units = rollout.actions
+            for row in 0..<units.rows {
+                for k in 0..<actionDimension { actionScalars.append(rawAction(units[row, k], k)) }
+            }
+            oldLogProbabilities += rollout.logProbabilities
+            oldValues += rollout.values
+            advantages += estimate.advantages
+            returns += estimate.returns
+        }
+        let total = oldValues.count
+        let observations = Matrix(rows: total, columns: observationDimension, scalars: observationScalars)
+        let actions = Matrix(rows: total, columns: actionDimension, scalars: actionScalars)
+
+        let learningRate = Self.scheduled(configuration.learningRate, configuration.learningRateSchedule,
+                                          progressRemaining: progressRemaining)
+        let clipRange = Self.scheduled(configuration.clipRange, configuration.clipRangeSchedule,
+                                       progressRemaining: progressRemaining)
+        for index in 0..<3 { setLearningRate(Float(learningRate), optimizer: index) }
+
+        var sums = [Double](repeating: 0, count: 5)  // policy, value, entropy losses, KL, clip fraction
+        var minibatches = 0
+        var epochsDone = 0
+        var indices = Array(0..<total)
+        training: for _ in 0..<configuration.epochs {
+            stream.shuffle(&indices)
+            for start in stride(from: 0, to: total, by: configuration.batchSize) {
+                let chosen = Array(indices[start..<min(start + configuration.batchSize, total)])
+                let minibatch = PPOMinibatch(
+                    observations: Matrix(rows: chosen.count, columns: observationDimension) { row, column in
+                        observations[chosen[row], column]
+                    },
+                    actions: Matrix(rows: chosen.count, columns: actionDimension) { row, k in actions[chosen[row], k] },
+                    oldLogProbabilities: chosen.map { oldLogProbabilities[$0] }, oldValues: chosen.map { oldValues[$0] },
+                    advantages: chosen.map { advantages[$0] }, returns: chosen.map { returns[$0] })
+                var step = loss(on: minibatch, clipRange: clipRange)
+                for (index, value) in [step.policyLoss, step.valueLoss, step.entropyLoss, step.approximateKL,
+                                       step.clipFraction].enumerated() { sums[index] += value }
+                minibatches += 1
+                if let target = configuration.targetKL, step.approximateKL > 1.5 * target { break training }
+                step.gradient.clipByGlobalNorm(Float(configuration.maxGradientNorm))
+                policyOptimizer.update(&parameters.policy, along: step.gradient.policy)
+                logDeviationOptimizer.update(&parameters.logDeviation, along: step.gradient.logDeviation)
+                valueOptimizer.update(&parameters.value, along: step.gradient.value)
+            }
+            epochsDone += 1
+        }
+        updateCount += 1
+        roundsInRollout = 0
+
+        let means = sums.map { $0 / Double(max(minibatches, 1)) }
+        let deviations = parameters.logDeviation.values.scalars
+        let meanDeviation = deviations.reduce(0.0) { $0 + Double.exponential(Double($1)) } / Double(deviations.count)
+        return UpdateStatistics(values: means + [Self.explainedVariance(predictions: oldValues, targets: returns),
+                                                 meanDeviation, learningRate, clipRange, Double(epochsDone)])
+    }
+
+    /// 1 − Var[y − ŷ]/Var[y] (population variances; NaN when Var[y] = 0), as SB3's `explained_variance`.
+    static func explainedVariance(predictions: [Double], targets: [Double]) -> Double {
+        func variance(_ values: [Double]) -> Double {
+            let mean = values.reduce(0, +) / Double(values.count)
+            return values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        }
+        let targetVariance = variance(targets)
+        guard targetVariance > 0 else { return .nan }
+        return 1 - variance(zip(targets, predictions).map { $0 - $1 }) / targetVariance
+    }
+
+    /// Sets the learning rate of optimiser 0 (policy), 1 (log σ) or 2 (value).
+    private mutating func setLearningRate(_ rate: Float, optimizer index: Int) {
+        switch index {
+        case 0: policyOptimizer.learningRate = rate
+        case 1: logDeviationOptimizer.learningRate = rate
+        default: valueOptimizer.learningRate = rate
+        }
+    }
+
+    // MARK: Distillation
+
+    public func policyEvaluation(for observations: Matrix<Float>) -> PolicyEvaluation {
+        let inputs = policyInputs(for: observations)
+        let means = parameters.policy.forward(inputs).output
+        let values = parameters.value.forward(inputs).output
+        return PolicyEvaluation(actions: unitActions(means), values: values.scalars)
+    }
+
+    public func actionValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float]? { nil }
+
+    /// Draws x ~ N(μ(s), diag v(s)) per state (for gSDE, the marginal over W), in [−1, 1]ᵈ units.
+    public func sampledActions(for observations: Matrix<Float>, using stream: RandomStream) -> Matrix<Float>? {
+        let inputs = policyInputs(for: observations)
+        let (means, cache) = parameters.policy.forward(inputs)
+        let latent = configuration.stateDependentExploration ? cache.lastHiddenActivation : nil
+        let variances = DiagonalGaussian.variances(logDeviation: parameters.logDeviation.values, latent: latent,
+                                                   batch: inputs.rows)
+        return Matrix(rows: inputs.rows, columns: actionDimension) { row, k in
+            let deviation = variances[row * actionDimension + k].squareRoot()
+            return unitAction(means[row, k] + Float(deviation * stream.gaussian()), k)
+        }
+    }
+
+    public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
+        -> Double {
+        var cache = MLP<Float>.Cache()
+        parameters.policy.forward(policyInputs(for: observations), cache: &cache)
+        var unitGradient = Matrix<Float>()
+        let loss = DistillationLoss.weightedSquaredError(prediction: unitActions(cache.output), targets: targets,
+                                                         weights: weights, gradient: &unitGradient)
+        // Through a = (x − c)/h to the raw mean x.
+        let meanGradient = Matrix<Float>(rows: unitGradient.rows, columns: unitGradient.columns) { row, k in
+            unitGradient[row, k] / actionHalfRange[k]
+        }
+        var gradient = parameters.policy.zeroed()
+        parameters.policy.backward(&cache, outputGradient: meanGradient, gradient: &gradient,
+                                   computingInputGradient: false)
+        if let clip = configuration.distillationGradientClip { gradient.clipByGlobalNorm(Float(clip)) }
+        if configuration.distillationSharesOptimizer {
+            policyOptimizer.update(&parameters.policy, along: gradient)
+        } else {
+            distillationOptimizer.update(&parameters.policy, along: gradient)
+        }
+        return loss
+    }
+
+    // MARK: Checkpoints
+
+    public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
+        func name(_ part: String) -> String { LearnerArchiving.name(part, in: prefix) }
+        archive.store(parameters, prefix: name("parameters"))
+        policyOptimizer.store(in: &archive, prefix: name("policyAdam"))
+        logDeviationOptimizer.store(in: &archive, prefix: name("logStandardDeviationAdam"))
+        valueOptimizer.store(in: &archive, prefix: name("valueAdam"))
+        distillationOptimizer.store(in: &archive, prefix: name("distillationAdam"))
+        for (label, statistics) in [("observationStatistics", observationStatistics),
+                                    ("returnStatistics", returnStatistics)] {
+            guard let statistics else { continue }
+            archive.store(statistics.mean, as: name(label + ".mean"))
+            archive.store(statistics.variance, as: name(label + ".variance"))
+            archive.store([statistics.count], as: name(label + ".count"))
+        }
+        archive.store(discountedReturns, as: name("discountedReturns"))
+        for (copy, matrix) in explorationMatrices.enumerated() { archive.store(matrix, as: name("explorationMatrix.\(copy)")) }
+        archive.store(roundsInRollout, as: name("roundsInRollout"))
+        archive.store(updateCount, as: name("updateCount"))
+    }
+
+    public mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {
+        func name(_ part: String) -> String { LearnerArchiving.name(part, in: prefix) }
+        var restored = self
+        try archive.restore(&restored.parameters, prefix: name("parameters"))
+        try restored.policyOptimizer.restore(from: archive, prefix: name("policyAdam"))
+        try restored.logDeviationOptimizer.restore(from: archive, prefix: name("logStandardDeviationAdam"))
+        try restored.valueOptimizer.restore(from: archive, prefix: name("valueAdam"))
+        try restored.distillationOptimizer.restore(from: archive, prefix: name("distillationAdam"))
+        func statistics(_ label: String, like current: RunningMeanStandardDeviation?) throws
+            -> RunningMeanStandardDeviation? {
+            guard let current else { return nil }
+            let count = try archive.reals(named: name(label + ".count"), count: 1)[0]
+            guard count > 0 else {
+                throw NumericsError.malformedArchive(source: archive.source, reason: "'\(name(label)).count' is not > 0")
+            }
+            return RunningMeanStandardDeviation(
+                mean: try archive.reals(named: name(label + ".mean"), count: current.mean.count),
+                variance: try archive.reals(named: name(label + ".variance"), count: current.mean.count),
+                count: count, clip: current.clip)
+        }
+        restored.observationStatistics = try statistics("observationStatistics", like: observationStatistics)
+        restored.returnStatistics = try statistics("returnStatistics", like: returnStatistics)
+        restored.discountedReturns = try archive.reals(named: name("discountedReturns"), count: configuration.envs)
+        for copy in 0..<configuration.envs {
+            restored.explorationMatrices[copy] = try archive.tensor(named: name("explorationMatrix.\(copy)"),
+                                                                    shape: explorationMatrices[copy].shape)
+        }
+        restored.roundsInRollout = try LearnerArchiving.count(named: name("roundsInRollout"), in: archive)
+        restored.updateCount = try LearnerArchiving.count(named: name("updateCount"), in: archive)
+        self = restored
+    }
+}
+
+/// One minibatch of a PPO rollout as the loss reads it.
+public struct PPOMinibatch<Scalar: BLASScalar>: Sendable {
+    /// The policy inputs sᵢ, `B × dim(S)`.
+    public var observations: Matrix<Scalar>
+    /// The raw actions aᵢ, `B × dim(A)`.
+    public var actions: Matrix<Scalar>
+    /// log π_old(aᵢ|sᵢ).
+    public var oldLogProbabilities: [Double]
+    /// V_old(sᵢ).
+    public var oldValues: [Double]
+    /// Aᵢ (before minibatch normalisation).
+    public var advantages: [Double]
+    /// Rᵢ = Aᵢ + V_old(sᵢ).
+    public var returns: [Double]
+
+    /// A minibatch from its parts.
+    public init(observations: Matrix<Scalar>, actions: Matrix<Scalar>, oldLogProbabilities: [Double],
+                oldValues: [Double], advantages: [Double], returns: [Double]) {
+        self.observations = observations
+        self.actions = actions
+        self.oldLogProbabilities = oldLogProbabilities
+        self.oldValues = oldValues
+        self.advantages = advantages
+        self.returns = returns
+    }
+}
+
+/// The PPO loss of one minibatch, its parts and its gradient (see ``PPO`` for the formula).
+public struct PPOLoss<Scalar: BLASScalar>: Sendable {
+    /// The clipped surrogate −mean min(r·Â, clip(r)·Â).
+    public var policyLoss: Double
+    /// mean (R − V̂)².
+    public var valueLoss: Double
+    /// −mean H(π(·|s)).
+    public var entropyLoss: Double
+    /// policyLoss + c₂·entropyLoss + c₁·valueLoss.
+    public var total: Double
+    /// mean((r − 1) − log r).
+    public var approximateKL: Double
+    /// The fraction of states with |r − 1| > ε.
+    public var clipFraction: Double
+    /// ∂total/∂θ for every tensor.
+    public var gradient: PPOParameters<Scalar>
+
+    /// L and ∂L/∂θ for `parameters` on `minibatch` with clip range ε and the configuration's coefficients
+    /// (entropy and value weights, value clip, advantage normalisation, gSDE).
+    public static func evaluate(_ parameters: PPOParameters<Scalar>, on minibatch: PPOMinibatch<Scalar>,
+                                configuration: PPOConfiguration, clipRange: Double) -> PPOLoss {
+        let batch = minibatch.observations.rows
+        let count = Double(batch)
+        var advantages = minibatch.advantages
+        if configuration.normalizeAdvantage && batch > 1 {
+            let mean = advantages.reduce(0, +) / count
+            let variance = advantages.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (count - 1)
+            advantages = advantages.map { ($0 - mean) / (variance.squareRoot() + 1e-8) }
+        }
+        var policyCache = MLP<Scalar>.Cache()
+        parameters.policy.forward(minibatch.observations, cache: &policyCache)
+        let means = policyCache.output
+        let logDeviation = parameters.logDeviation.values
+        let latent = configuration.stateDependentExploration ? policyCache.lastHiddenActivation : nil
+        let variances = DiagonalGaussian.variances(logDeviation: logDeviation, latent: latent, batch: batch)
+        let logProbabilities = DiagonalGaussian.logProbabilities(actions: minibatch.actions, means: means,
+                                                                 variances: variances)
+        let entropies = DiagonalGaussian.entropies(variances: variances, dimension: means.columns)
+
+        // The clipped surrogate and its gradient with respect to log π (through r = exp(log π − log π_old)).
+        var policyLoss = 0.0, approximateKL = 0.0, clipped = 0
+        var logProbabilityGradient = [Double](repeating: 0, count: batch)
+        for row in 0..<batch {
+            let logRatio = logProbabilities[row] - minibatch.oldLogProbabilities[row]
+            let ratio = Double.exponential(logRatio)
+            let clippedRatio = min(max(ratio, 1 - clipRange), 1 + clipRange)
+            let advantage = advantages[row]
+            let unclippedTerm = advantage * ratio
+            let clippedTerm = advantage * clippedRatio
+            policyLoss -= min(unclippedTerm, clippedTerm) / count
+            // PyTorch's min splits the gradient in a tie; clamp passes it only inside [1 − ε, 1 + ε].
+            let insideClip = ratio >= 1 - clipRange && ratio <= 1 + clipRange
+            let throughUnclipped = unclippedTerm < clippedTerm ? 1.0 : unclippedTerm > clippedTerm ? 0 : 0.5
+            let slope = throughUnclipped + (1 - throughUnclipped) * (insideClip ? 1 : 0)
+            logProbabilityGradient[row] = -advantage * ratio * slope / count
+            approximateKL += (ratio - 1 - logRatio) / count
+            if abs(ratio - 1) > clipRange { clipped += 1 }
+        }
+        let entropyLoss = -entropies.reduce(0, +) / count
+        let entropyGradient = [Double](repeating: -configuration.entropyCoefficient / count, count: batch)
+
+        // The value loss, with the optional clip of the prediction around the rollout's value.
+        var valueCache = MLP<Scalar>.Cache()
+        parameters.value.forward(minibatch.observations, cache: &valueCache)
+        var valueLoss = 0.0
+        var valueGradient = Matrix<Scalar>(rows: batch, columns: 1)
+        for row in 0..<batch {
+            let value = Double(valueCache.output[row, 0])
+            var prediction = value
+            var passes = 1.0
+            if let range = configuration.valueClipRange {
+                let old = minibatch.oldValues[row]
+                prediction = old + min(max(value - old, -range), range)
+                passes = abs(value - old) <= range ? 1 : 0
+            }
+            let error = prediction - minibatch.returns[row]
+            valueLoss += error * error / count
+            valueGradient[row, 0] = Scalar(configuration.valueCoefficient * 2 * error / count * passes)
+        }
+
+        var gradient = parameters.zeroed()
+        let gaussian = DiagonalGaussian.backward(
+            actions: minibatch.actions, means: means, variances: variances, logDeviation: logDeviation,
+            latent: latent, logProbabilityGradient: logProbabilityGradient, entropyGradient: entropyGradient)
+        parameters.policy.backward(&policyCache, outputGradient: gaussian.meanGradient, gradient: &gradient.policy,
+                                   computingInputGradient: false)
+        gradient.logDeviation.values = gaussian.logDeviationGradient
+        parameters.value.backward(&valueCache, outputGradient: valueGradient, gradient: &gradient.value,
+                                  computingInputGradient: false)
+        return PPOLoss(policyLoss: policyLoss, valueLoss: valueLoss, entropyLoss: entropyLoss,
+                    total: policyLoss + configuration.entropyCoefficient * entropyLoss
+                        + configuration.valueCoefficient * valueLoss,
+                    approximateKL: approximateKL, clipFraction: Double(clipped) / count, gradient: gradient)
+    }
+}
+
+/// PPO's state-independent log standard deviation ℓ (`1 × dim(A)`), or gSDE's log σ_W (`H × dim(A)`), as a
+/// parameter group of one tensor.
+public struct LogStandardDeviation<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable {
+    /// The tensor.
+    public var values: Matrix<Scalar>
+
+    /// The group holding `values`.
+    public init(values: Matrix<Scalar>) { self.values = values }
+
+    public var tensorCount: Int { 1 }
+    public func tensor(at index: Int) -> Matrix<Scalar> { values }
+    public mutating func withTensor<Result>(at index: Int, _ body: (inout Matrix<Scalar>) throws -> Result) rethrows
+        -> Result { try body(&values) }
+    public func tensorName(at index: Int) -> String { "logStandardDeviation" }
+}
+
+/// Everything PPO learns, in one parameter group (for the joint gradient clip and for archives): the policy
+/// network's tensors, then log σ, then the value network's.
+public struct PPOParameters<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable {
+    /// μ(s), in raw action units.
+    public var policy: MLP<Scalar>
+    /// log σ.
+    public var logDeviation: LogStandardDeviation<Scalar>
+    /// V(s).
+    public var value: MLP<Scalar>
+
+    /// The group from its parts.
+    public init(policy: MLP<Scalar>, logDeviation: LogStandardDeviation<Scalar>, value: MLP<Scalar>) {
+        self.policy = policy
+        self.logDeviation = logDeviation
+        self.value = value
+    }
+
+    public var tensorCount: Int { policy.tensorCount + 1 + value.tensorCount }
+
+    public func tensor(at index: Int) -> Matrix<Scalar> {
+        if index < policy.tensorCount { return policy.tensor(at: index) }
+        if index == policy.tensorCount { return logDeviation.values }
+        return value.tensor(at: index - policy.tensorCount - 1)
+    }
+
+    public mutating func withTensor<Result>(at index: Int, _ body: (inout Matrix<Scalar>) throws -> Result) rethrows
+        -> Result {
+        if index < policy.tensorCount { return try policy.withTensor(at: index, body) }
+        if index == policy.tensorCount { return try body(&logDeviation.values) }
+        return try value.withTensor(at: index - policy.tensorCount - 1, body)
+    }
+
+    public func tensorName(at index: Int) -> String {
+        if index < policy.tensorCount { return "policy." + policy.tensorName(at: index) }
+        if index == policy.tensorCount { return "logStandardDeviation" }
+        return "value." + value.tensorName(at: index - policy.tensorCount - 1)
+    }
+}

@@ -1,0 +1,146 @@
+import DuetConfiguration
+import DuetExperiments
+import Foundation
+import XCTest
+
+/// PPO through the trainer: determinism, ablation isolation, distillation from rollouts, pairs of an off-policy
+/// and an on-policy learner, and the options only on-policy peers have.
+final class OnPolicyTrainerTests: XCTestCase {
+    private var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("duet-ppo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    /// Two PPO peers with 2 copies and 64-step rollouts (128 transitions per update), distilling after every
+    /// update from the other's last 500 observations, alternating every 256 steps.
+    private static let tinyPair = """
+        env: Pendulum-v1
+        steps: 1024
+        evaluation: {every: 256, episodes: 2}
+        training: {updateLogInterval: 128}
+        learner: {algorithm: ppo, hidden: [16, 16], envs: 2, rolloutSteps: 64, batchSize: 32, epochs: 2,
+                  observationNormalization: true, rewardNormalization: true}
+        distillation: {batchSize: 32, window: 500, alternationSteps: 256, learningRate: 0.003}
+        """
+
+    private func configuration(_ yaml: String = tinyPair, _ overrides: [String] = []) throws -> ExperimentConfiguration {
+        try ConfigurationFile.decode(ExperimentConfiguration.self, fromYAML: yaml, source: "test.yaml",
+                                     overrides: overrides)
+    }
+
+    private func train(_ configuration: ExperimentConfiguration, seed: UInt64 = 3, name: String,
+                       slotIndex: Int = 0) throws -> URL {
+        let folder = try RunFolder.create(at: scratch.appendingPathComponent(name))
+        _ = try Trainer.run(configuration, seed: seed, folder: folder, firstPeerIndex: slotIndex)
+        return folder.url
+    }
+
+    private func contents(_ folder: URL, _ file: String) throws -> String {
+        try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+    }
+
+    private let learnerLogs = ["episodes.csv", "evaluations.csv", "updates.csv"]
+
+    /// The same seed gives byte-identical logs, in both schedules; an update every 128 steps.
+    func testRunsAreByteIdenticalForTheSameSeed() throws {
+        for schedule in ["alternate", "lockstep"] {
+            let pair = try configuration(Self.tinyPair, ["distillation.schedule=\(schedule)"])
+            let first = try train(pair, name: "\(schedule)-1")
+            let second = try train(pair, name: "\(schedule)-2")
+            for file in ["distillation.csv"] + learnerLogs.flatMap({ ["learner0/" + $0, "learner1/" + $0] }) {
+                XCTAssertEqual(try contents(first, file), try contents(second, file), "\(schedule): \(file)")
+            }
+            let updates = try contents(first, "learner0/updates.csv").split(separator: "\n").dropFirst()
+            XCTAssertEqual(updates.count, 8)
+            XCTAssert(updates.allSatisfy { $0.split(separator: ",")[1] == "1" })
+        }
+    }
+
+    /// With distillation off, each PPO peer logs exactly what a single PPO run with its stream names logs.
+    func testDistillationOffLeavesEachLearnerIdenticalToASingleRun() throws {
+        var single = try configuration()
+        single.distillation = nil
+        let singles = try (0..<2).map { try train(single, name: "single-\($0)", slotIndex: $0) }
+        for schedule in ["alternate", "lockstep"] {
+            let pair = try train(configuration(Self.tinyPair, ["distillation.enabled=false",
+                                                               "distillation.schedule=\(schedule)"]),
+                                 name: "off-\(schedule)")
+            for index in 0..<2 {
+                for file in learnerLogs {
+                    let path = "learner\(index)/" + file
+                    XCTAssertEqual(try contents(pair, path), try contents(singles[index], path), "\(schedule): \(path)")
+                }
+            }
+        }
+    }
+
+    /// Distillation changes the learners, and only after the first update (when the first distillation step
+    /// is due): the first rollout's episodes agree with the run without it.
+    func testDistillationChangesTheLearnersOnlyAfterItStarts() throws {
+        let on = try train(configuration(), name: "on")
+        let off = try train(configuration(Self.tinyPair, ["distillation.enabled=false"]), name: "off")
+        XCTAssertNotEqual(try contents(on, "learner1/evaluations.csv"), try contents(off, "learner1/evaluations.csv"))
+        let onUpdates = try contents(on, "learner0/updates.csv").split(separator: "\n")
+        let offUpdates = try contents(off, "learner0/updates.csv").split(separator: "\n")
+        XCTAssertEqual(onUpdates.prefix(2), offUpdates.prefix(2), "learner 0's first update precedes any distillation")
+        let rows = try contents(on, "distillation.csv").split(separator: "\n").dropFirst()
+        XCTAssert(rows.contains { $0.hasPrefix("") && $0.split(separator: ",")[1] == "0" })
+        XCTAssert(rows.contains { $0.split(separator: ",")[1] == "1" })
+    }
+
+    /// `every: 2` distils after every second PPO iteration: half the distillation rows of `every: 1`.
+    func testEveryCountsPPOIterations() throws {
+        func steps(_ every: Int) throws -> Int {
+            let folder = try train(configuration(Self.tinyPair, ["distillation.every=\(every)",
+                                                                  "distillation.schedule=lockstep"]),
+                                   name: "every-\(every)")
+            return try contents(folder, "distillation.csv").split(separator: "\n").dropFirst()
+                .filter { $0.split(separator: ",")[1] == "0" }.count
+        }
+        XCTAssertEqual(try steps(1), 8)
+        XCTAssertEqual(try steps(2), 4)
+    }
+
+    /// A TD3 peer and a PPO peer, each on its own cadence; sampled targets and the shared optimiser for PPO pairs.
+    func testMixedFamiliesAndOnPolicyOptions() throws {
+        let mixed = """
+            env: Pendulum-v1
+            steps: 512
+            evaluation: {every: 256, episodes: 1}
+            training: {bufferSize: 5000, learningStarts: 128, updateLogInterval: 128}
+            peers:
+              - learner: {algorithm: td3, hidden: [16, 16], batchSize: 32}
+              - learner: {algorithm: ppo, hidden: [16, 16], envs: 2, rolloutSteps: 64, batchSize: 32, epochs: 1}
+            distillation: {batchSize: 16, schedule: lockstep}
+            """
+        let folder = try train(configuration(mixed), name: "mixed")
+        let rows = try contents(folder, "distillation.csv").split(separator: "\n").dropFirst()
+        XCTAssert(rows.contains { $0.split(separator: ",")[1] == "0" } && rows.contains { $0.split(separator: ",")[1] == "1" })
+        XCTAssertEqual(try contents(folder, "learner1/updates.csv").split(separator: "\n").first,
+                       "step,updates,policyLoss,valueLoss,entropyLoss,approxKL,clipFraction,explainedVariance,std,"
+                           + "learningRate,clipRange,epochs")
+
+        let sampled = try train(configuration(Self.tinyPair, ["distillation.target=sample",
+                                                               "distillation.optimizer=shared"]),
+                                name: "sampled")
+        XCTAssertNotEqual(try contents(sampled, "learner1/evaluations.csv"),
+                          try contents(train(configuration(), name: "mean"), "learner1/evaluations.csv"))
+    }
+
+    func testOnPolicyOptionsNeedOnPolicyPeers() {
+        for option in ["target=sample", "optimizer=shared"] {
+            let key = option.split(separator: "=")[0]
+            XCTAssertThrowsError(try configuration("""
+                learner: {algorithm: td3}
+                distillation: {}
+                """, ["distillation.\(option)"])) { error in
+                let message = String(describing: error)
+                XCTAssert(message.contains("distillation.\(key)") && message.contains("ppo"), message)
+            }
+        }
+    }
+}
