@@ -33,8 +33,10 @@ public enum UpdateBenchmarks {
         let root = RandomStream(seed: 0, name: "bench-update")
         var configuration = LearnerConfiguration(algorithm: algorithm)
         configuration.hidden = hidden
-        configuration.batchSize = batch
-        configuration.layerNorm = layerNorm
+        configuration.updateOffPolicySettings {
+            $0.batchSize = batch
+            $0.layerNorm = layerNorm
+        }
         var learner = makeLearner(configuration: configuration, observationDimension: observation,
                                   actionDimension: action, initialization: root.child("initialisation"))
         let buffer = randomBuffer(observation: observation, action: action, using: root.child("data"))

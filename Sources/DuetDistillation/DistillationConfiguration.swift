@@ -47,6 +47,9 @@ public enum DistillationSchedule: String, ConfigurationChoice {
 public enum DistillationOptimizer: String, ConfigurationChoice {
     /// A separate Adam with its own moments and learning rate (the reference DPD-DDPG).
     case separate
+    /// The learner's own policy optimiser, sharing its Adam moments and learning rate (the reference DPD-PPO);
+    /// PPO learners only, for now.
+    case shared
 }
 
 /// The `distillation:` block of an experiment file: everything about how two peers distil from each other
@@ -72,7 +75,7 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
     /// Adam step size of the distillation optimiser; overrides each learner's `distillationLearningRate`
     /// when given (the reference DDPG: 1e-4).
     public var learningRate: Double?
-    /// Which optimiser takes the step (only `separate` for off-policy learners).
+    /// Which optimiser takes the step (`shared` for PPO learners only).
     public var optimizer = DistillationOptimizer.separate
     /// Global-norm clip of the distillation gradient; overrides each learner's `distillationGradientClip`
     /// when given.

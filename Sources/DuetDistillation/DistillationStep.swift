@@ -53,7 +53,8 @@ public struct PreparedDistillation: Sendable {
     /// ``PeerSelection/sources(for:peerCount:)`` names, in index order) under `selection`.
     ///
     /// Each peer j with states contributes `configuration.batchSize` states from its source, drawn in peer order
-    /// with `stream`. ξᵢ = Ṽ(sᵢ) − V(sᵢ), where V(sᵢ) is the learner's own value (``ValueEstimate/ownAction``, the
+    /// with `stream`. The targets are the peers' means, or with `target: sample` draws from their policies (also
+    /// from `stream`, after the states). ξᵢ = Ṽ(sᵢ) − V(sᵢ), where V(sᵢ) is the learner's own value (``ValueEstimate/ownAction``, the
     /// paper) or its action value at the target, Q(sᵢ, ãᵢ) (``ValueEstimate/peerAction``, the reference DDPG).
     /// With one peer every selection is the same step. With several: `best` takes, per state, the target and
     /// value of the peer whose value is highest there (ties to the lower index) and normalises the weights over
@@ -87,13 +88,19 @@ public struct PreparedDistillation: Sendable {
             var values: [Float] = []
             for (peer, part) in zip(sources, parts) {
                 let evaluation = peer.learner.policyEvaluation(for: part)
-                targetParts.append(evaluation.actions)
+                targetParts.append(configuration.target == .sample
+                                   ? sample(peer.learner, on: part, using: stream) : evaluation.actions)
                 values += evaluation.values
             }
             targets = targetParts.count == 1 ? targetParts[0] : Matrix.stackingRows(targetParts)
             peerValues = values
         } else {
-            let evaluations = sources.map { $0.learner.policyEvaluation(for: states) }
+            var evaluations = sources.map { $0.learner.policyEvaluation(for: states) }
+            if configuration.target == .sample {
+                for (index, peer) in sources.enumerated() {
+                    evaluations[index].actions = sample(peer.learner, on: states, using: stream)
+                }
+            }
             var chosen = Matrix<Float>(rows: states.rows, columns: evaluations[0].actions.columns)
             var values = [Float](repeating: 0, count: states.rows)
             for row in 0..<states.rows {
@@ -136,6 +143,16 @@ public struct PreparedDistillation: Sendable {
         return PreparedDistillation(states: states, targets: targets, weights: weights,
                                     actionDistance: meanDistance(own.actions, targets),
                                     loss: weightedLoss(own.actions, targets, weights: weights.weights))
+    }
+
+    /// Actions drawn from `peer`'s stochastic policy on `states` (`target: sample`), from `stream`.
+    /// - Precondition: the peer's policy is stochastic (configuration validation checks it).
+    private static func sample(_ peer: any Distillable, on states: Matrix<Float>, using stream: RandomStream)
+        -> Matrix<Float> {
+        guard let samples = peer.sampledActions(for: states, using: stream) else {
+            preconditionFailure("target: sample needs peers with stochastic policies")
+        }
+        return samples
     }
 
     /// The two-peer step: `learner` distils from `peer`, whose states are `peerBuffer`.

@@ -15,81 +15,98 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// A peer's episode bookkeeping, as plain data (a checkpoint stores it as it is).
+/// A peer's episode bookkeeping over its environment copies, as plain data (a checkpoint stores it as it is).
 public struct EpisodeCounters: Sendable, Equatable, Codable {
-    /// Environment steps taken so far by this peer.
+    /// Environment steps taken so far by this peer, over all its copies.
     public var steps = 0
-    /// Episodes finished so far.
+    /// Episodes finished so far, over all copies.
     public var episodes = 0
-    /// The running episode's return so far.
-    public var episodeReturn = 0.0
-    /// The running episode's length so far.
-    public var episodeLength = 0
+    /// Each copy's running episode's return so far.
+    public var episodeReturns: [Double]
+    /// Each copy's running episode's length so far.
+    public var episodeLengths: [Int]
     /// Return of the last finished episode, for progress lines.
     public var lastEpisodeReturn: Double?
 
-    /// No step taken yet.
-    public init() {}
+    /// No step taken yet on any of `copies` environment copies.
+    public init(copies: Int = 1) {
+        episodeReturns = Array(repeating: 0, count: copies)
+        episodeLengths = Array(repeating: 0, count: copies)
+    }
 }
 
-/// One peer's environment side: its training and evaluation copies of the environment, the episode bookkeeping
-/// and the two logs that follow from them (`episodes.csv`, `evaluations.csv`). It knows nothing of learning:
-/// the peer hands it actions in [−1, 1]ᵈ, and it rescales them to the environment's box.
+/// One peer's environment side: its training copies of the environment (one for an off-policy learner, N for
+/// PPO's `envs: N`), its evaluation copy, the episode bookkeeping and the two logs that follow from them
+/// (`episodes.csv`, one row per finished episode of any copy, in the order they finish; `evaluations.csv`). It
+/// knows nothing of learning: the peer hands it actions in [−1, 1]ᵈ, and it clips them to [−1, 1]ᵈ (when asked)
+/// and rescales them to the environment's box.
 public final class EnvironmentRunner {
     /// The peer's name, `learner<i>`, for messages.
     public let name: String
     /// Episode bookkeeping.
-    public private(set) var counters = EpisodeCounters()
-    /// The observation the next action is taken in.
-    public private(set) var observation: [Float]
+    public private(set) var counters: EpisodeCounters
+    /// The observation each training copy's next action is taken in.
+    public private(set) var observations: [[Float]]
+    /// The observation the first copy's next action is taken in.
+    public var observation: [Float] { observations[0] }
+    /// The action box of the environment.
+    public let actionSpace: BoxSpace
 
-    private var environment: any Environment
+    private var environments: [any Environment]
     private var evaluationEnvironment: any Environment
-    private let actionSpace: BoxSpace
-    private let environmentStream: RandomStream
+    private let environmentStreams: [RandomStream]
     private let evaluationStream: RandomStream
     private let episodesLog: CSVLog
     private let evaluationsLog: CSVLog
 
-    /// Makes both environment copies, opens the logs in `folder` and resets the training copy with
-    /// `environmentStream`.
-    init(name: String, registration: EnvironmentRegistration, environmentStream: RandomStream,
+    /// Makes one training copy per stream of `environmentStreams` and the evaluation copy, opens the logs in
+    /// `folder` and resets each training copy with its stream, in order.
+    /// - Precondition: at least one environment stream.
+    init(name: String, registration: EnvironmentRegistration, environmentStreams: [RandomStream],
          evaluationStream: RandomStream, folder: RunFolder) throws {
+        precondition(!environmentStreams.isEmpty, "a runner has at least one training copy")
         self.name = name
-        environment = registration.make()
+        environments = environmentStreams.map { _ in registration.make() }
         evaluationEnvironment = registration.make()
-        actionSpace = environment.actionSpace
-        self.environmentStream = environmentStream
+        actionSpace = evaluationEnvironment.actionSpace
+        self.environmentStreams = environmentStreams
         self.evaluationStream = evaluationStream
+        counters = EpisodeCounters(copies: environmentStreams.count)
         episodesLog = try folder.log(RunFormat.episodesFile, columns: RunFormat.episodeColumns)
         evaluationsLog = try folder.log(RunFormat.evaluationsFile, columns: RunFormat.evaluationColumns)
-        observation = environment.reset(using: environmentStream)
+        observations = []
+        for copy in environments.indices {
+            observations.append(environments[copy].reset(using: environmentStreams[copy]))
+        }
     }
 
-    /// Steps the training environment with `action` from ``observation``; at the end of an episode logs it and
-    /// resets. ``observation`` is then the next state to act in.
+    /// Steps training copy `copy` with `action` from its observation; at the end of an episode logs it and
+    /// resets that copy. ``observations`` then holds the next state to act in.
+    /// - Parameter clipping: clip the action to [−1, 1]ᵈ first (for unbounded Gaussian policies, as SB3 clips).
     /// - Returns: the transition, whose `observation` is the real next state (the last one at an episode's end).
-    func step(_ action: [Float]) throws -> Transition {
+    func step(_ action: [Float], copy: Int = 0, clipping: Bool = false) throws -> Transition {
         let transition: Transition
+        let sent = clipping ? action.map { min(max($0, -1), 1) } : action
         do {
-            transition = try environment.step(rescaled(action), using: environmentStream)
+            transition = try environments[copy].step(rescaled(sent), using: environmentStreams[copy])
         } catch {
             throw TrainingError.environmentRejectedAction(learner: name, step: counters.steps + 1,
                                                           reason: String(describing: error))
         }
         counters.steps += 1
-        counters.episodeReturn += transition.reward
-        counters.episodeLength += 1
+        counters.episodeReturns[copy] += transition.reward
+        counters.episodeLengths[copy] += 1
         if transition.isLast {
             counters.episodes += 1
-            counters.lastEpisodeReturn = counters.episodeReturn
+            counters.lastEpisodeReturn = counters.episodeReturns[copy]
             try episodesLog.append([CSVLog.format(counters.steps), CSVLog.format(counters.episodes),
-                                    CSVLog.format(counters.episodeReturn), CSVLog.format(counters.episodeLength)])
-            counters.episodeReturn = 0
-            counters.episodeLength = 0
-            observation = environment.reset(using: environmentStream)
+                                    CSVLog.format(counters.episodeReturns[copy]),
+                                    CSVLog.format(counters.episodeLengths[copy])])
+            counters.episodeReturns[copy] = 0
+            counters.episodeLengths[copy] = 0
+            observations[copy] = environments[copy].reset(using: environmentStreams[copy])
         } else {
-            observation = transition.observation
+            observations[copy] = transition.observation
         }
         return transition
     }

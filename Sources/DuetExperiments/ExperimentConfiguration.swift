@@ -51,6 +51,10 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
             var resolved = entry.learner
             if let rate = distillation?.learningRate { resolved.distillationLearningRate = rate }
             if let clip = distillation?.gradientClip { resolved.distillationGradientClip = clip }
+            if case var .ppo(ppo) = resolved {
+                ppo.distillationSharesOptimizer = distillation?.optimizer == .shared
+                resolved = .ppo(ppo)
+            }
             return ResolvedPeer(learner: resolved, training: entry.training ?? training)
         }
     }
@@ -136,8 +140,15 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
         if let distillation {
             let distillationPath = ConfigurationPath.appending("distillation", to: path)
             try distillation.validate(at: distillationPath)
-            try require(distillation.target == .mean, "target", at: distillationPath, value: distillation.target.rawValue,
-                        accepted: "mean (sampled targets need stochastic peers such as PPO, not yet available)")
+            let algorithms = resolvedPeers.map(\.learner.algorithm)
+            try require(distillation.target == .mean || algorithms.allSatisfy { $0 == .ppo }, "target",
+                        at: distillationPath, value: distillation.target.rawValue,
+                        accepted: "mean, or sample when every peer is ppo (peers here: "
+                            + algorithms.map(\.rawValue).joined(separator: ", ") + ")")
+            try require(distillation.optimizer == .separate || algorithms.allSatisfy { $0 == .ppo }, "optimizer",
+                        at: distillationPath, value: distillation.optimizer.rawValue,
+                        accepted: "separate, or shared when every peer is ppo (peers here: "
+                            + algorithms.map(\.rawValue).joined(separator: ", ") + ")")
         } else if peers == nil {
             try require(peer == nil, "peer", at: path, value: "a learner block",
                         accepted: "a peer only together with a distillation block")

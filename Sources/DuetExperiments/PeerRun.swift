@@ -1,3 +1,4 @@
+import DuetDistillation
 import DuetEnvironments
 import DuetLearners
 import DuetNumerics
@@ -5,14 +6,15 @@ import DuetRandom
 import DuetRunFormat
 
 /// Everything one peer owns in a run, in two halves that know nothing of each other: the environment side
-/// (``EnvironmentRunner``: environment copies, episodes, evaluation) and the experience side
-/// (``ReplaySchedule``: replay memory and learning cadence), joined by the learner. The trainer drives peers
-/// through their phases (collect, learn, log, evaluate); a peer never refers to another peer, so peers only
-/// meet in the trainer's distillation phase.
+/// (``EnvironmentRunner``: environment copies, episodes, evaluation) and the experience side of the learner's
+/// family (``OffPolicyExperience``: replay memory and learning cadence; ``OnPolicyExperience``: rollouts of N
+/// copies), joined by the learner. The trainer drives peers through their phases (collect, learn, log,
+/// evaluate); a peer never refers to another peer, so peers only meet in the trainer's distillation phase.
 ///
 /// Random streams are named `learner<i>/<purpose>` under the run's root seed, with purposes `initialization`,
-/// `environment`, `exploration`, `replay`, `update`, `evaluation` and `distillation`; a single-learner run and
-/// learner 0 of a k-peer run therefore draw exactly the same numbers.
+/// `environment` (copy 0; copy j > 0 draws from `environment<j>`), `exploration`, `replay`, `update`,
+/// `evaluation` and `distillation`; a single-learner run and learner 0 of a k-peer run therefore draw exactly
+/// the same numbers.
 ///
 /// A peer is confined to one thread at a time: the `lockstep` schedule runs peers' phases on several threads
 /// but never lets two threads touch the same peer, and joins them before a peer reads another (hence
@@ -22,91 +24,95 @@ public final class PeerRun: @unchecked Sendable {
     public let index: Int
     /// The peer's name, `learner<i>`, used in stream names, folder names and messages.
     public let name: String
-    /// The learner being trained.
-    public internal(set) var learner: any OffPolicyLearner
     /// The learner's hyper-parameters.
     public let configuration: LearnerConfiguration
     /// Evaluation settings.
     public let evaluation: EvaluationConfiguration
+    /// The collection and learning settings of this peer (off-policy cadence; PPO reads only the log interval).
+    public let training: TrainingConfiguration
     /// The environment side.
     let runner: EnvironmentRunner
-    /// The experience side.
-    private(set) var schedule: ReplaySchedule
+    /// The experience side, by learner family.
+    private let experience: any PeerExperience
     private let updates: UpdateLog
-    private let explorationStream, replayStream, updateStream: RandomStream
     /// The stream distillation batches are drawn with (used by the trainer's distillation phase).
     public let distillationStream: RandomStream
-    private var batch = ReplayBatch()
 
     /// Creates peer `index`: its learner (networks drawn from its `initialization` stream), environment copies
     /// and streams; opens its logs in `folder/learner<index>`.
+    /// - Parameters:
+    ///   - totalSteps: the run's environment steps per peer (PPO's schedules read the progress remaining).
+    ///   - historyCapacity: for an on-policy peer, how many of its recent observations it keeps as its peers'
+    ///     distillation states.
     init(index: Int, environment registration: EnvironmentRegistration, configuration: LearnerConfiguration,
          training: TrainingConfiguration, evaluation: EvaluationConfiguration, root: RandomStream,
-         folder: RunFolder) throws {
+         folder: RunFolder, totalSteps: Int, historyCapacity: Int) throws {
         self.index = index
         name = RunFormat.learnerFolder(index)
         let streams = root.child(name)
-        learner = makeLearner(configuration: configuration, observationDimension: registration.observationDimension,
-                              actionDimension: registration.actionDimension,
-                              initialization: streams.child("initialization"))
         self.configuration = configuration
         self.evaluation = evaluation
+        self.training = training
+        let initialization = streams.child("initialization")
         let environmentStream = streams.child("environment")
-        explorationStream = streams.child("exploration")
-        replayStream = streams.child("replay")
-        updateStream = streams.child("update")
+        let explorationStream = streams.child("exploration")
+        let replayStream = streams.child("replay")
+        let updateStream = streams.child("update")
         let evaluationStream = streams.child("evaluation")
         distillationStream = streams.child("distillation")
-        schedule = ReplaySchedule(training: training, observationDimension: registration.observationDimension,
-                                  actionDimension: registration.actionDimension)
+        let copies: Int
+        if case let .ppo(ppo) = configuration { copies = ppo.envs } else { copies = 1 }
+        let environmentStreams = [environmentStream] + (1..<max(copies, 1)).map { streams.child("environment\($0)") }
         let logFolder = try RunFolder.create(at: folder.file(name))
-        runner = try EnvironmentRunner(name: name, registration: registration, environmentStream: environmentStream,
+        runner = try EnvironmentRunner(name: name, registration: registration, environmentStreams: environmentStreams,
                                        evaluationStream: evaluationStream, folder: logFolder)
-        updates = try UpdateLog(folder: logFolder, statistics: learner.updateColumns,
+        switch configuration {
+        case let .ppo(ppo):
+            let learner = PPO(observationDimension: registration.observationDimension,
+                              actionLow: runner.actionSpace.low, actionHigh: runner.actionSpace.high,
+                              configuration: ppo, initialization: initialization)
+            experience = OnPolicyExperience(learner: learner, runner: runner, totalSteps: totalSteps,
+                                            historyCapacity: historyCapacity, explorationStream: explorationStream,
+                                            updateStream: updateStream)
+        default:
+            let learner = makeLearner(configuration: configuration,
+                                      observationDimension: registration.observationDimension,
+                                      actionDimension: registration.actionDimension, initialization: initialization)
+            experience = OffPolicyExperience(learner: learner, configuration: configuration, training: training,
+                                             runner: runner, explorationStream: explorationStream,
+                                             replayStream: replayStream, updateStream: updateStream)
+        }
+        updates = try UpdateLog(folder: logFolder, statistics: experience.learner.updateColumns,
                                 interval: training.updateLogInterval)
-        learner.observe(runner.observation)
     }
 
-    /// The collection and learning settings of this peer.
-    public var training: TrainingConfiguration { schedule.training }
+    /// The learner being trained, as distillation and evaluation see it.
+    public var learner: any Distillable { experience.learner }
     /// Environment steps taken so far by this peer.
     public var stepsTaken: Int { runner.counters.steps }
     /// Return of the last finished episode, for progress lines.
     public var lastEpisodeReturn: Double? { runner.counters.lastEpisodeReturn }
     /// Episodes finished so far.
     public var episodesFinished: Int { runner.counters.episodes }
-    /// The peer's states for its peers' distillation: its replay buffer.
-    public var distillationStates: ReplayBuffer { schedule.buffer }
+    /// The peer's states for its peers' distillation: its replay buffer, or its recent observations.
+    public var distillationStates: any DistillationStateSource { experience.distillationStates }
 
     // MARK: Phases
 
-    /// Collect: one environment step with a uniformly random action before `learningStarts` steps and the
-    /// learner's exploration action after; the transition goes to the replay memory.
-    func collectStep() throws {
-        let observation = runner.observation
-        let action: [Float]
-        if schedule.isWarmingUp(stepsTaken: stepsTaken) {
-            action = (0..<learner.actionDimension).map { _ in Float(explorationStream.uniform(from: -1, to: 1)) }
-        } else {
-            action = learner.explorationAction(for: observation, using: explorationStream)
-        }
-        let transition = try runner.step(action)
-        schedule.record(observation: observation, action: action, transition: transition)
-        if transition.isLast { learner.episodeDidEnd(using: explorationStream) }
-        learner.observe(runner.observation)
-    }
+    /// Collect: one environment step of one copy (see the experience sides for what is acted with).
+    func collectStep() throws { try experience.collectStep() }
 
-    /// Learn: the updates the schedule says are due, each on a batch from the replay memory.
+    /// Learn: the updates now due, each logged.
     /// - Returns: the number of updates made.
     @discardableResult
     func learnIfDue() -> Int {
-        let count = schedule.updatesDue(stepsTaken: stepsTaken, episodesFinished: episodesFinished)
-        for _ in 0..<count {
-            schedule.sample(count: configuration.batchSize, using: replayStream, into: &batch)
-            updates.add(learner.update(on: batch, using: updateStream))
-        }
-        return count
+        let statistics = experience.learnIfDue()
+        for row in statistics { updates.add(row) }
+        return statistics.count
     }
+
+    /// Distil: takes a prepared distillation step on this peer's learner.
+    func apply(_ prepared: PreparedDistillation) -> DistillationRecord { experience.apply(prepared) }
 
     /// Log: a row of mean update statistics if an update-log interval has just ended.
     func logUpdatesIfDue() throws { try updates.flushIfDue(step: stepsTaken) }
@@ -122,4 +128,145 @@ public final class PeerRun: @unchecked Sendable {
         let learner = self.learner
         return try runner.evaluate(episodes: evaluation.episodes) { learner.deterministicAction(for: $0) }
     }
+}
+
+/// One learner family's half of a peer: how it acts and collects, when it learns, and where its distillation
+/// states are. The peer owns one; the trainer never sees it.
+protocol PeerExperience: AnyObject {
+    /// The learner, read only.
+    var learner: any Distillable { get }
+    /// The states its peers distil on.
+    var distillationStates: any DistillationStateSource { get }
+    /// One environment step of one copy.
+    func collectStep() throws
+    /// The updates now due, made; one statistics row each.
+    func learnIfDue() -> [UpdateStatistics]
+    /// Takes a distillation step on the learner.
+    func apply(_ prepared: PreparedDistillation) -> DistillationRecord
+}
+
+/// An off-policy peer's experience side: uniformly random actions before `learningStarts` steps and the
+/// learner's exploration action after, every transition into the replay memory, and the updates the
+/// ``ReplaySchedule`` says are due, each on a batch from it.
+final class OffPolicyExperience: PeerExperience {
+    private(set) var offPolicyLearner: any OffPolicyLearner
+    private let configuration: LearnerConfiguration
+    private var schedule: ReplaySchedule
+    private let runner: EnvironmentRunner
+    private let explorationStream, replayStream, updateStream: RandomStream
+    private var batch = ReplayBatch()
+
+    init(learner: any OffPolicyLearner, configuration: LearnerConfiguration, training: TrainingConfiguration,
+         runner: EnvironmentRunner, explorationStream: RandomStream, replayStream: RandomStream,
+         updateStream: RandomStream) {
+        offPolicyLearner = learner
+        self.configuration = configuration
+        schedule = ReplaySchedule(training: training, observationDimension: learner.observationDimension,
+                                  actionDimension: learner.actionDimension)
+        self.runner = runner
+        self.explorationStream = explorationStream
+        self.replayStream = replayStream
+        self.updateStream = updateStream
+        offPolicyLearner.observe(runner.observation)
+    }
+
+    var learner: any Distillable { offPolicyLearner }
+    var distillationStates: any DistillationStateSource { schedule.buffer }
+
+    func collectStep() throws {
+        let observation = runner.observation
+        let action: [Float]
+        if schedule.isWarmingUp(stepsTaken: runner.counters.steps) {
+            action = (0..<offPolicyLearner.actionDimension).map { _ in
+                Float(explorationStream.uniform(from: -1, to: 1))
+            }
+        } else {
+            action = offPolicyLearner.explorationAction(for: observation, using: explorationStream)
+        }
+        let transition = try runner.step(action)
+        schedule.record(observation: observation, action: action, transition: transition)
+        if transition.isLast { offPolicyLearner.episodeDidEnd(using: explorationStream) }
+        offPolicyLearner.observe(runner.observation)
+    }
+
+    func learnIfDue() -> [UpdateStatistics] {
+        let count = schedule.updatesDue(stepsTaken: runner.counters.steps, episodesFinished: runner.counters.episodes)
+        let batchSize = configuration.offPolicySettings?.batchSize ?? 0
+        return (0..<count).map { _ in
+            schedule.sample(count: batchSize, using: replayStream, into: &batch)
+            return offPolicyLearner.update(on: batch, using: updateStream)
+        }
+    }
+
+    func apply(_ prepared: PreparedDistillation) -> DistillationRecord { prepared.apply(to: &offPolicyLearner) }
+}
+
+/// An on-policy peer's experience side, as Stable-Baselines3's `collect_rollouts` over N copies: at the start of
+/// each round the learner acts on all N observations at once; the trainer's next N steps step copy 0, 1, …,
+/// N − 1 with those actions (clipped to the box); when the round is complete the learner observes the N new
+/// observations, scales the N rewards, and each transition goes to its copy's rollout (a truncated one with
+/// V of its real last observation). After T rounds the learner updates on the N rollouts.
+///
+/// Every observation acted on (raw) also goes to an ``ObservationHistory``, its peers' distillation states.
+final class OnPolicyExperience: PeerExperience {
+    private(set) var onPolicyLearner: any OnPolicyLearner
+    private let runner: EnvironmentRunner
+    private let totalSteps: Int
+    private let explorationStream, updateStream: RandomStream
+    private var rollouts: [Rollout]
+    private var history: ObservationHistory
+    /// The round's actions, one per copy, and the transitions taken so far.
+    private var roundSteps: [PolicyStep] = []
+    private var roundTransitions: [Transition] = []
+
+    init(learner: some OnPolicyLearner, runner: EnvironmentRunner, totalSteps: Int, historyCapacity: Int,
+         explorationStream: RandomStream, updateStream: RandomStream) {
+        onPolicyLearner = learner
+        self.runner = runner
+        self.totalSteps = totalSteps
+        self.explorationStream = explorationStream
+        self.updateStream = updateStream
+        rollouts = Array(repeating: Rollout(observationDimension: learner.observationDimension,
+                                            actionDimension: learner.actionDimension),
+                         count: learner.environmentCopies)
+        history = ObservationHistory(capacity: historyCapacity, observationDimension: learner.observationDimension)
+        onPolicyLearner.observe(runner.observations)
+    }
+
+    var learner: any Distillable { onPolicyLearner }
+    var distillationStates: any DistillationStateSource { history }
+
+    func collectStep() throws {
+        if roundSteps.isEmpty {
+            roundSteps = onPolicyLearner.act(on: runner.observations, using: explorationStream)
+        }
+        let copy = roundTransitions.count
+        history.append(runner.observations[copy])
+        roundTransitions.append(try runner.step(roundSteps[copy].action, copy: copy, clipping: true))
+        guard roundTransitions.count == onPolicyLearner.environmentCopies else { return }
+
+        onPolicyLearner.observe(runner.observations)
+        let rewards = onPolicyLearner.scaleRewards(roundTransitions.map(\.reward),
+                                                   episodeEnded: roundTransitions.map(\.isLast))
+        for (copy, transition) in roundTransitions.enumerated() {
+            let bootstrapsTruncation = transition.isTruncated && !transition.isTerminal
+            rollouts[copy].append(step: roundSteps[copy], reward: rewards[copy], isTerminal: transition.isTerminal,
+                                  isTruncated: transition.isTruncated,
+                                  truncationValue: bootstrapsTruncation
+                                      ? onPolicyLearner.stateValue(of: transition.observation) : 0)
+        }
+        roundSteps = []
+        roundTransitions = []
+    }
+
+    func learnIfDue() -> [UpdateStatistics] {
+        guard roundTransitions.isEmpty, rollouts[0].count == onPolicyLearner.rolloutLength else { return [] }
+        let progressRemaining = 1 - Double(runner.counters.steps) / Double(max(totalSteps, 1))
+        let statistics = onPolicyLearner.update(on: rollouts, lastObservations: runner.observations,
+                                                progressRemaining: progressRemaining, using: updateStream)
+        for copy in rollouts.indices { rollouts[copy].removeAll() }
+        return [statistics]
+    }
+
+    func apply(_ prepared: PreparedDistillation) -> DistillationRecord { prepared.apply(to: &onPolicyLearner) }
 }

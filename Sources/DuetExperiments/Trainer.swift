@@ -8,8 +8,10 @@ import Foundation
 /// Trains k ≥ 1 peer learners side by side, with disadvantageous distillation between them when the experiment
 /// has a distillation block (Lai et al., IJCAI 2020); one learner is k = 1, the same loop without a distil phase.
 ///
-/// Each peer runs the off-policy loop on its own environment copies, buffer, networks and streams
-/// (``PeerRun``): collect, learn, distil, log, evaluate. The distil phase (``DistillationPhase``) comes after
+/// Each peer runs its family's loop on its own environment copies, buffer or rollouts, networks and streams
+/// (``PeerRun``): collect, learn, distil, log, evaluate. Off-policy and on-policy peers mix freely (TD3 with
+/// PPO, say); each keeps its own cadence, and "an update" is a gradient update for an off-policy learner and a
+/// whole PPO iteration for an on-policy one (so `every: 5` distils after every fifth PPO iteration). The distil phase (``DistillationPhase``) comes after
 /// each learning phase: for every `every` updates a learner made, one distillation step on states from the
 /// peers it distils from (``PeerSelection``). Peers never hold each other. With distillation disabled the distil
 /// phase takes no step and nothing else changes: each learner's logs are byte-identical to a single-learner run
@@ -34,7 +36,9 @@ public enum Trainer {
         let root = RandomStream(seed: seed)
         let peers = try configuration.resolvedPeers.enumerated().map { offset, peer in
             try PeerRun(index: firstPeerIndex + offset, environment: registration, configuration: peer.learner,
-                        training: peer.training, evaluation: configuration.evaluation, root: root, folder: folder)
+                        training: peer.training, evaluation: configuration.evaluation, root: root, folder: folder,
+                        totalSteps: configuration.steps,
+                        historyCapacity: configuration.distillation?.window ?? onPolicyHistoryDefault)
         }
         let distillation = try configuration.distillation.map {
             try DistillationPhase(configuration: $0, peers: peers, folder: folder)
@@ -50,6 +54,10 @@ public enum Trainer {
         let steps = configuration.steps * peers.count
         return RunTiming(elapsedSeconds: elapsed, stepsPerSecond: Double(steps) / max(elapsed, 1e-9), steps: steps)
     }
+
+    /// How many recent observations an on-policy peer keeps as distillation states when the distillation block
+    /// gives no `window`: the paper's "most recent 1000" (the reference DPD-PPO kept up to 100,000).
+    public static let onPolicyHistoryDefault = 1000
 
     /// The loop over the peers' phases.
     private struct Loop {
@@ -71,7 +79,7 @@ public enum Trainer {
                             for _ in 0..<distillation.stepsDue(for: peer.index, afterUpdates: updates) {
                                 guard let prepared = distillation.prepare(for: peer.index, among: peers)
                                 else { continue }
-                                distillation.record(prepared.apply(to: &peer.learner), peer: peer.index)
+                                distillation.record(peer.apply(prepared), peer: peer.index)
                             }
                             distillation.recordDiagnosticsIfDisabled(for: peer, among: peers, totalSteps: steps)
                         }
@@ -101,7 +109,7 @@ public enum Trainer {
                             return distillation.prepare(for: peer.index, among: peers)
                         }
                         let records = try parallel(peers) { peer -> DistillationRecord? in
-                            prepared[peer.index].map { $0.apply(to: &peer.learner) }
+                            prepared[peer.index].map { peer.apply($0) }
                         }
                         for (index, record) in records.enumerated() {
                             if let record { distillation.record(record, peer: index) }

@@ -71,9 +71,20 @@ public protocol Distillable: Learner {
     /// actions (off-policy learners: the first critic); `nil` where it has none (PPO).
     func actionValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float]?
 
+    /// Actions drawn from the learner's stochastic policy for a batch of raw observations, in [−1, 1]ᵈ units
+    /// (`target: sample`, the reference DPD-PPO); `nil` for a deterministic policy. Draws from `stream`.
+    func sampledActions(for observations: Matrix<Float>, using stream: RandomStream) -> Matrix<Float>?
+
     /// One distillation step on the policy: minimises Σᵢ wᵢ · meanₖ (π(sᵢ)ₖ − ãᵢₖ)² with the learner's
     /// distillation optimiser; no gradient reaches the weights or the targets. Returns the loss before the step.
     mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float]) -> Double
+}
+
+extension Distillable {
+    /// Deterministic policies have nothing to sample.
+    public func sampledActions(for observations: Matrix<Float>, using stream: RandomStream) -> Matrix<Float>? {
+        nil
+    }
 }
 
 /// Where a learner's distillation states come from: its peer's replay buffer (off-policy peers) or its peer's

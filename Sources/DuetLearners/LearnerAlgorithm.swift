@@ -9,4 +9,9 @@ public enum LearnerAlgorithm: String, ConfigurationChoice {
     case td3
     /// Soft actor-critic (Haarnoja et al. 2018) with automatic entropy tuning; see ``SAC``.
     case sac
+    /// Proximal policy optimisation (Schulman et al. 2017), clipped surrogate, GAE(λ); see ``PPO``.
+    case ppo
+
+    /// Whether the algorithm learns from a replay buffer (DDPG, TD3, SAC) rather than from its own rollouts.
+    public var isOffPolicy: Bool { self != .ppo }
 }

@@ -16,10 +16,10 @@ import DuetConfiguration
 /// Learning rates, noise scales and coefficients are plain numbers in the learner's units: actions live in
 /// [−1, 1]ᵈ, so noise scales are fractions of the half-range of the environment's action box.
 ///
-/// Adding an algorithm (PPO, say) is a case here with a configuration type of its own, a name in
-/// ``LearnerAlgorithm``, and one line in each switch of this file; no other algorithm's type changes. The
-/// shared-settings accessors at the end assume that every case is off-policy (see ``settings``).
-@dynamicMemberLookup
+/// Adding an algorithm is a case here with a configuration type of its own, a name in ``LearnerAlgorithm``,
+/// and one line in each switch of this file; no other algorithm's type changes. The settings every learner has
+/// (``hidden``, ``discount``, the distillation optimiser's) are properties of the enum; the off-policy ones are
+/// in ``offPolicySettings``.
 public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, Equatable {
     /// A DDPG learner.
     case ddpg(DDPGConfiguration)
@@ -27,6 +27,8 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
     case td3(TD3Configuration)
     /// A SAC learner.
     case sac(SACConfiguration)
+    /// A PPO learner.
+    case ppo(PPOConfiguration)
 
     /// Stable-Baselines3's defaults for `algorithm` (``DDPGConfiguration/init()``, ``TD3Configuration/init()``,
     /// ``SACConfiguration/init()``).
@@ -35,6 +37,7 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
         case .ddpg: self = .ddpg(DDPGConfiguration())
         case .td3: self = .td3(TD3Configuration())
         case .sac: self = .sac(SACConfiguration())
+        case .ppo: self = .ppo(PPOConfiguration())
         }
     }
 
@@ -47,6 +50,7 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
         case .ddpg: return .ddpg
         case .td3: return .td3
         case .sac: return .sac
+        case .ppo: return .ppo
         }
     }
 
@@ -56,6 +60,7 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
         case .ddpg: return DDPGConfiguration.keys
         case .td3: return TD3Configuration.keys
         case .sac: return SACConfiguration.keys
+        case .ppo: return PPOConfiguration.keys
         }
     }
 
@@ -71,6 +76,7 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
         case .ddpg: self = .ddpg(try DDPGConfiguration(from: decoder))
         case .td3: self = .td3(try TD3Configuration(from: decoder))
         case .sac: self = .sac(try SACConfiguration(from: decoder))
+        case .ppo: self = .ppo(try PPOConfiguration(from: decoder))
         }
     }
 
@@ -80,6 +86,7 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
         case let .ddpg(configuration): try configuration.encode(to: encoder)
         case let .td3(configuration): try configuration.encode(to: encoder)
         case let .sac(configuration): try configuration.encode(to: encoder)
+        case let .ppo(configuration): try configuration.encode(to: encoder)
         }
     }
 
@@ -109,40 +116,103 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
         case let .ddpg(configuration): try configuration.validate(at: path)
         case let .td3(configuration): try configuration.validate(at: path)
         case let .sac(configuration): try configuration.validate(at: path)
+        case let .ppo(configuration): try configuration.validate(at: path)
         }
     }
 
     // MARK: Shared settings
 
-    /// The settings every off-policy learner has, whatever the case. An on-policy case (PPO) will not have them:
-    /// then this, the subscript below and the accessors of the next section go, and code that needs a setting of
-    /// every learner (the distillation learning rate, say) asks for it by name.
-    public var settings: OffPolicySettings {
+    /// The settings every off-policy learner has, or `nil` for an on-policy learner (PPO). Settable through
+    /// optional chaining, `configuration.offPolicySettings?.batchSize = 64`, which does nothing for PPO.
+    public var offPolicySettings: OffPolicySettings? {
         get {
             switch self {
             case let .ddpg(configuration): return configuration.settings
             case let .td3(configuration): return configuration.settings
             case let .sac(configuration): return configuration.settings
+            case .ppo: return nil
             }
         }
         set {
-            switch self {
-            case var .ddpg(configuration):
-                configuration.settings = newValue
-                self = .ddpg(configuration)
-            case var .td3(configuration):
-                configuration.settings = newValue
-                self = .td3(configuration)
-            case var .sac(configuration):
-                configuration.settings = newValue
-                self = .sac(configuration)
-            }
+            guard let newValue else { return }
+            updateOffPolicySettings { $0 = newValue }
         }
     }
 
-    /// The shared setting at `keyPath`, read and written through ``settings`` (`configuration.hidden`).
-    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<OffPolicySettings, Value>) -> Value {
-        get { settings[keyPath: keyPath] }
-        set { settings[keyPath: keyPath] = newValue }
+    /// Changes the off-policy settings through `body`; nothing for an on-policy learner.
+    public mutating func updateOffPolicySettings(_ body: (inout OffPolicySettings) -> Void) {
+        switch self {
+        case var .ddpg(configuration):
+            body(&configuration.settings)
+            self = .ddpg(configuration)
+        case var .td3(configuration):
+            body(&configuration.settings)
+            self = .td3(configuration)
+        case var .sac(configuration):
+            body(&configuration.settings)
+            self = .sac(configuration)
+        case .ppo:
+            break
+        }
+    }
+
+    /// Hidden layer widths of the learner's networks (every algorithm has them).
+    public var hidden: [Int] {
+        get {
+            if case let .ppo(configuration) = self { return configuration.hidden }
+            return offPolicySettings?.hidden ?? []
+        }
+        set {
+            if case var .ppo(configuration) = self {
+                configuration.hidden = newValue
+                self = .ppo(configuration)
+            }
+            updateOffPolicySettings { $0.hidden = newValue }
+        }
+    }
+
+    /// The discount factor γ (every algorithm has one).
+    public var discount: Double {
+        get {
+            if case let .ppo(configuration) = self { return configuration.discount }
+            return offPolicySettings?.discount ?? 0
+        }
+        set {
+            if case var .ppo(configuration) = self {
+                configuration.discount = newValue
+                self = .ppo(configuration)
+            }
+            updateOffPolicySettings { $0.discount = newValue }
+        }
+    }
+
+    /// Adam step size of the distillation optimiser (every algorithm has one).
+    public var distillationLearningRate: Double {
+        get {
+            if case let .ppo(configuration) = self { return configuration.distillationLearningRate }
+            return offPolicySettings?.distillationLearningRate ?? 0
+        }
+        set {
+            if case var .ppo(configuration) = self {
+                configuration.distillationLearningRate = newValue
+                self = .ppo(configuration)
+            }
+            updateOffPolicySettings { $0.distillationLearningRate = newValue }
+        }
+    }
+
+    /// Global-norm clip of the distillation gradient, `nil` for none (every algorithm has one).
+    public var distillationGradientClip: Double? {
+        get {
+            if case let .ppo(configuration) = self { return configuration.distillationGradientClip }
+            return offPolicySettings?.distillationGradientClip
+        }
+        set {
+            if case var .ppo(configuration) = self {
+                configuration.distillationGradientClip = newValue
+                self = .ppo(configuration)
+            }
+            updateOffPolicySettings { $0.distillationGradientClip = newValue }
+        }
     }
 }

@@ -1,8 +1,10 @@
 import DuetRandom
 
-/// A learner of the configuration's algorithm (``LearnerConfiguration/algorithm``), its networks drawn from
-/// `stream` (by convention the learner's `initialisation` stream).
-/// - Precondition: dimensions positive; the configuration is valid (``LearnerConfiguration/validate(at:)``).
+/// An off-policy learner of the configuration's algorithm (``LearnerConfiguration/algorithm``), its networks
+/// drawn from `stream` (by convention the learner's `initialisation` stream). PPO is built with ``PPO`` itself,
+/// which also needs the action box.
+/// - Precondition: dimensions positive; the configuration is valid (``LearnerConfiguration/validate(at:)``) and
+///   off-policy (``LearnerAlgorithm/isOffPolicy``).
 public func makeLearner(configuration: LearnerConfiguration, observationDimension: Int, actionDimension: Int,
                         initialization stream: RandomStream) -> any OffPolicyLearner {
     switch configuration {
@@ -15,5 +17,7 @@ public func makeLearner(configuration: LearnerConfiguration, observationDimensio
     case let .sac(sac):
         return SAC(observationDimension: observationDimension, actionDimension: actionDimension,
                    configuration: sac, initialization: stream)
+    case .ppo:
+        preconditionFailure("PPO is on-policy: build it with PPO(observationDimension:actionLow:actionHigh:…)")
     }
 }

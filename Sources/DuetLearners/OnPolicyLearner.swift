@@ -11,12 +11,16 @@ public struct PolicyStep: Sendable, Equatable {
     public var logProbability: Double
     /// V(s), the value network's estimate at the state acted in.
     public var value: Double
+    /// The observation as the learner's networks saw it (normalised, where the learner normalises): what the
+    /// rollout stores, so that the update evaluates the policy on exactly the input it acted on.
+    public var policyInput: [Float]
 
     /// A step from its parts.
-    public init(action: [Float], logProbability: Double, value: Double) {
+    public init(action: [Float], logProbability: Double, value: Double, policyInput: [Float]) {
         self.action = action
         self.logProbability = logProbability
         self.value = value
+        self.policyInput = policyInput
     }
 }
 
@@ -54,7 +58,7 @@ public struct Rollout: Sendable {
     /// Transitions held.
     public var count: Int { rewards.count }
 
-    /// Observations sₜ, `count × observationDimension`.
+    /// Observations sₜ as the policy saw them (``PolicyStep/policyInput``), `count × observationDimension`.
     public var observations: Matrix<Float> {
         Matrix(rows: count, columns: observationDimension, scalars: observationScalars)
     }
@@ -62,13 +66,15 @@ public struct Rollout: Sendable {
     /// Actions aₜ, `count × actionDimension`.
     public var actions: Matrix<Float> { Matrix(rows: count, columns: actionDimension, scalars: actionScalars) }
 
-    /// Appends transition t.
-    /// - Parameter truncationValue: V(s′) of the real last observation when `isTruncated`, ignored otherwise.
-    public mutating func append(observation: [Float], step: PolicyStep, reward: Double, isTerminal: Bool,
-                                isTruncated: Bool, truncationValue: Double = 0) {
-        precondition(observation.count == observationDimension && step.action.count == actionDimension,
+    /// Appends transition t: the step the policy took (its input, action, log π and V) and what followed.
+    /// - Parameters:
+    ///   - reward: rₜ as the learner learns from it (scaled, where the learner scales rewards).
+    ///   - truncationValue: V(s′) of the real last observation when `isTruncated`, ignored otherwise.
+    public mutating func append(step: PolicyStep, reward: Double, isTerminal: Bool, isTruncated: Bool,
+                                truncationValue: Double = 0) {
+        precondition(step.policyInput.count == observationDimension && step.action.count == actionDimension,
                      "a rollout transition has the rollout's dimensions")
-        observationScalars += observation
+        observationScalars += step.policyInput
         actionScalars += step.action
         rewards.append(reward)
         logProbabilities.append(step.logProbability)
@@ -84,22 +90,44 @@ public struct Rollout: Sendable {
     }
 }
 
-/// An on-policy actor-critic learner (PPO) as the trainer sees it: it acts with its stochastic policy, and it
-/// learns from whole rollouts that the trainer collects with it. (The first conformer is PPO; see the PPO issue.)
+/// An on-policy actor-critic learner (PPO) as the trainer sees it: it acts with its stochastic policy on its N
+/// environment copies at once, and learns from the rollouts that the trainer collects with it.
 ///
-/// For distillation, π(s) is the policy's mean and V(s) the value network's output; it has no action values, so
-/// the reference DDPG's ξ at the peer's action does not apply to it.
+/// The trainer drives it as Stable-Baselines3's `collect_rollouts` drives a policy behind `VecNormalize`: each
+/// round it asks for the N copies' actions (``act(on:using:)``), steps every copy, hands the learner the N new
+/// observations (``observe(_:)``, which updates running observation statistics) and the N rewards
+/// (``scaleRewards(_:episodeEnded:)``), and appends each transition to its copy's rollout. After
+/// ``rolloutLength`` rounds it calls ``update(on:lastObservations:progressRemaining:using:)``.
+///
+/// For distillation, π(s) is the policy's mean and V(s) the value network's output (each on the learner's own
+/// normalisation of the raw observation); it has no action values, so the reference DDPG's ξ at the peer's
+/// action does not apply to it.
 public protocol OnPolicyLearner: Distillable {
-    /// Acts in state `observation`: a ~ π(·|s), with log π(a|s) and V(s); draws from `stream`.
-    mutating func act(on observation: [Float], using stream: RandomStream) -> PolicyStep
+    /// N, the environment copies the learner collects from.
+    var environmentCopies: Int { get }
+    /// T, the steps per copy in one rollout.
+    var rolloutLength: Int { get }
 
-    /// V(s) of one raw observation (to bootstrap a truncated episode, or the rollout's last state).
+    /// Records the observations the N copies are now in (after a reset or a step), updating the learner's
+    /// running observation statistics where it normalises.
+    mutating func observe(_ observations: [[Float]])
+
+    /// Acts in the N copies' raw observations: aᵢ ~ π(·|sᵢ) with log π(aᵢ|sᵢ), V(sᵢ) and the policy's input;
+    /// draws from `stream`.
+    mutating func act(on observations: [[Float]], using stream: RandomStream) -> [PolicyStep]
+
+    /// The rewards as the learner learns from them, given the N copies' raw rewards of one round and whether
+    /// each copy's episode ended (the identity unless the learner scales rewards).
+    mutating func scaleRewards(_ rewards: [Double], episodeEnded: [Bool]) -> [Double]
+
+    /// V(s) of one raw observation (to bootstrap a truncated episode), without updating any statistics.
     func stateValue(of observation: [Float]) -> Double
 
-    /// Learns from `rollouts` (one per environment copy, equally long) whose last states are `lastObservations`
-    /// (with their episodes not ended, they are bootstrapped); returns one statistics row per learning phase.
-    mutating func update(on rollouts: [Rollout], lastObservations: [[Float]], using stream: RandomStream)
-        -> UpdateStatistics
+    /// Learns from `rollouts` (one per copy, ``rolloutLength`` transitions each) whose next observations are
+    /// `lastObservations` (raw); `progressRemaining` is 1 − (steps taken)/(steps of the run), for schedules.
+    /// Returns the update's statistics (the columns of ``Learner/updateColumns``).
+    mutating func update(on rollouts: [Rollout], lastObservations: [[Float]], progressRemaining: Double,
+                         using stream: RandomStream) -> UpdateStatistics
 }
 
 /// The most recent observations a learner collected, as distillation states for its peers: on-policy learners

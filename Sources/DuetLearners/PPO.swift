@@ -62,6 +62,9 @@ public struct PPO: OnPolicyLearner, Sendable {
     private var explorationMatrices: [Matrix<Float>]
     /// Rounds acted in the current rollout (gSDE re-draws W at 0 and every `resampleEvery`).
     private var roundsInRollout = 0
+    /// The networks' forward buffers for acting, reused from round to round.
+    private var actingPolicyCache = MLP<Float>.Cache()
+    private var actingValueCache = MLP<Float>.Cache()
 
     /// The columns of `updates.csv`: SB3's `train/` values (means over the update's minibatches).
     public static let columns = ["policyLoss", "valueLoss", "entropyLoss", "approxKL", "clipFraction",
@@ -152,12 +155,14 @@ public struct PPO: OnPolicyLearner, Sendable {
         precondition(observations.count == configuration.envs, "one observation per environment copy")
         let inputs = observations.map(policyInput(for:))
         let batch = Matrix(rows: inputs.count, columns: observationDimension, scalars: inputs.flatMap { $0 })
-        let (means, cache) = parameters.policy.forward(batch)
-        let values = parameters.value.forward(batch).output
+        parameters.policy.forward(batch, cache: &actingPolicyCache)
+        parameters.value.forward(batch, cache: &actingValueCache)
+        let means = actingPolicyCache.output
+        let values = actingValueCache.output
         let logDeviation = parameters.logDeviation.values
         var latent: Matrix<Float>?
         if configuration.stateDependentExploration {
-            latent = cache.lastHiddenActivation
+            latent = actingPolicyCache.lastHiddenActivation
             let resample = configuration.resampleEvery
             if roundsInRollout == 0 || (resample > 0 && roundsInRollout % resample == 0) {
                 for copy in 0..<configuration.envs {
@@ -259,32 +264,37 @@ public struct PPO: OnPolicyLearner, Sendable {
                                           progressRemaining: progressRemaining)
         let clipRange = Self.scheduled(configuration.clipRange, configuration.clipRangeSchedule,
                                        progressRemaining: progressRemaining)
-        for index in 0..<3 { setLearningRate(Float(learningRate), optimizer: index) }
+        policyOptimizer.learningRate = Float(learningRate)
+        logDeviationOptimizer.learningRate = Float(learningRate)
+        valueOptimizer.learningRate = Float(learningRate)
 
         var sums = [Double](repeating: 0, count: 5)  // policy, value, entropy losses, KL, clip fraction
         var minibatches = 0
         var epochsDone = 0
         var indices = Array(0..<total)
+        var minibatch = PPOMinibatch(observations: Matrix<Float>(), actions: Matrix<Float>(), oldLogProbabilities: [],
+                                     oldValues: [], advantages: [], returns: [])
+        var workspace = PPOLoss<Float>.Workspace()
         training: for _ in 0..<configuration.epochs {
             stream.shuffle(&indices)
             for start in stride(from: 0, to: total, by: configuration.batchSize) {
-                let chosen = Array(indices[start..<min(start + configuration.batchSize, total)])
-                let minibatch = PPOMinibatch(
-                    observations: Matrix(rows: chosen.count, columns: observationDimension) { row, column in
-                        observations[chosen[row], column]
-                    },
-                    actions: Matrix(rows: chosen.count, columns: actionDimension) { row, k in actions[chosen[row], k] },
-                    oldLogProbabilities: chosen.map { oldLogProbabilities[$0] }, oldValues: chosen.map { oldValues[$0] },
-                    advantages: chosen.map { advantages[$0] }, returns: chosen.map { returns[$0] })
-                var step = loss(on: minibatch, clipRange: clipRange)
+                let chosen = indices[start..<min(start + configuration.batchSize, total)]
+                Self.gather(chosen, of: observations, into: &minibatch.observations)
+                Self.gather(chosen, of: actions, into: &minibatch.actions)
+                minibatch.oldLogProbabilities = chosen.map { oldLogProbabilities[$0] }
+                minibatch.oldValues = chosen.map { oldValues[$0] }
+                minibatch.advantages = chosen.map { advantages[$0] }
+                minibatch.returns = chosen.map { returns[$0] }
+                let step = PPOLoss.evaluate(parameters, on: minibatch, configuration: configuration,
+                                            clipRange: clipRange, workspace: &workspace)
                 for (index, value) in [step.policyLoss, step.valueLoss, step.entropyLoss, step.approximateKL,
                                        step.clipFraction].enumerated() { sums[index] += value }
                 minibatches += 1
                 if let target = configuration.targetKL, step.approximateKL > 1.5 * target { break training }
-                step.gradient.clipByGlobalNorm(Float(configuration.maxGradientNorm))
-                policyOptimizer.update(&parameters.policy, along: step.gradient.policy)
-                logDeviationOptimizer.update(&parameters.logDeviation, along: step.gradient.logDeviation)
-                valueOptimizer.update(&parameters.value, along: step.gradient.value)
+                workspace.gradient.clipByGlobalNorm(Float(configuration.maxGradientNorm))
+                policyOptimizer.update(&parameters.policy, along: workspace.gradient.policy)
+                logDeviationOptimizer.update(&parameters.logDeviation, along: workspace.gradient.logDeviation)
+                valueOptimizer.update(&parameters.value, along: workspace.gradient.value)
             }
             epochsDone += 1
         }
@@ -298,6 +308,19 @@ public struct PPO: OnPolicyLearner, Sendable {
                                                  meanDeviation, learningRate, clipRange, Double(epochsDone)])
     }
 
+    /// The rows `rows` of `source`, in that order, into `destination`.
+    static func gather(_ rows: ArraySlice<Int>, of source: Matrix<Float>, into destination: inout Matrix<Float>) {
+        let width = source.columns
+        destination.resize(rows: rows.count, columns: width)
+        source.withUnsafeBufferPointer { from in
+            destination.withUnsafeMutableBufferPointer { to in
+                for (slot, row) in rows.enumerated() {
+                    for column in 0..<width { to[slot &* width &+ column] = from[row &* width &+ column] }
+                }
+            }
+        }
+    }
+
     /// 1 − Var[y − ŷ]/Var[y] (population variances; NaN when Var[y] = 0), as SB3's `explained_variance`.
     static func explainedVariance(predictions: [Double], targets: [Double]) -> Double {
         func variance(_ values: [Double]) -> Double {
@@ -307,15 +330,6 @@ public struct PPO: OnPolicyLearner, Sendable {
         let targetVariance = variance(targets)
         guard targetVariance > 0 else { return .nan }
         return 1 - variance(zip(targets, predictions).map { $0 - $1 }) / targetVariance
-    }
-
-    /// Sets the learning rate of optimiser 0 (policy), 1 (log σ) or 2 (value).
-    private mutating func setLearningRate(_ rate: Float, optimizer index: Int) {
-        switch index {
-        case 0: policyOptimizer.learningRate = rate
-        case 1: logDeviationOptimizer.learningRate = rate
-        default: valueOptimizer.learningRate = rate
-        }
     }
 
     // MARK: Distillation
@@ -468,6 +482,30 @@ public struct PPOLoss<Scalar: BLASScalar>: Sendable {
     /// (entropy and value weights, value clip, advantage normalisation, gSDE).
     public static func evaluate(_ parameters: PPOParameters<Scalar>, on minibatch: PPOMinibatch<Scalar>,
                                 configuration: PPOConfiguration, clipRange: Double) -> PPOLoss {
+        var workspace = Workspace()
+        var loss = evaluate(parameters, on: minibatch, configuration: configuration, clipRange: clipRange,
+                            workspace: &workspace)
+        loss.gradient = workspace.gradient
+        return loss
+    }
+
+    /// The buffers of one loss evaluation, reused from one minibatch to the next: the networks' caches and the
+    /// gradient, which ``evaluate(_:on:configuration:clipRange:workspace:)`` leaves here.
+    public struct Workspace: Sendable {
+        var policyCache = MLP<Scalar>.Cache()
+        var valueCache = MLP<Scalar>.Cache()
+        var valueGradient = Matrix<Scalar>()
+        /// ∂L/∂θ of the last evaluation.
+        public internal(set) var gradient = PPOParameters<Scalar>.empty
+
+        /// Empty buffers; the first evaluation sizes them.
+        public init() {}
+    }
+
+    /// L on `minibatch`, with ∂L/∂θ left in `workspace.gradient` (the returned loss's own gradient is empty), so
+    /// that an update allocates nothing per minibatch once the buffers have their sizes.
+    static func evaluate(_ parameters: PPOParameters<Scalar>, on minibatch: PPOMinibatch<Scalar>,
+                         configuration: PPOConfiguration, clipRange: Double, workspace: inout Workspace) -> PPOLoss {
         let batch = minibatch.observations.rows
         let count = Double(batch)
         var advantages = minibatch.advantages
@@ -476,11 +514,10 @@ public struct PPOLoss<Scalar: BLASScalar>: Sendable {
             let variance = advantages.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (count - 1)
             advantages = advantages.map { ($0 - mean) / (variance.squareRoot() + 1e-8) }
         }
-        var policyCache = MLP<Scalar>.Cache()
-        parameters.policy.forward(minibatch.observations, cache: &policyCache)
-        let means = policyCache.output
+        parameters.policy.forward(minibatch.observations, cache: &workspace.policyCache)
+        let means = workspace.policyCache.output
         let logDeviation = parameters.logDeviation.values
-        let latent = configuration.stateDependentExploration ? policyCache.lastHiddenActivation : nil
+        let latent = configuration.stateDependentExploration ? workspace.policyCache.lastHiddenActivation : nil
         let variances = DiagonalGaussian.variances(logDeviation: logDeviation, latent: latent, batch: batch)
         let logProbabilities = DiagonalGaussian.logProbabilities(actions: minibatch.actions, means: means,
                                                                  variances: variances)
@@ -509,12 +546,11 @@ public struct PPOLoss<Scalar: BLASScalar>: Sendable {
         let entropyGradient = [Double](repeating: -configuration.entropyCoefficient / count, count: batch)
 
         // The value loss, with the optional clip of the prediction around the rollout's value.
-        var valueCache = MLP<Scalar>.Cache()
-        parameters.value.forward(minibatch.observations, cache: &valueCache)
+        parameters.value.forward(minibatch.observations, cache: &workspace.valueCache)
         var valueLoss = 0.0
-        var valueGradient = Matrix<Scalar>(rows: batch, columns: 1)
+        workspace.valueGradient.resize(rows: batch, columns: 1)
         for row in 0..<batch {
-            let value = Double(valueCache.output[row, 0])
+            let value = Double(workspace.valueCache.output[row, 0])
             var prediction = value
             var passes = 1.0
             if let range = configuration.valueClipRange {
@@ -524,22 +560,22 @@ public struct PPOLoss<Scalar: BLASScalar>: Sendable {
             }
             let error = prediction - minibatch.returns[row]
             valueLoss += error * error / count
-            valueGradient[row, 0] = Scalar(configuration.valueCoefficient * 2 * error / count * passes)
+            workspace.valueGradient[row, 0] = Scalar(configuration.valueCoefficient * 2 * error / count * passes)
         }
 
-        var gradient = parameters.zeroed()
         let gaussian = DiagonalGaussian.backward(
             actions: minibatch.actions, means: means, variances: variances, logDeviation: logDeviation,
             latent: latent, logProbabilityGradient: logProbabilityGradient, entropyGradient: entropyGradient)
-        parameters.policy.backward(&policyCache, outputGradient: gaussian.meanGradient, gradient: &gradient.policy,
-                                   computingInputGradient: false)
-        gradient.logDeviation.values = gaussian.logDeviationGradient
-        parameters.value.backward(&valueCache, outputGradient: valueGradient, gradient: &gradient.value,
-                                  computingInputGradient: false)
+        if workspace.gradient.tensorCount != parameters.tensorCount { workspace.gradient = parameters.zeroed() }
+        parameters.policy.backward(&workspace.policyCache, outputGradient: gaussian.meanGradient,
+                                   gradient: &workspace.gradient.policy, computingInputGradient: false)
+        workspace.gradient.logDeviation.values = gaussian.logDeviationGradient
+        parameters.value.backward(&workspace.valueCache, outputGradient: workspace.valueGradient,
+                                  gradient: &workspace.gradient.value, computingInputGradient: false)
         return PPOLoss(policyLoss: policyLoss, valueLoss: valueLoss, entropyLoss: entropyLoss,
-                    total: policyLoss + configuration.entropyCoefficient * entropyLoss
-                        + configuration.valueCoefficient * valueLoss,
-                    approximateKL: approximateKL, clipFraction: Double(clipped) / count, gradient: gradient)
+                       total: policyLoss + configuration.entropyCoefficient * entropyLoss
+                           + configuration.valueCoefficient * valueLoss,
+                       approximateKL: approximateKL, clipFraction: Double(clipped) / count, gradient: .empty)
     }
 }
 
@@ -574,6 +610,12 @@ public struct PPOParameters<Scalar: BLASScalar>: ParameterGroup, Sendable, Equat
         self.policy = policy
         self.logDeviation = logDeviation
         self.value = value
+    }
+
+    /// No tensors at all (a placeholder for a gradient not yet computed).
+    public static var empty: PPOParameters {
+        let nothing = MLP<Scalar>(layers: [Dense(weight: Matrix(rows: 1, columns: 1), bias: Matrix(rows: 1, columns: 1))])
+        return PPOParameters(policy: nothing, logDeviation: LogStandardDeviation(values: Matrix()), value: nothing)
     }
 
     public var tensorCount: Int { policy.tensorCount + 1 + value.tensorCount }

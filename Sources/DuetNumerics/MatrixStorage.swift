@@ -23,8 +23,10 @@ final class MatrixStorage<Scalar: BLASScalar>: @unchecked Sendable {
         self.capacity = capacity
         let raw = UnsafeMutableRawPointer.allocate(
             byteCount: Swift.max(capacity, 1) * MemoryLayout<Scalar>.stride, alignment: Self.alignment)
+        // Zero bytes are 0.0 for every BLAS scalar: filling bytes avoids the unspecialised per-element generic
+        // initialisation that this (non-inlinable, generic) initialiser would otherwise run.
+        _ = raw.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(capacity, 1) * MemoryLayout<Scalar>.stride)
         base = raw.bindMemory(to: Scalar.self, capacity: Swift.max(capacity, 1))
-        base.initialize(repeating: 0, count: Swift.max(capacity, 1))
     }
 
     deinit {
@@ -35,7 +37,9 @@ final class MatrixStorage<Scalar: BLASScalar>: @unchecked Sendable {
     @usableFromInline
     func copy(count: Int, capacity: Int) -> MatrixStorage {
         let result = MatrixStorage(capacity: capacity)
-        result.base.update(from: base, count: Swift.min(count, capacity))
+        // Scalars are trivial: copy bytes (a generic element-wise copy would go through value witnesses).
+        UnsafeMutableRawPointer(result.base).copyMemory(from: base,
+                                                        byteCount: Swift.min(count, capacity) * MemoryLayout<Scalar>.stride)
         return result
     }
 }

@@ -84,8 +84,9 @@ extension Bench {
         var markdown = false
 
         func validate() throws {
-            guard LearnerAlgorithm(rawValue: algorithm) != nil else {
-                throw ValidationError("--algorithm must be one of \(LearnerAlgorithm.acceptedNames), got '\(algorithm)'")
+            guard let chosen = LearnerAlgorithm(rawValue: algorithm), chosen.isOffPolicy else {
+                throw ValidationError("--algorithm must be one of ddpg, td3, sac (off-policy updates; time PPO with "
+                                      + "`duet train experiments/pendulum-ppo.yaml`), got '\(algorithm)'")
             }
             guard widths != nil else {
                 throw ValidationError("--hidden must be positive integers separated by commas, e.g. 256,256; got '\(hidden)'")

@@ -33,7 +33,7 @@ final class ExperimentFilesTests: XCTestCase {
         XCTAssertEqual(reference.distillation?.weighting, .referenceDDPG)
         XCTAssertEqual(reference.distillation?.valueEstimate, .peerAction)
         XCTAssertEqual(reference.learner.hidden, [64, 64])
-        XCTAssertTrue(reference.learner.layerNorm)
+        XCTAssertEqual(reference.learner.offPolicySettings?.layerNorm, true)
     }
 
     /// The example under "Experiment files" in the README is a valid file, so the documentation cannot drift.

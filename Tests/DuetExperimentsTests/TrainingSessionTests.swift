@@ -47,8 +47,8 @@ final class TrainingSessionTests: XCTestCase {
                 + "training, learner, peer, peers, distillation)")
         try assertFailsWithoutRunFolder("steps: ten", message: "FILE: 'steps': expected an integer, found 'ten'")
         try assertFailsWithoutRunFolder("steps: 0", message: "FILE: 'steps' = 0 is not accepted (accepted: an integer ≥ 1)")
-        try assertFailsWithoutRunFolder("learner: {algorithm: ppo}", message:
-            "FILE: 'learner.algorithm' = ppo is not accepted (accepted: ddpg, td3, sac)")
+        try assertFailsWithoutRunFolder("learner: {algorithm: a2c}", message:
+            "FILE: 'learner.algorithm' = a2c is not accepted (accepted: ddpg, td3, sac, ppo)")
         try assertFailsWithoutRunFolder("distillation: {weighting: soft}", message:
             "FILE: 'distillation.weighting' = soft is not accepted (accepted: disadvantage, indicator, uniform, "
                 + "reference-ddpg, reference-ppo)")

@@ -12,11 +12,11 @@ final class BootstrapTests: XCTestCase {
     private func learnedValue(_ algorithm: LearnerAlgorithm, terminal: Bool) -> Double {
         var configuration = LearnerConfiguration(algorithm: algorithm)
         configuration.hidden = []
-        configuration.batchSize = 64
+        configuration.offPolicySettings?.batchSize = 64
         configuration.discount = 0.9
-        configuration.criticLearningRate = 0.03
-        configuration.actorLearningRate = 1e-3
-        configuration.targetUpdateRate = 0.05
+        configuration.offPolicySettings?.criticLearningRate = 0.03
+        configuration.offPolicySettings?.actorLearningRate = 1e-3
+        configuration.offPolicySettings?.targetUpdateRate = 0.05
         switch configuration {
         case var .sac(sac):
             // A fixed, negligible entropy coefficient, so the soft value is the plain one.
@@ -26,7 +26,7 @@ final class BootstrapTests: XCTestCase {
         case var .td3(td3):
             td3.policyDelay = 1
             configuration = .td3(td3)
-        case .ddpg:
+        case .ddpg, .ppo:
             break
         }
         var learner = makeLearner(configuration: configuration, observationDimension: 2, actionDimension: 1,
@@ -54,14 +54,14 @@ final class BootstrapTests: XCTestCase {
     }
 
     func testTruncatedTransitionsBootstrapToTheInfiniteHorizonValue() {
-        for algorithm in LearnerAlgorithm.allCases {
+        for algorithm in LearnerAlgorithm.allCases where algorithm.isOffPolicy {
             // r/(1 − γ) = 1/(1 − 0.9) = 10.
             XCTAssertEqual(learnedValue(algorithm, terminal: false), 10, accuracy: 0.2, "\(algorithm)")
         }
     }
 
     func testTerminatedTransitionsDoNotBootstrap() {
-        for algorithm in LearnerAlgorithm.allCases {
+        for algorithm in LearnerAlgorithm.allCases where algorithm.isOffPolicy {
             // Every transition terminates: Q = r = 1.
             XCTAssertEqual(learnedValue(algorithm, terminal: true), 1, accuracy: 0.05, "\(algorithm)")
         }

@@ -38,10 +38,10 @@ final class DistillationTests: XCTestCase {
     }
 
     func testDistillationStepReducesTheWeightedLossAndTouchesOnlyTheActor() {
-        for algorithm in LearnerAlgorithm.allCases {
+        for algorithm in LearnerAlgorithm.allCases where algorithm.isOffPolicy {
             var configuration = LearnerTestSupport.configuration(algorithm)
             configuration.distillationLearningRate = 1e-2
-            configuration.observationNormalization = true
+            configuration.offPolicySettings?.observationNormalization = true
             var learner = LearnerTestSupport.learner(configuration, seed: 12)
             let observations = RandomStream(seed: 12, name: "observations")
             for _ in 0..<100 { learner.observe((0..<3).map { _ in Float(observations.uniform(from: -2, to: 2)) }) }

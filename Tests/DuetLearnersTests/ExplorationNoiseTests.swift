@@ -89,7 +89,7 @@ final class ExplorationNoiseTests: XCTestCase {
 
     func testGaussianNoiseIsAddedAndClipped() {
         var configuration = LearnerTestSupport.configuration(.td3)
-        configuration.noise = ExplorationNoiseConfiguration(kind: .gaussian, scale: 0.5)
+        configuration.offPolicySettings?.noise = ExplorationNoiseConfiguration(kind: .gaussian, scale: 0.5)
         var learner = LearnerTestSupport.learner(configuration)
         let observation: [Float] = [0.1, 0.2, 0.3]
         let mean = learner.deterministicAction(for: observation)

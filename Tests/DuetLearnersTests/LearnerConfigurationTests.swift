@@ -63,11 +63,25 @@ final class LearnerConfigurationTests: XCTestCase {
         XCTAssertEqual(try decode(#"{"algorithm": "ddpg"}"#), .ddpg(DDPGConfiguration()))
         XCTAssertEqual(try decode(#"{"algorithm": "td3"}"#), .td3(TD3Configuration()))
         XCTAssertEqual(try decode(#"{"algorithm": "sac"}"#), .sac(SACConfiguration()))
+        XCTAssertEqual(try decode(#"{"algorithm": "ppo"}"#), .ppo(PPOConfiguration()))
         for algorithm in LearnerAlgorithm.allCases {
             let decoded = try decode(#"{"algorithm": "\#(algorithm.rawValue)"}"#)
             XCTAssertEqual(decoded, LearnerConfiguration(algorithm: algorithm))
             XCTAssertEqual(decoded.algorithm, algorithm)
         }
+    }
+
+    /// A PPO block round-trips through its encoding; off-policy keys are foreign to it and PPO's to the others.
+    func testPPOBlockRoundTripsAndRejectsForeignKeys() throws {
+        var ppo = PPOConfiguration()
+        ppo.envs = 4
+        ppo.targetKL = 0.02
+        ppo.stateDependentExploration = true
+        let encoded = try JSONEncoder().encode(LearnerConfiguration.ppo(ppo))
+        XCTAssertEqual(try JSONDecoder().decode(LearnerConfiguration.self, from: encoded), .ppo(ppo))
+        XCTAssertTrue(message(#"{"algorithm": "ppo", "policyDelay": 2}"#).contains("policyDelay"))
+        XCTAssertTrue(message(#"{"algorithm": "td3", "gaeLambda": 0.9}"#).contains("ppo"))
+        XCTAssertTrue(message(#"{"algorithm": "ppo", "rolloutSteps": 0}"#).contains("'learner.rolloutSteps'"))
     }
 
     func testMissingKeysTakeTheAlgorithmsDefaults() throws {
@@ -118,18 +132,21 @@ final class LearnerConfigurationTests: XCTestCase {
                            + "targetUpdateRate, entropyTuning, entropyCoefficient, targetEntropy, entropyLearningRate, "
                            + "stateDependentExploration, layerNorm, observationNormalization, observationClip, "
                            + "criticWeightDecay, noise, distillationLearningRate, distillationGradientClip)")
-        let cases: [(json: String, key: String, owner: String, chosen: String)] = [
-            (#"{"algorithm": "ddpg", "policyDelay": 2}"#, "policyDelay", "td3", "ddpg"),
-            (#"{"algorithm": "sac", "targetNoiseClip": 0.5}"#, "targetNoiseClip", "td3", "sac"),
-            (#"{"algorithm": "td3", "entropyTuning": false}"#, "entropyTuning", "sac", "td3"),
-            (#"{"algorithm": "ddpg", "entropyCoefficient": 0.1}"#, "entropyCoefficient", "sac", "ddpg"),
-            (#"{"algorithm": "td3", "targetEntropy": -1}"#, "targetEntropy", "sac", "td3"),
-            (#"{"algorithm": "ddpg", "stateDependentExploration": {}}"#, "stateDependentExploration", "sac", "ddpg"),
-            (#"{"algorithm": "td3", "stateDependentExploration": {}}"#, "stateDependentExploration", "sac", "td3"),
+        // Keys PPO shares with SAC (its entropy coefficient, its gSDE switch) name both owners.
+        let cases: [(json: String, key: String, owners: String, chosen: String)] = [
+            (#"{"algorithm": "ddpg", "policyDelay": 2}"#, "policyDelay", "algorithm td3", "ddpg"),
+            (#"{"algorithm": "sac", "targetNoiseClip": 0.5}"#, "targetNoiseClip", "algorithm td3", "sac"),
+            (#"{"algorithm": "td3", "entropyTuning": false}"#, "entropyTuning", "algorithm sac", "td3"),
+            (#"{"algorithm": "ddpg", "entropyCoefficient": 0.1}"#, "entropyCoefficient", "algorithms sac and ppo",
+             "ddpg"),
+            (#"{"algorithm": "td3", "targetEntropy": -1}"#, "targetEntropy", "algorithm sac", "td3"),
+            (#"{"algorithm": "ddpg", "stateDependentExploration": {}}"#, "stateDependentExploration",
+             "algorithms sac and ppo", "ddpg"),
+            (#"{"algorithm": "td3", "gaeLambda": 0.9}"#, "gaeLambda", "algorithm ppo", "td3"),
         ]
-        for (json, key, owner, chosen) in cases {
+        for (json, key, owners, chosen) in cases {
             XCTAssertTrue(message(json).hasPrefix(
-                ": key '\(key)' belongs to algorithm \(owner), not to algorithm \(chosen) (accepted keys for "
+                ": key '\(key)' belongs to \(owners), not to algorithm \(chosen) (accepted keys for "
                     + "\(chosen): algorithm, hidden,"), message(json))
         }
         XCTAssertThrowsError(try decode(#"{"algorithm": "sac", "policyDelay": 2}"#)) { error in
@@ -278,13 +295,13 @@ final class LearnerConfigurationTests: XCTestCase {
         var configuration = LearnerConfiguration(algorithm: .td3)
         configuration.hidden = [32]
         configuration.distillationLearningRate = 3e-4
-        configuration.noise.scale = 0.3
+        configuration.offPolicySettings?.noise.scale = 0.3
         var expected = TD3Configuration()
         expected.hidden = [32]
         expected.distillationLearningRate = 3e-4
         expected.noise.scale = 0.3
         XCTAssertEqual(configuration, .td3(expected))
-        XCTAssertEqual(configuration.settings, expected.settings)
+        XCTAssertEqual(configuration.offPolicySettings!, expected.settings)
         XCTAssertEqual(configuration.policyDelay, 2)
         XCTAssertNil(configuration.entropyCoefficient)
         XCTAssertFalse(configuration.entropyTuning)

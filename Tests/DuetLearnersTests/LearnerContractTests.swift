@@ -8,17 +8,17 @@ final class LearnerContractTests: XCTestCase {
     /// Each algorithm with the options that draw random numbers or keep state switched on.
     private var configurations: [LearnerConfiguration] {
         var ddpg = LearnerTestSupport.configuration(.ddpg)
-        ddpg.layerNorm = true
-        ddpg.observationNormalization = true
-        ddpg.criticWeightDecay = 1e-2
-        ddpg.noise = ExplorationNoiseConfiguration(kind: .parameter, scale: 0.2)
-        ddpg.noise.adaptationInterval = 5
+        ddpg.offPolicySettings?.layerNorm = true
+        ddpg.offPolicySettings?.observationNormalization = true
+        ddpg.offPolicySettings?.criticWeightDecay = 1e-2
+        ddpg.offPolicySettings?.noise = ExplorationNoiseConfiguration(kind: .parameter, scale: 0.2)
+        ddpg.offPolicySettings?.noise.adaptationInterval = 5
         var td3 = LearnerTestSupport.configuration(.td3)
-        td3.noise = ExplorationNoiseConfiguration(kind: .ornsteinUhlenbeck, scale: 0.3)
-        td3.observationNormalization = true
+        td3.offPolicySettings?.noise = ExplorationNoiseConfiguration(kind: .ornsteinUhlenbeck, scale: 0.3)
+        td3.offPolicySettings?.observationNormalization = true
         var sac = LearnerTestSupport.configuration(.sac)
-        sac.noise = ExplorationNoiseConfiguration(kind: .gaussian, scale: 0.1)
-        sac.layerNorm = true
+        sac.offPolicySettings?.noise = ExplorationNoiseConfiguration(kind: .gaussian, scale: 0.1)
+        sac.offPolicySettings?.layerNorm = true
         var stateDependent = LearnerTestSupport.sac()
         stateDependent.stateDependentExploration = StateDependentExplorationConfiguration(resampleEvery: 3)
         stateDependent.observationNormalization = true

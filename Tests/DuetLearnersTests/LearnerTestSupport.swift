@@ -11,7 +11,7 @@ enum LearnerTestSupport {
                               batchSize: Int = 16) -> LearnerConfiguration {
         var configuration = LearnerConfiguration(algorithm: algorithm)
         configuration.hidden = hidden
-        configuration.batchSize = batchSize
+        configuration.offPolicySettings?.batchSize = batchSize
         return configuration
     }
 

@@ -33,7 +33,7 @@ final class LearningSmokeTests: XCTestCase {
                           isTerminal: true, isTruncated: false)
             learner.episodeDidEnd(using: exploration)
             if step >= 200 {
-                buffer.sample(count: configuration.batchSize, using: replay, into: &batch)
+                buffer.sample(count: configuration.offPolicySettings!.batchSize, using: replay, into: &batch)
                 _ = learner.update(on: batch, using: update)
             }
         }
@@ -50,10 +50,10 @@ final class LearningSmokeTests: XCTestCase {
     private func configuration(_ algorithm: LearnerAlgorithm) -> LearnerConfiguration {
         var configuration = LearnerConfiguration(algorithm: algorithm)
         configuration.hidden = [32, 32]
-        configuration.batchSize = 64
-        configuration.actorLearningRate = 1e-3
-        configuration.criticLearningRate = 1e-3
-        if algorithm != .sac { configuration.noise = ExplorationNoiseConfiguration(kind: .gaussian, scale: 0.2) }
+        configuration.offPolicySettings?.batchSize = 64
+        configuration.offPolicySettings?.actorLearningRate = 1e-3
+        configuration.offPolicySettings?.criticLearningRate = 1e-3
+        if algorithm != .sac { configuration.offPolicySettings?.noise = ExplorationNoiseConfiguration(kind: .gaussian, scale: 0.2) }
         return configuration
     }
 
@@ -81,7 +81,7 @@ final class LearningSmokeTests: XCTestCase {
 
     func testSACWithStateDependentExplorationLearnsToHitTheTarget() {
         var sac = SACConfiguration()
-        sac.settings = configuration(.sac).settings
+        sac.settings = configuration(.sac).offPolicySettings!
         sac.stateDependentExploration = StateDependentExplorationConfiguration()
         XCTAssertGreaterThan(trainedReturn(.sac(sac)), -0.03)
     }

@@ -3,15 +3,18 @@ import DuetNumerics
 import DuetRandom
 import XCTest
 
-/// The plain data an on-policy learner will be fed: rollouts, and the observation history its peers distil on.
+/// The plain data an on-policy learner is fed: rollouts, and the observation history its peers distil on.
 final class OnPolicyShapeTests: XCTestCase {
     func testRolloutKeepsTerminationsAndTruncationsApart() {
         var rollout = Rollout(observationDimension: 2, actionDimension: 1)
-        rollout.append(observation: [1, 2], step: PolicyStep(action: [0.5], logProbability: -1, value: 3),
+        rollout.append(step: PolicyStep(action: [0.5], logProbability: -1, value: 3,
+                                         policyInput: [1, 2]),
                        reward: 1, isTerminal: false, isTruncated: false, truncationValue: 99)
-        rollout.append(observation: [3, 4], step: PolicyStep(action: [-0.5], logProbability: -2, value: 4),
+        rollout.append(step: PolicyStep(action: [-0.5], logProbability: -2, value: 4,
+                                         policyInput: [3, 4]),
                        reward: 2, isTerminal: false, isTruncated: true, truncationValue: 7)
-        rollout.append(observation: [5, 6], step: PolicyStep(action: [0], logProbability: -3, value: 5),
+        rollout.append(step: PolicyStep(action: [0], logProbability: -3, value: 5,
+                                         policyInput: [5, 6]),
                        reward: 3, isTerminal: true, isTruncated: true, truncationValue: 8)
         XCTAssertEqual(rollout.count, 3)
         XCTAssertEqual(rollout.observations, Matrix(rows: 3, columns: 2, scalars: [1, 2, 3, 4, 5, 6]))
