@@ -5,16 +5,7 @@ import XCTest
 
 /// PPO through the trainer: determinism, ablation isolation, distillation from rollouts, pairs of an off-policy
 /// and an on-policy learner, and the options only on-policy peers have.
-final class OnPolicyTrainerTests: XCTestCase {
-    private var scratch: URL!
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("duet-ppo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
+final class OnPolicyTrainerTests: TrainerTestCase {
     /// Two PPO peers with 2 copies and 64-step rollouts (128 transitions per update), distilling after every
     /// update from the other's last 500 observations, alternating every 256 steps.
     private static let tinyPair = """
@@ -27,23 +18,9 @@ final class OnPolicyTrainerTests: XCTestCase {
         distillation: {batchSize: 32, window: 500, alternationSteps: 256, learningRate: 0.003}
         """
 
-    private func configuration(_ yaml: String = tinyPair, _ overrides: [String] = []) throws -> ExperimentConfiguration {
-        try ConfigurationFile.decode(ExperimentConfiguration.self, fromYAML: yaml, source: "test.yaml",
-                                     overrides: overrides)
+    private func configuration(_ overrides: [String] = []) throws -> ExperimentConfiguration {
+        try configuration(Self.tinyPair, overrides)
     }
-
-    private func train(_ configuration: ExperimentConfiguration, seed: UInt64 = 3, name: String,
-                       slotIndex: Int = 0) throws -> URL {
-        let folder = try RunFolder.create(at: scratch.appendingPathComponent(name))
-        _ = try Trainer.run(configuration, seed: seed, folder: folder, firstPeerIndex: slotIndex)
-        return folder.url
-    }
-
-    private func contents(_ folder: URL, _ file: String) throws -> String {
-        try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-    }
-
-    private let learnerLogs = ["episodes.csv", "evaluations.csv", "updates.csv"]
 
     /// The same seed gives byte-identical logs, in both schedules; an update every 128 steps.
     func testRunsAreByteIdenticalForTheSameSeed() throws {

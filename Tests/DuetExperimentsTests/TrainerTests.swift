@@ -5,16 +5,7 @@ import XCTest
 
 /// Training loops end to end on tiny Pendulum runs: determinism, ablation isolation, and the effect of
 /// distillation. Small networks keep each run under a second in release builds.
-final class TrainerTests: XCTestCase {
-    private var scratch: URL!
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("duet-trainer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
+final class TrainerTests: TrainerTestCase {
     private static let tinyPair = """
         env: Pendulum-v1
         steps: 600
@@ -24,23 +15,9 @@ final class TrainerTests: XCTestCase {
         distillation: {alpha: 1.0, batchSize: 32, alternationSteps: 200}
         """
 
-    private func configuration(_ yaml: String = tinyPair, _ overrides: [String] = []) throws -> ExperimentConfiguration {
-        try ConfigurationFile.decode(ExperimentConfiguration.self, fromYAML: yaml, source: "test.yaml",
-                                     overrides: overrides)
+    private func configuration(_ overrides: [String] = []) throws -> ExperimentConfiguration {
+        try configuration(Self.tinyPair, overrides)
     }
-
-    private func train(_ configuration: ExperimentConfiguration, seed: UInt64 = 3, name: String,
-                       slotIndex: Int = 0) throws -> URL {
-        let folder = try RunFolder.create(at: scratch.appendingPathComponent(name))
-        _ = try Trainer.run(configuration, seed: seed, folder: folder, firstPeerIndex: slotIndex)
-        return folder.url
-    }
-
-    private func contents(_ folder: URL, _ file: String) throws -> String {
-        try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-    }
-
-    private let learnerLogs = ["episodes.csv", "evaluations.csv", "updates.csv"]
 
     func testSingleRunLogsAreByteIdenticalForTheSameSeed() throws {
         var single = try configuration()
