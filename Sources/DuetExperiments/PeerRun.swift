@@ -150,7 +150,8 @@ protocol PeerExperience: AnyObject {
 /// ``ReplaySchedule`` says are due, each on a batch from it.
 final class OffPolicyExperience: PeerExperience {
     private(set) var offPolicyLearner: any OffPolicyLearner
-    private let configuration: LearnerConfiguration
+    /// Transitions per update batch.
+    private let batchSize: Int
     private var schedule: ReplaySchedule
     private let runner: EnvironmentRunner
     private let explorationStream, replayStream, updateStream: RandomStream
@@ -160,7 +161,7 @@ final class OffPolicyExperience: PeerExperience {
          runner: EnvironmentRunner, explorationStream: RandomStream, replayStream: RandomStream,
          updateStream: RandomStream) {
         offPolicyLearner = learner
-        self.configuration = configuration
+        batchSize = configuration.offPolicySettings?.batchSize ?? 0
         schedule = ReplaySchedule(training: training, observationDimension: learner.observationDimension,
                                   actionDimension: learner.actionDimension)
         self.runner = runner
@@ -191,7 +192,6 @@ final class OffPolicyExperience: PeerExperience {
 
     func learnIfDue() -> [UpdateStatistics] {
         let count = schedule.updatesDue(stepsTaken: runner.counters.steps, episodesFinished: runner.counters.episodes)
-        let batchSize = configuration.offPolicySettings?.batchSize ?? 0
         return (0..<count).map { _ in
             schedule.sample(count: batchSize, using: replayStream, into: &batch)
             return offPolicyLearner.update(on: batch, using: updateStream)

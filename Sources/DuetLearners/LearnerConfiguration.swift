@@ -156,63 +156,48 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
         }
     }
 
-    /// Hidden layer widths of the learner's networks (every algorithm has them).
-    public var hidden: [Int] {
+    /// A setting every algorithm has: PPO's field at `ppoPath`, or the off-policy settings' at `offPolicyPath`.
+    private subscript<Value>(ppo ppoPath: WritableKeyPath<PPOConfiguration, Value>,
+                             offPolicy offPolicyPath: WritableKeyPath<OffPolicySettings, Value>) -> Value {
         get {
-            if case let .ppo(configuration) = self { return configuration.hidden }
-            return offPolicySettings?.hidden ?? []
+            switch self {
+            case let .ddpg(configuration): return configuration.settings[keyPath: offPolicyPath]
+            case let .td3(configuration): return configuration.settings[keyPath: offPolicyPath]
+            case let .sac(configuration): return configuration.settings[keyPath: offPolicyPath]
+            case let .ppo(configuration): return configuration[keyPath: ppoPath]
+            }
         }
         set {
             if case var .ppo(configuration) = self {
-                configuration.hidden = newValue
+                configuration[keyPath: ppoPath] = newValue
                 self = .ppo(configuration)
+            } else {
+                updateOffPolicySettings { $0[keyPath: offPolicyPath] = newValue }
             }
-            updateOffPolicySettings { $0.hidden = newValue }
         }
+    }
+
+    /// Hidden layer widths of the learner's networks (every algorithm has them).
+    public var hidden: [Int] {
+        get { self[ppo: \.hidden, offPolicy: \.hidden] }
+        set { self[ppo: \.hidden, offPolicy: \.hidden] = newValue }
     }
 
     /// The discount factor γ (every algorithm has one).
     public var discount: Double {
-        get {
-            if case let .ppo(configuration) = self { return configuration.discount }
-            return offPolicySettings?.discount ?? 0
-        }
-        set {
-            if case var .ppo(configuration) = self {
-                configuration.discount = newValue
-                self = .ppo(configuration)
-            }
-            updateOffPolicySettings { $0.discount = newValue }
-        }
+        get { self[ppo: \.discount, offPolicy: \.discount] }
+        set { self[ppo: \.discount, offPolicy: \.discount] = newValue }
     }
 
     /// Adam step size of the distillation optimiser (every algorithm has one).
     public var distillationLearningRate: Double {
-        get {
-            if case let .ppo(configuration) = self { return configuration.distillationLearningRate }
-            return offPolicySettings?.distillationLearningRate ?? 0
-        }
-        set {
-            if case var .ppo(configuration) = self {
-                configuration.distillationLearningRate = newValue
-                self = .ppo(configuration)
-            }
-            updateOffPolicySettings { $0.distillationLearningRate = newValue }
-        }
+        get { self[ppo: \.distillationLearningRate, offPolicy: \.distillationLearningRate] }
+        set { self[ppo: \.distillationLearningRate, offPolicy: \.distillationLearningRate] = newValue }
     }
 
     /// Global-norm clip of the distillation gradient, `nil` for none (every algorithm has one).
     public var distillationGradientClip: Double? {
-        get {
-            if case let .ppo(configuration) = self { return configuration.distillationGradientClip }
-            return offPolicySettings?.distillationGradientClip
-        }
-        set {
-            if case var .ppo(configuration) = self {
-                configuration.distillationGradientClip = newValue
-                self = .ppo(configuration)
-            }
-            updateOffPolicySettings { $0.distillationGradientClip = newValue }
-        }
+        get { self[ppo: \.distillationGradientClip, offPolicy: \.distillationGradientClip] }
+        set { self[ppo: \.distillationGradientClip, offPolicy: \.distillationGradientClip] = newValue }
     }
 }

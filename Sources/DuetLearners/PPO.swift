@@ -224,11 +224,6 @@ public struct PPO: OnPolicyLearner, Sendable {
 
     // MARK: Update
 
-    /// L and ∂L/∂θ on `minibatch` with clip range ε, at the current parameters (``PPOLoss/evaluate(_:on:configuration:clipRange:)``).
-    public func loss(on minibatch: PPOMinibatch<Float>, clipRange: Double) -> PPOLoss<Float> {
-        PPOLoss.evaluate(parameters, on: minibatch, configuration: configuration, clipRange: clipRange)
-    }
-
     /// The value of a rate under `schedule` with progress remaining p: the rate, or rate × p.
     static func scheduled(_ rate: Double, _ schedule: PPOSchedule, progressRemaining: Double) -> Double {
         schedule == .linear ? rate * progressRemaining : rate
@@ -291,7 +286,7 @@ public struct PPO: OnPolicyLearner, Sendable {
                                        step.clipFraction].enumerated() { sums[index] += value }
                 minibatches += 1
                 if let target = configuration.targetKL, step.approximateKL > 1.5 * target { break training }
-                workspace.gradient.clipByGlobalNorm(Float(configuration.maxGradientNorm))
+                workspace.storedGradient!.clipByGlobalNorm(Float(configuration.maxGradientNorm))
                 policyOptimizer.update(&parameters.policy, along: workspace.gradient.policy)
                 logDeviationOptimizer.update(&parameters.logDeviation, along: workspace.gradient.logDeviation)
                 valueOptimizer.update(&parameters.value, along: workspace.gradient.value)
@@ -483,10 +478,16 @@ public struct PPOLoss<Scalar: BLASScalar>: Sendable {
     public static func evaluate(_ parameters: PPOParameters<Scalar>, on minibatch: PPOMinibatch<Scalar>,
                                 configuration: PPOConfiguration, clipRange: Double) -> PPOLoss {
         var workspace = Workspace()
-        var loss = evaluate(parameters, on: minibatch, configuration: configuration, clipRange: clipRange,
-                            workspace: &workspace)
-        loss.gradient = workspace.gradient
-        return loss
+        let terms = evaluate(parameters, on: minibatch, configuration: configuration, clipRange: clipRange,
+                             workspace: &workspace)
+        return PPOLoss(policyLoss: terms.policyLoss, valueLoss: terms.valueLoss, entropyLoss: terms.entropyLoss,
+                       total: terms.total, approximateKL: terms.approximateKL, clipFraction: terms.clipFraction,
+                       gradient: workspace.gradient)
+    }
+
+    /// The loss's values without its gradient (which stays in the workspace).
+    struct Terms {
+        var policyLoss, valueLoss, entropyLoss, total, approximateKL, clipFraction: Double
     }
 
     /// The buffers of one loss evaluation, reused from one minibatch to the next: the networks' caches and the
@@ -495,17 +496,19 @@ public struct PPOLoss<Scalar: BLASScalar>: Sendable {
         var policyCache = MLP<Scalar>.Cache()
         var valueCache = MLP<Scalar>.Cache()
         var valueGradient = Matrix<Scalar>()
+        /// ∂L/∂θ of the last evaluation (`nil` before the first).
+        var storedGradient: PPOParameters<Scalar>?
         /// ∂L/∂θ of the last evaluation.
-        public internal(set) var gradient = PPOParameters<Scalar>.empty
+        public var gradient: PPOParameters<Scalar> { storedGradient! }
 
         /// Empty buffers; the first evaluation sizes them.
         public init() {}
     }
 
-    /// L on `minibatch`, with ∂L/∂θ left in `workspace.gradient` (the returned loss's own gradient is empty), so
-    /// that an update allocates nothing per minibatch once the buffers have their sizes.
+    /// L on `minibatch`, with ∂L/∂θ left in `workspace.gradient`, so that an update reuses the networks'
+    /// buffers and the gradient from one minibatch to the next.
     static func evaluate(_ parameters: PPOParameters<Scalar>, on minibatch: PPOMinibatch<Scalar>,
-                         configuration: PPOConfiguration, clipRange: Double, workspace: inout Workspace) -> PPOLoss {
+                         configuration: PPOConfiguration, clipRange: Double, workspace: inout Workspace) -> Terms {
         let batch = minibatch.observations.rows
         let count = Double(batch)
         var advantages = minibatch.advantages
@@ -566,16 +569,16 @@ public struct PPOLoss<Scalar: BLASScalar>: Sendable {
         let gaussian = DiagonalGaussian.backward(
             actions: minibatch.actions, means: means, variances: variances, logDeviation: logDeviation,
             latent: latent, logProbabilityGradient: logProbabilityGradient, entropyGradient: entropyGradient)
-        if workspace.gradient.tensorCount != parameters.tensorCount { workspace.gradient = parameters.zeroed() }
+        if workspace.storedGradient == nil { workspace.storedGradient = parameters.zeroed() }
         parameters.policy.backward(&workspace.policyCache, outputGradient: gaussian.meanGradient,
-                                   gradient: &workspace.gradient.policy, computingInputGradient: false)
-        workspace.gradient.logDeviation.values = gaussian.logDeviationGradient
+                                   gradient: &workspace.storedGradient!.policy, computingInputGradient: false)
+        workspace.storedGradient!.logDeviation.values = gaussian.logDeviationGradient
         parameters.value.backward(&workspace.valueCache, outputGradient: workspace.valueGradient,
-                                  gradient: &workspace.gradient.value, computingInputGradient: false)
-        return PPOLoss(policyLoss: policyLoss, valueLoss: valueLoss, entropyLoss: entropyLoss,
-                       total: policyLoss + configuration.entropyCoefficient * entropyLoss
-                           + configuration.valueCoefficient * valueLoss,
-                       approximateKL: approximateKL, clipFraction: Double(clipped) / count, gradient: .empty)
+                                  gradient: &workspace.storedGradient!.value, computingInputGradient: false)
+        return Terms(policyLoss: policyLoss, valueLoss: valueLoss, entropyLoss: entropyLoss,
+                     total: policyLoss + configuration.entropyCoefficient * entropyLoss
+                         + configuration.valueCoefficient * valueLoss,
+                     approximateKL: approximateKL, clipFraction: Double(clipped) / count)
     }
 }
 
@@ -610,12 +613,6 @@ public struct PPOParameters<Scalar: BLASScalar>: ParameterGroup, Sendable, Equat
         self.policy = policy
         self.logDeviation = logDeviation
         self.value = value
-    }
-
-    /// No tensors at all (a placeholder for a gradient not yet computed).
-    public static var empty: PPOParameters {
-        let nothing = MLP<Scalar>(layers: [Dense(weight: Matrix(rows: 1, columns: 1), bias: Matrix(rows: 1, columns: 1))])
-        return PPOParameters(policy: nothing, logDeviation: LogStandardDeviation(values: Matrix()), value: nothing)
     }
 
     public var tensorCount: Int { policy.tensorCount + 1 + value.tensorCount }

@@ -37,4 +37,24 @@ class TrainerTestCase: XCTestCase {
 
     /// A learner's three logs.
     let learnerLogs = ["episodes.csv", "evaluations.csv", "updates.csv"]
+
+    /// With distillation off, each learner of the pair `yaml` logs exactly what a single learner with the same
+    /// configuration and stream names logs, in both schedules.
+    func assertDistillationOffLeavesEachLearnerIdenticalToASingleRun(_ yaml: String, file: StaticString = #filePath,
+                                                                     line: UInt = #line) throws {
+        var single = try configuration(yaml)
+        single.distillation = nil
+        let singles = try (0..<2).map { try train(single, name: "single-\($0)", slotIndex: $0) }
+        for schedule in ["alternate", "lockstep"] {
+            let pair = try train(configuration(yaml, ["distillation.enabled=false", "distillation.schedule=\(schedule)"]),
+                                 name: "off-\(schedule)")
+            for index in 0..<2 {
+                for log in learnerLogs {
+                    let path = "learner\(index)/" + log
+                    XCTAssertEqual(try contents(pair, path), try contents(singles[index], path), "\(schedule): \(path)",
+                                   file: file, line: line)
+                }
+            }
+        }
+    }
 }

@@ -45,20 +45,7 @@ final class TrainerTests: TrainerTestCase {
     /// With distillation off, each learner of a pair logs exactly what a single learner with the same
     /// configuration and stream names logs, whatever the schedule.
     func testDistillationOffLeavesEachLearnerIdenticalToASingleRun() throws {
-        var single = try configuration()
-        single.distillation = nil
-        let singles = try (0..<2).map { try train(single, name: "single-\($0)", slotIndex: $0) }
-        for schedule in ["alternate", "lockstep"] {
-            let pair = try train(configuration(Self.tinyPair, ["distillation.enabled=false",
-                                                               "distillation.schedule=\(schedule)"]),
-                                 name: "off-\(schedule)")
-            for index in 0..<2 {
-                for file in learnerLogs {
-                    let path = "learner\(index)/" + file
-                    XCTAssertEqual(try contents(pair, path), try contents(singles[index], path), "\(schedule): \(path)")
-                }
-            }
-        }
+        try assertDistillationOffLeavesEachLearnerIdenticalToASingleRun(Self.tinyPair)
     }
 
     /// Distillation draws from its own streams and acts only after learning starts, so a run with distillation
