@@ -15,6 +15,7 @@
 //   DuetRunFormat     ← (nothing)                        run-folder file names, CSV columns, run.json keys
 //   DuetResults       ← DuetRandom, DuetRunFormat        statistics, curves, SVG figures
 //   DuetExperiments   ← the libraries above, Yams        experiment files, run folders, trainers
+//   DuetRender        ← DuetEnvironments, DuetRandom     episodes as animated SVG, GIF (own rasteriser), MP4
 //   DuetBench         ← the libraries above              timing harness and benchmark cases
 //   duet              ← everything, ArgumentParser       the thin command-line front end
 //
@@ -80,6 +81,7 @@ let package = Package(
         ),
         .target(name: "DuetRunFormat"),
         .target(name: "DuetResults", dependencies: ["DuetRandom", "DuetRunFormat"], swiftSettings: optimisedForHost),
+        .target(name: "DuetRender", dependencies: ["DuetEnvironments", "DuetRandom"], swiftSettings: optimisedForHost),
         .target(
             name: "DuetBench",
             dependencies: ["DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetLearners"],
@@ -91,7 +93,7 @@ let package = Package(
             name: "duet",
             dependencies: [
                 "DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetConfiguration", "DuetLearners",
-                "DuetExperiments", "DuetResults", "DuetBench",
+                "DuetExperiments", "DuetResults", "DuetBench", "DuetRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimisedForHost
@@ -116,6 +118,7 @@ let package = Package(
                     dependencies: ["DuetExperiments", "DuetConfiguration", "DuetEnvironments", "DuetTestSupport"]),
         .testTarget(name: "DuetRunFormatTests", dependencies: ["DuetRunFormat"]),
         .testTarget(name: "DuetResultsTests", dependencies: ["DuetResults"], exclude: ["Fixtures", "Snapshots"]),
+        .testTarget(name: "DuetRenderTests", dependencies: ["DuetRender", "DuetEnvironments"]),
         .testTarget(name: "DuetCommandTests", dependencies: ["DuetTestSupport"], exclude: ["Snapshots"]),
     ]
 )

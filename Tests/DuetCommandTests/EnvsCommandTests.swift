@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 
 /// `duet envs` end to end: the built executable's help text, list, describe, a trace checked against the
-/// committed Gymnasium reference trace, and every kind of bad input.
+/// committed Gymnasium reference trace, rendering, and every kind of bad input.
 final class EnvsCommandTests: XCTestCase {
     private var scratch: URL!
 
@@ -41,7 +41,7 @@ final class EnvsCommandTests: XCTestCase {
         let outcome = try duet(["envs", "--help"])
         XCTAssertEqual(outcome.status, 0)
         XCTAssertEqual(outcome.standardOutput, """
-            OVERVIEW: List, describe and trace the environments.
+            OVERVIEW: List, describe, trace and render the environments.
 
             Each environment's specification is envs/<identifier>.md.
 
@@ -58,6 +58,8 @@ final class EnvsCommandTests: XCTestCase {
                                       start state and episode end.
               trace                   Replay actions in an environment and print the
                                       transitions as CSV.
+              render                  Draw random-policy episodes as an animated SVG, a GIF
+                                      or an MP4.
 
               See 'duet help envs <subcommand>' for detailed help.
 
@@ -259,5 +261,45 @@ final class EnvsCommandTests: XCTestCase {
             XCTAssertTrue(outcome.standardError.hasPrefix("Error: give "), outcome.standardError)
             XCTAssertEqual(outcome.standardOutput, "")
         }
+    }
+
+    // MARK: Rendering
+
+    func testRenderHelpText() throws {
+        let outcome = try duet(["envs", "render", "--help"])
+        XCTAssertEqual(outcome.status, 0)
+        try assertSnapshot(outcome.standardOutput, named: "envs-render-help.txt")
+    }
+
+    /// A short random episode as an SVG: one frame group per state (the reset and each step), reported on one
+    /// line; the same seed writes the same file, and two episodes side by side double the width.
+    func testRenderWritesOneFramePerState() throws {
+        let outcome = try duet(["envs", "render", "CartPoleSwingUp-v0", "--steps", "7", "--seed", "4", "-o", "a.svg"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        let svg = try String(contentsOf: scratch.appendingPathComponent("a.svg"), encoding: .utf8)
+        XCTAssertEqual(svg.components(separatedBy: "class=\"f\"").count - 1, 8)
+        XCTAssertTrue(outcome.standardOutput.hasPrefix("wrote a.svg: 8 frames, 480 × 320 px, \(svg.utf8.count) bytes; return "),
+                      outcome.standardOutput)
+        _ = try duet(["envs", "render", "CartPoleSwingUp-v0", "--steps", "7", "--seed", "4", "-o", "b.svg"])
+        XCTAssertEqual(try String(contentsOf: scratch.appendingPathComponent("b.svg"), encoding: .utf8), svg)
+        let pair = try duet(["envs", "render", "Reacher-v5", "--random", "2", "--steps", "3", "-o", "pair.gif"])
+        XCTAssertEqual(pair.status, 0, pair.standardError)
+        XCTAssertTrue(pair.standardOutput.hasPrefix("wrote pair.gif: 4 frames, 640 × 320 px"), pair.standardOutput)
+    }
+
+    func testRenderErrorsNameTheFlagAndLeaveNoFile() throws {
+        let unknown = try duet(["envs", "render", "Pendulum", "-o", "p.svg"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.standardError.hasPrefix("Error: unknown environment 'Pendulum'; accepted: Pendulum-v1, "),
+                      unknown.standardError)
+        XCTAssertEqual(unknown.standardError.filter { $0 == "\n" }.count, 1)
+        try assertError(["envs", "render", "Pendulum-v1", "-o", "p.png"],
+                        "-o p.png: unknown output format; accepted extensions are .svg, .gif, .mp4")
+        try assertError(["envs", "render", "Pendulum-v1", "-o", "missing/p.svg"],
+                        "-o missing/p.svg: cannot write the file (no such folder)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [])
+        let outcome = try duet(["envs", "render", "Pendulum-v1", "--random", "9"])
+        XCTAssertEqual(outcome.status, 64)
+        XCTAssertTrue(outcome.standardError.hasPrefix("Error: --random must be 1 to 8, got 9\n"), outcome.standardError)
     }
 }
