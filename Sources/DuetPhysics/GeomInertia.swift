@@ -7,9 +7,20 @@ import Glibc
 import Darwin
 #endif
 
-/// The geom shapes the reader accepts.
-enum GeomShape: String {
-    case sphere, capsule, cylinder, box, ellipsoid, plane
+/// The geom shapes the reader accepts (`mjtGeom`).
+public enum GeomShape: String, Sendable, Equatable {
+    /// An infinite plane through the geom's origin, normal along its z axis (`mjGEOM_PLANE`); world geoms only.
+    case plane
+    /// A sphere of radius size.x (`mjGEOM_SPHERE`).
+    case sphere
+    /// A segment of half-length size.y along z, swept by a sphere of radius size.x (`mjGEOM_CAPSULE`).
+    case capsule
+    /// A cylinder of radius size.x and half-height size.y along z (`mjGEOM_CYLINDER`).
+    case cylinder
+    /// An ellipsoid of semi-axes size (`mjGEOM_ELLIPSOID`).
+    case ellipsoid
+    /// A box of half-sizes size (`mjGEOM_BOX`).
+    case box
 }
 
 /// One geom after the compiler's `fromto` and orientation processing: frame in the body, mass and the

@@ -1,14 +1,16 @@
-// Reads the subset of MuJoCo's MJCF format that Gymnasium's contact-free models use, and compiles it as
-// MuJoCo's compiler does (user_model.cc, user_objects.cc): default classes, angle units, `fromto`, masses and
-// inertias from geom shapes at the geom's density, `settotalmass`, automatic limits.
+// Reads the subset of MuJoCo's MJCF format that Gymnasium's planar models use, and compiles it as MuJoCo's
+// compiler does (user_model.cc, user_objects.cc): default classes, angle units, `fromto` and `axisangle`,
+// masses and inertias from geom shapes at the geom's density, `settotalmass`, automatic limits, and each
+// geom's contact bits and parameters (condim, friction, margin, solref, solimp).
 //
 // The subset: <mujoco> with <compiler angle inertiafromgeom coordinate="local" settotalmass autolimits>,
 // <option timestep gravity integrator="Euler|RK4" density viscosity>, nested <default> classes of joint /
 // geom / site / motor, <worldbody> with <body name pos childclass>, <joint type="hinge|slide">, <geom
-// type="sphere|capsule|cylinder|box|ellipsoid|plane"> with size / fromto / pos / quat / density / mass,
-// <site>, and <actuator> with <motor>. Purely visual or bookkeeping elements (<asset> textures and
-// materials, <light>, <camera>, <size>, <custom>, <visual>, <statistic>, an empty <tendon/> default) are read
-// and ignored. Anything else, and any geom pair that could collide, is refused with the file and line.
+// type="sphere|capsule|cylinder|box|ellipsoid|plane"> with size / fromto / pos / quat / axisangle / density /
+// mass / contact attributes, <site>, and <actuator> with <motor>. Purely visual or bookkeeping elements
+// (<asset> textures and materials, <light>, <camera>, <size>, <custom>, <visual>, <statistic>, an empty
+// <tendon/> default) are read and ignored. Anything else is refused with the file and line; which geom pairs
+// the collision pipeline can handle is PlanarModel+Contacts.swift's to check.
 import Foundation
 
 /// Reads MJCF files into a compiled ``Model``.
@@ -52,6 +54,8 @@ private struct MJCFReader {
     var classes: [String: [String: [String: Written]]] = ["main": [:]]
     var bodies: [Body] = []
     var geoms: [[CompiledGeom]] = []
+    /// Every geom's contact data, in file order (which is MuJoCo's: depth-first bodies).
+    var contactGeoms: [Geom] = []
     var joints: [Joint] = []
     var sites: [Site] = []
     var actuators: [Actuator] = []
@@ -69,8 +73,8 @@ private struct MJCFReader {
         "body": ["name", "pos", "childclass"],
         "joint": ["name", "class", "type", "pos", "axis", "range", "limited", "margin", "solreflimit", "solimplimit",
                   "ref", "springref", "stiffness", "damping", "armature", "group"],
-        "geom": ["name", "class", "type", "size", "fromto", "pos", "quat", "density", "mass", "contype", "conaffinity",
-                 "condim", "friction", "rgba", "material", "group"],
+        "geom": ["name", "class", "type", "size", "fromto", "pos", "quat", "axisangle", "density", "mass", "contype",
+                 "conaffinity", "condim", "friction", "margin", "solref", "solimp", "rgba", "material", "group"],
         "site": ["name", "class", "type", "pos", "size", "rgba", "group"],
         "motor": ["name", "class", "joint", "gear", "ctrlrange", "ctrllimited"],
     ]
@@ -170,9 +174,10 @@ private struct MJCFReader {
         }
         for element in actuatorElements { try readActuators(element) }
         try compileInertia()
-        try refuseContacts()
         return Model(name: root[attribute: "model"] ?? "", file: file, options: options, bodies: bodies,
-                     joints: joints, sites: sites, actuators: actuators)
+                     joints: joints, sites: sites, actuators: actuators,
+                     geoms: contactGeoms.enumerated().sorted { ($0.element.body, $0.offset) < ($1.element.body, $1.offset) }
+                         .map(\.element))
     }
 
     /// Ignored elements may hold only ignored, visual children (an <asset> with a <mesh> is refused).
@@ -356,6 +361,18 @@ private struct MJCFReader {
         if let quat = try vector("quat", count: 4...4) {
             orientation = Rotation.normalized(SIMD4(quat[0], quat[1], quat[2], quat[3]))
         }
+        if let axisAngle = try vector("axisangle", count: 4...4) {
+            // (cos(θ/2), sin(θ/2)·axis/|axis|), θ in the compiler's angle unit (`mjs_resolveOrientation`).
+            let axis = Vector3(axisAngle[0], axisAngle[1], axisAngle[2])
+            let norm = (axis * axis).sum().squareRoot()
+            guard norm >= 1e-14 else {
+                throw PhysicsError.invalidValue(element: "geom", attribute: "axisangle", value: values["axisangle"]?.value ?? "",
+                                                file: file, line: element.line, reason: "the axis has zero length")
+            }
+            let half = axisAngle[3] * (isDegree ? Double.pi / 180 : 1) / 2
+            let unit = axis / norm * sin(half)
+            orientation = SIMD4(cos(half), unit.x, unit.y, unit.z)
+        }
         if let fromto = try vector("fromto", count: 6...6) {
             guard [.capsule, .cylinder, .box, .ellipsoid].contains(shape) else {
                 throw PhysicsError.unsupportedAttribute(element: "geom", attribute: "fromto", value: values["fromto"]?.value ?? "",
@@ -401,10 +418,26 @@ private struct MJCFReader {
             }
             return value
         }
-        geoms[body].append(CompiledGeom(
+        let condim = try bits("condim", 3)
+        guard condim == 1 || condim == 3 else {
+            throw PhysicsError.unsupportedAttribute(element: "geom", attribute: "condim", value: String(condim),
+                                                    file: file, line: values["condim"]?.line ?? element.line,
+                                                    reason: "this simulator implements condim 1 and 3")
+        }
+        let friction = try vector("friction", count: 1...3) ?? [1, 0.005, 0.0001]
+        let solref = try vector("solref", count: 2...2) ?? [0.02, 1]
+        let solimp = try vector("solimp", count: 3...5) ?? []
+        let defaultSolimp = [0.9, 0.95, 0.001, 0.5, 2.0]
+        let geom = CompiledGeom(
             shape: shape, size: size, position: position, orientation: orientation, mass: mass,
             inertia: CompiledGeom.inertia(shape, size, mass: mass), contype: try bits("contype", 1),
-            conaffinity: try bits("conaffinity", 1), name: element[attribute: "name"] ?? "", line: element.line))
+            conaffinity: try bits("conaffinity", 1), name: element[attribute: "name"] ?? "", line: element.line)
+        geoms[body].append(geom)
+        contactGeoms.append(Geom(
+            name: geom.name, body: body, shape: shape, size: size, position: position, orientation: orientation,
+            contype: geom.contype, conaffinity: geom.conaffinity, condim: condim, friction: friction[0],
+            margin: try vector("margin", count: 1...1)?[0] ?? 0, solref: SIMD2(solref[0], solref[1]),
+            solimp: solimp + defaultSolimp[solimp.count...], line: element.line))
     }
 
     mutating func readSite(_ element: XMLElement, body: Int, childclass: String) throws {
@@ -482,20 +515,5 @@ private struct MJCFReader {
             current = bodies[current].parent
         }
         return false
-    }
-
-    /// Contacts are outside the subset: refuse any two geoms in different bodies whose contact bits match.
-    func refuseContacts() throws {
-        let all = geoms.enumerated().flatMap { body, list in list.map { (body, $0) } }
-        for (first, (bodyA, a)) in all.enumerated() {
-            for (bodyB, b) in all[(first + 1)...] where bodyA != bodyB && (bodyA != 0 || bodyB != 0) {
-                if (a.contype & b.conaffinity) != 0 || (b.contype & a.conaffinity) != 0 {
-                    let geom = bodyA != 0 ? a : b
-                    throw PhysicsError.unsupportedAttribute(
-                        element: "geom", attribute: "contype", value: String(geom.contype), file: file, line: geom.line,
-                        reason: "geoms '\(a.name)' and '\(b.name)' could collide, and contacts are not simulated")
-                }
-            }
-        }
     }
 }

@@ -21,6 +21,9 @@ public struct Model: Sendable, Equatable {
     public var sites: [Site]
     /// Actuators in file order.
     public var actuators: [Actuator]
+    /// Geoms in MuJoCo's order (depth-first body order, then file order within a body), with what collision
+    /// detection reads of them (`geom_*` fields).
+    public var geoms: [Geom]
 
     /// The number of position coordinates, nq (= nv: hinge and slide joints only).
     public var positionCount: Int { joints.count }
@@ -28,6 +31,8 @@ public struct Model: Sendable, Equatable {
     public func bodyIndex(named name: String) -> Int? { bodies.firstIndex { $0.name == name } }
     /// The index of the site named `name`.
     public func siteIndex(named name: String) -> Int? { sites.firstIndex { $0.name == name } }
+    /// The index of the geom named `name`.
+    public func geomIndex(named name: String) -> Int? { geoms.firstIndex { $0.name == name } }
     /// The index of the joint named `name`.
     public func jointIndex(named name: String) -> Int? { joints.firstIndex { $0.name == name } }
 }
@@ -153,5 +158,50 @@ public struct Actuator: Sendable, Equatable {
     public static func == (lhs: Actuator, rhs: Actuator) -> Bool {
         lhs.name == rhs.name && lhs.joint == rhs.joint && lhs.gear == rhs.gear
             && lhs.isControlLimited == rhs.isControlLimited && lhs.controlRange == rhs.controlRange
+    }
+}
+
+/// A geom as collision detection sees it (`geom_*` fields): shape and frame in its body, the contact bits, and
+/// the contact parameters that `mj_contactParam` mixes per pair.
+public struct Geom: Sendable, Equatable {
+    /// The geom's name (may be empty).
+    public var name: String
+    /// The body it is fixed in (`geom_bodyid`).
+    public var body: Int
+    /// Its shape (`geom_type`).
+    public var shape: GeomShape
+    /// Radius, half-length or half-sizes as MuJoCo stores them (`geom_size`).
+    public var size: Vector3
+    /// Position in the body frame (`geom_pos`).
+    public var position: Vector3
+    /// Orientation in the body frame (`geom_quat`, w x y z).
+    public var orientation: SIMD4<Double>
+    /// Contact type and affinity bits (`geom_contype`, `geom_conaffinity`): two geoms may touch when one's type
+    /// shares a bit with the other's affinity.
+    public var contype: Int, conaffinity: Int
+    /// Contact dimensionality (`geom_condim`): 1 frictionless, 3 with sliding friction.
+    public var condim: Int
+    /// Sliding friction coefficient μ (`geom_friction[0]`; the torsional and rolling ones act only for condim
+    /// 4 and 6).
+    public var friction: Double
+    /// Distance below which a contact is active, m (`geom_margin`; a pair uses the sum of its two).
+    public var margin: Double
+    /// Contact time constant and damping ratio (`geom_solref`).
+    public var solref: SIMD2<Double>
+    /// Contact impedance (dmin, dmax, width, midpoint, power) (`geom_solimp`).
+    public var solimp: [Double]
+    /// The MJCF line of the `<geom>` element.
+    public var line: Int
+
+    /// The radius of the sphere about the geom's centre that contains it (`geom_rbound`); 0 for a plane.
+    public var boundingRadius: Double {
+        switch shape {
+        case .plane: return 0
+        case .sphere: return size.x
+        case .capsule: return size.x + size.y
+        case .cylinder: return (size.x * size.x + size.y * size.y).squareRoot()
+        case .ellipsoid: return max(size.x, size.y, size.z)
+        case .box: return (size * size).sum().squareRoot()
+        }
     }
 }

@@ -59,8 +59,8 @@ public struct PlanarModel: Sendable {
     let limitLower: [Double]
     let limitUpper: [Double]
     let limitMargin: [Double]
-    /// (K, B, dmin, dmax, width, midpoint, power) per limit, solref already raised to 2h (`getsolparam`).
-    let limitParameters: [Double]
+    /// K, B and the impedance sigmoid per limit, solref already raised to 2h (`getsolparam`).
+    let limitParameters: [SoftConstraintParameters]
 
     // Actuators.
     /// The number of actuators, nu.
@@ -95,6 +95,14 @@ public struct PlanarModel: Sendable {
     public private(set) var dofInverseWeight: [Double] = []
     /// `body_invweight0`: (translational, rotational) inverse weight of each body at q₀.
     public private(set) var bodyInverseWeight: [(translation: Double, rotation: Double)] = []
+
+    // Contacts (PlanarModel+Contacts.swift), empty until the inverse weights they use are known.
+    /// The geoms of some candidate pair.
+    private(set) var contactGeoms: [ContactGeom] = []
+    /// The candidate pairs, in MuJoCo's order.
+    private(set) var contactPairs: [ContactPair] = []
+    /// The number of geom pairs that can touch (`mj_collision`'s candidates after filtering).
+    public var contactPairCount: Int { contactPairs.count }
 
     /// Reduces `model` to its plane and computes the regularisation constants.
     /// - Throws: ``PhysicsError/notPlanar(file:line:reason:)`` naming the first joint that leaves the plane.
@@ -176,23 +184,11 @@ public struct PlanarModel: Sendable {
         limitUpper = limited.map { model.joints[$0].range.upper }
         limitMargin = limited.map { model.joints[$0].margin }
         let h = model.options.timestep
-        limitParameters = limited.flatMap { index -> [Double] in
+        limitParameters = limited.map { index in
             let joint = model.joints[index]
-            var (timeConstant, dampingRatio) = joint.solref
-            if timeConstant > 0 { timeConstant = max(timeConstant, 2 * h) }  // getsolparam: integrator safety
-            let clampImpedance = { (value: Double) in min(0.9999, max(0.0001, value)) }
-            let dmin = clampImpedance(joint.solimp.0), dmax = clampImpedance(joint.solimp.1)
-            let width = max(0, joint.solimp.2), midpoint = clampImpedance(joint.solimp.3)
-            let power = max(1, joint.solimp.4)
-            let stiffness: Double, damping: Double
-            if timeConstant > 0 {
-                stiffness = 1 / max(1e-15, dmax * dmax * timeConstant * timeConstant * dampingRatio * dampingRatio)
-                damping = 2 / max(1e-15, dmax * timeConstant)
-            } else {
-                stiffness = -timeConstant / max(1e-15, dmax * dmax)
-                damping = -dampingRatio / max(1e-15, dmax)
-            }
-            return [stiffness, damping, dmin, dmax, width, midpoint, power]
+            return SoftConstraintParameters(
+                solref: SIMD2(joint.solref.timeConstant, joint.solref.dampingRatio),
+                solimp: [joint.solimp.0, joint.solimp.1, joint.solimp.2, joint.solimp.3, joint.solimp.4], timestep: h)
         }
 
         actuatorCount = model.actuators.count
@@ -225,6 +221,9 @@ public struct PlanarModel: Sendable {
         siteNormalPosition = model.sites.map { normalPositions[$0.body] + $0.position[axis] }
 
         (dofInverseWeight, bodyInverseWeight) = try Self.inverseWeights(of: self)
+        (contactGeoms, contactPairs) = try Self.contactTables(
+            model, bodyParent: bodyParent, bodyDofCount: count, timestep: h,
+            bodyTranslationWeight: bodyInverseWeight.map(\.translation))
     }
 
     /// `mj_setConst`'s inverse weights at q₀: the diagonal of M⁻¹, and trace(J·M⁻¹·Jᵀ)/3 of each body's

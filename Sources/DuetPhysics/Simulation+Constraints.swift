@@ -4,97 +4,125 @@ import Glibc
 import Darwin
 #endif
 
-// Joint limits as MuJoCo's soft constraints (engine_core_constraint.c, engine_solver.c).
+// Joint limits and contacts as MuJoCo's soft constraints, and the exact solve of the constraint problem
+// (engine_core_constraint.c, engine_solver.c). Contact rows come from Simulation+Collision.swift.
 //
-// Rows (`mj_instantiateLimit`): for each limited joint, lower side first, dist = q − lo with J = +1, then
-// dist = hi − q with J = −1; a row exists while dist < margin.
-// Per row (`getsolparam`, `getimpedance`, `mj_makeImpedance`, `mj_referenceConstraint`):
+// Rows, limits first (`mj_instantiateLimit`): for each limited joint, lower side first, dist = q − lo with
+// J = +e_dof, then dist = hi − q with J = −e_dof; a row exists while dist < margin. Then the contacts
+// (`mj_instantiateContact`).
+// Per row (`getsolparam`, `getimpedance`, `mj_diagApprox`, `mj_makeImpedance`, `mj_referenceConstraint`):
 //   imp  = dmin + y(x)·(dmax − dmin), x = |dist − margin|/width, y the solimp sigmoid (flat when dmin = dmax,
 //          dmax when x ≥ 1);
 //   aref = −B·J·q̇ − K·imp·(dist − margin), K = 1/(dmax²·τ²·ζ²), B = 2/(dmax·τ), τ = max(solref₀, 2h);
-//   R    = max(1e-15, (1 − imp)/imp · dof_invweight0).
-// The acceleration minimises ½(a − a_s)ᵀM(a − a_s) + Σ_{rows with J·a < aref} ½(J·a − aref)²/R (`mj_solNewton`),
+//   R    = max(1e-15, (1 − imp)·dof_invweight0/imp) for a limit (contacts: Simulation+Collision.swift).
+// The acceleration minimises
+//   ½(a − a_s)ᵀM(a − a_s) + Σ_{rows with J_i·a < aref_i} ½(J_i·a − aref_i)²/R_i          (`mj_solNewton`)
 // a strictly convex piecewise quadratic: Newton steps on the active set with an exact line search reach its
-// minimiser exactly. Force f = −(J·a − aref)/R on active rows; qfrc_constraint = Jᵀ·f.
+// minimiser exactly (MuJoCo's Newton solver converges to the same point; its tolerance 1e-8 stops it within
+// about 1e-14 of it). Force f_i = −(J_i·a − aref_i)/R_i on active rows; qfrc_constraint = Jᵀ·f.
 
 extension Workspace {
-    /// Builds the limit rows at the current state and solves for q̈ and the constraint force.
-    func solveLimits() {
+    /// Builds every row at the current state and solves for q̈ and the constraint force.
+    func solveConstraints() {
         let n = dofCount
         for i in 0..<n {
             accelerations[i] = smoothAcceleration[i]
             constraintForce[i] = 0
         }
-        var rows = 0
+        rowCount = 0
+        addLimitRows()
+        limitRowCount = rowCount
+        if pairCount > 0 { addContactRows() }
+        guard rowCount > 0 else { return }
+        newtonSolve(rows: rowCount)
+        for row in 0..<rowCount {
+            let jacobian = rowJacobian + row &* n
+            var ja = 0.0
+            for i in 0..<n { ja += jacobian[i] * accelerations[i] }
+            let residual = ja - rowReference[row]
+            rowForce[row] = residual < 0 ? -residual / rowRegulariser[row] : 0
+            for i in 0..<n { constraintForce[i] += jacobian[i] * rowForce[row] }
+        }
+    }
+
+    /// One row for each limit side with dist < margin (`mj_instantiateLimit`).
+    func addLimitRows() {
+        let n = dofCount
         for limit in 0..<limitCount {
             let dof = limitDof[limit]
             let q = positions[dof], margin = limitMargin[limit]
             for side in 0..<2 {
                 let dist = side == 0 ? q - limitLower[limit] : limitUpper[limit] - q
+                closestClearance = min(closestClearance, abs(dist - margin))
                 guard dist < margin else { continue }
                 let sign: Double = side == 0 ? 1 : -1
                 let p = limitParameters[limit]
-                let imp = Self.impedance(dmin: p.dmin, dmax: p.dmax, width: p.width, midpoint: p.midpoint,
-                                         power: p.power, position: dist, margin: margin)
-                rowDof[rows] = dof
-                rowSign[rows] = sign
-                rowReference[rows] = -p.damping * sign * velocities[dof] - p.stiffness * imp * (dist - margin)
-                rowRegulariser[rows] = max(1e-15, (1 - imp) * dofInverseWeight[dof] / imp)
-                rows += 1
+                let imp = Self.impedance(p, position: dist, margin: margin)
+                let jacobian = rowJacobian + rowCount &* n
+                jacobian.update(repeating: 0, count: n)
+                jacobian[dof] = sign
+                rowReference[rowCount] = -p.damping * (sign * velocities[dof]) - p.stiffness * imp * (dist - margin)
+                rowRegulariser[rowCount] = max(1e-15, (1 - imp) * dofInverseWeight[dof] / imp)
+                rowCount += 1
             }
-        }
-        activeLimitCount = rows
-        guard rows > 0 else { return }
-        newtonSolve(rows: rows)
-        for row in 0..<rows {
-            let residual = rowSign[row] * accelerations[rowDof[row]] - rowReference[row]
-            rowForce[row] = residual < 0 ? -residual / rowRegulariser[row] : 0
-            constraintForce[rowDof[row]] += rowSign[row] * rowForce[row]
         }
     }
 
     /// MuJoCo's `getimpedance`: the solimp sigmoid at |dist − margin|/width.
-    static func impedance(dmin: Double, dmax: Double, width: Double, midpoint: Double, power: Double,
-                          position: Double, margin: Double) -> Double {
-        if dmin == dmax || width <= 1e-15 { return 0.5 * (dmin + dmax) }
-        let x = abs((position - margin) / width)
-        if x >= 1 || x <= 0 { return x >= 1 ? dmax : dmin }
+    static func impedance(_ p: SoftConstraintParameters, position: Double, margin: Double) -> Double {
+        if p.dmin == p.dmax || p.width <= 1e-15 { return 0.5 * (p.dmin + p.dmax) }
+        let x = abs((position - margin) / p.width)
+        if x >= 1 || x <= 0 { return x >= 1 ? p.dmax : p.dmin }
         let y: Double
-        if power == 1 {
+        if p.power == 1 {
             y = x
-        } else if x <= midpoint {
-            y = Self.power(x, power) / Self.power(midpoint, power - 1)
+        } else if x <= p.midpoint {
+            y = (1 / Self.power(p.midpoint, p.power - 1)) * Self.power(x, p.power)
         } else {
-            y = 1 - Self.power(1 - x, power) / Self.power(1 - midpoint, power - 1)
+            y = 1 - (1 / Self.power(1 - p.midpoint, p.power - 1)) * Self.power(1 - x, p.power)
         }
-        return dmin + y * (dmax - dmin)
+        return p.dmin + y * (p.dmax - p.dmin)
     }
 
     static func power(_ a: Double, _ b: Double) -> Double {
         b == 1 ? a : b == 2 ? a * a : pow(a, b)
     }
 
-    /// Minimises the constrained cost from a = a_s: solve the quadratic of the current active set, then an
-    /// exact line search towards its minimiser, until the active set no longer changes.
+    /// J_row·x.
+    @inline(__always)
+    func rowProduct(_ row: Int, _ x: UnsafeMutablePointer<Double>) -> Double {
+        let n = dofCount, jacobian = rowJacobian + row &* n
+        var sum = 0.0
+        for i in 0..<n { sum += jacobian[i] * x[i] }
+        return sum
+    }
+
+    /// Minimises the constrained cost from a = a_s: solve the quadratic of the rows active at the current a,
+    /// then an exact line search towards its minimiser, until the active set no longer changes.
     func newtonSolve(rows: Int) {
         let n = dofCount
+        for row in 0..<rows { rowResidual[row] = rowProduct(row, accelerations) - rowReference[row] }
         for _ in 0..<100 {
             // The minimiser of the quadratic with the rows active at the current a:
-            // (M + Σ e_d·e_dᵀ/R) a* = qfrc_smooth + Σ sign·aref·e_d/R.
+            // (M + Σ J_iᵀJ_i/R_i) a* = qfrc_smooth + Σ J_iᵀ·aref_i/R_i.
             for index in 0..<n * n { solverMatrix[index] = massMatrix[index] }
             for i in 0..<n { solverTrial[i] = smoothForce[i] }
-            for row in 0..<rows where rowSign[row] * accelerations[rowDof[row]] - rowReference[row] < 0 {
-                let d = rowDof[row]
-                solverMatrix[d * n + d] += 1 / rowRegulariser[row]
-                solverTrial[d] += rowSign[row] * rowReference[row] / rowRegulariser[row]
+            for row in 0..<rows where rowResidual[row] < 0 {
+                let jacobian = rowJacobian + row &* n, weight = 1 / rowRegulariser[row]
+                for i in 0..<n where jacobian[i] != 0 {
+                    let scaled = jacobian[i] * weight
+                    let line = solverMatrix + i &* n
+                    for j in 0..<n { line[j] += scaled * jacobian[j] }
+                    solverTrial[i] += scaled * rowReference[row]
+                }
             }
             Self.choleskyInPlace(solverMatrix, n)
             Self.solveCholesky(solverMatrix, n, solverTrial)
             var sameSet = true
             for row in 0..<rows {
-                let before = rowSign[row] * accelerations[rowDof[row]] - rowReference[row] < 0
-                let after = rowSign[row] * solverTrial[rowDof[row]] - rowReference[row] < 0
-                if before != after { sameSet = false }
+                let trialResidual = rowProduct(row, solverTrial) - rowReference[row]
+                if (rowResidual[row] < 0) != (trialResidual < 0) { sameSet = false }
+                rowSlope[row] = trialResidual - rowResidual[row]
             }
             if sameSet {
                 for i in 0..<n { accelerations[i] = solverTrial[i] }
@@ -103,6 +131,7 @@ extension Workspace {
             for i in 0..<n { solverDirection[i] = solverTrial[i] - accelerations[i] }
             let step = exactLineSearch(rows: rows)
             for i in 0..<n { accelerations[i] += step * solverDirection[i] }
+            for row in 0..<rows { rowResidual[row] = rowProduct(row, accelerations) - rowReference[row] }
         }
     }
 
@@ -114,26 +143,23 @@ extension Workspace {
         var slope0 = 0.0, curvature = 0.0
         for i in 0..<n {
             var ma = 0.0, md = 0.0
+            let line = massMatrix + i &* n
             for j in 0..<n {
-                ma += massMatrix[i * n + j] * accelerations[j]
-                md += massMatrix[i * n + j] * solverDirection[j]
+                ma += line[j] * accelerations[j]
+                md += line[j] * solverDirection[j]
             }
             slope0 += solverDirection[i] * (ma - smoothForce[i])
             curvature += solverDirection[i] * md
         }
         var breaks = 0
-        for row in 0..<rows {
-            rowResidual[row] = rowSign[row] * accelerations[rowDof[row]] - rowReference[row]
-            rowSlope[row] = rowSign[row] * solverDirection[rowDof[row]]
-            if rowSlope[row] != 0 {
-                let point = -rowResidual[row] / rowSlope[row]
-                if point > 0 {
-                    // Insertion into the sorted switching points.
-                    var index = breaks
-                    while index > 0 && rowBreak[index - 1] > point { rowBreak[index] = rowBreak[index - 1]; index -= 1 }
-                    rowBreak[index] = point
-                    breaks += 1
-                }
+        for row in 0..<rows where rowSlope[row] != 0 {
+            let point = -rowResidual[row] / rowSlope[row]
+            if point > 0 {
+                // Insertion into the sorted switching points.
+                var index = breaks
+                while index > 0 && rowBreak[index - 1] > point { rowBreak[index] = rowBreak[index - 1]; index -= 1 }
+                rowBreak[index] = point
+                breaks += 1
             }
         }
         var lower = 0.0

@@ -13,7 +13,8 @@
 //      (`mj_inertiaBoxFluidModel`) when the medium has density or viscosity;
 //   5. actuators (`mj_fwdActuation`): gear·clamp(ctrl);
 //   6. q̈_smooth = M⁻¹·(passive − bias + actuator) by a Cholesky solve (`mj_fwdAcceleration`, `mj_solveM`);
-//   7. joint limits (`mj_fwdConstraint`, Simulation+Constraints.swift).
+//   7. collision, joint limits and contacts (`mj_collision`, `mj_fwdConstraint`, Simulation+Collision.swift,
+//      Simulation+Constraints.swift).
 //
 // The factorisation (6) runs right after the mass matrix (2): it is a chain of square roots and divisions,
 // and the independent work of 3 to 5 overlaps with it in the processor. The results do not depend on this
@@ -40,7 +41,7 @@ extension Workspace {
             }
         }
         Self.solveCholesky(factor, dofCount, smoothAcceleration)
-        solveLimits()
+        solveConstraints()
     }
 
     // MARK: 1. Kinematics (`mj_kinematics`, `mj_comPos`)

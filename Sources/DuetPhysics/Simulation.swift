@@ -40,14 +40,23 @@ public struct Simulation: Sendable {
     public var passiveForce: [Double] { Workspace.array(workspace.passiveForce, model.dofCount) }
     /// Actuator forces of the last evaluation (`qfrc_actuator`).
     public var actuatorForce: [Double] { Workspace.array(workspace.actuatorForce, model.dofCount) }
-    /// Joint-limit forces Jᵀ·f of the last evaluation (`qfrc_constraint`).
+    /// Joint-limit and contact forces Jᵀ·f of the last evaluation (`qfrc_constraint`).
     public var constraintForce: [Double] { Workspace.array(workspace.constraintForce, model.dofCount) }
     /// The unconstrained acceleration M⁻¹·(passive − bias + actuator) of the last evaluation (`qacc_smooth`).
     public var smoothAcceleration: [Double] { Workspace.array(workspace.smoothAcceleration, model.dofCount) }
     /// The joint-space inertia M(q) with armature on the diagonal, row-major nv × nv (`mj_fullM(qM)`).
     public var massMatrix: [Double] { Workspace.array(workspace.massMatrix, model.dofCount * model.dofCount) }
-    /// The number of joint-limit rows active in the last evaluation (`nefc`).
-    public var activeLimitCount: Int { workspace.activeLimitCount }
+    /// The number of joint-limit rows active in the last evaluation (`nl`).
+    public var activeLimitCount: Int { workspace.limitRowCount }
+    /// The number of active contacts in the last evaluation (`ncon`, excluded contacts not counted).
+    public var activeContactCount: Int { workspace.contactCount }
+    /// The number of constraint rows of the last evaluation, limits and contacts (`nefc`): 1 per limit and
+    /// frictionless contact, 4 per contact with friction (the pyramid's edges).
+    public var constraintRowCount: Int { workspace.rowCount }
+    /// The smallest |distance − margin| of any joint-limit side or measured contact over every evaluation since
+    /// the last ``setState(positions:velocities:)`` (the stages of the steps since included): how close the
+    /// state came to switching a constraint row on or off, where the force changes abruptly.
+    public var closestActivationClearance: Double { workspace.closestClearance }
 
     /// Component `dof` of ``constraintForce`` without building the array (`qfrc_constraint[dof]`).
     /// - Precondition: 0 ≤ `dof` < nv.
@@ -83,7 +92,9 @@ public struct Simulation: Sendable {
             positions[index] = q[index]
             velocities[index] = v[index]
         }
-        forward()
+        let workspace = prepareWorkspace()
+        workspace.closestClearance = .infinity
+        workspace.forward()
     }
 
     /// Steps `frames` physics steps (`mj_step(m, d, frames)`).

@@ -54,12 +54,15 @@ struct PlanarInertia {
     static let zero = PlanarInertia(rotational: 0, hu: 0, hw: 0, mass: 0)
 }
 
-/// One joint limit's solver parameters (`getsolparam`, solref already raised to 2h): reference stiffness K and
-/// damping B, and the solimp sigmoid (dmin, dmax, width, midpoint, power).
-struct LimitParameters {
-    var stiffness: Double, damping: Double, dmin: Double, dmax: Double, width: Double, midpoint: Double,
-        power: Double
-    static let zero = LimitParameters(stiffness: 0, damping: 0, dmin: 0, dmax: 0, width: 0, midpoint: 0, power: 0)
+/// A geom's world frame (`geom_xpos`, and the columns of `geom_xmat`).
+struct GeomPose {
+    var position: Vector3, x: Vector3, y: Vector3, z: Vector3
+}
+
+/// One contact as a narrow-phase function returns it (`mjPreContact`): signed distance, midpoint, normal from
+/// the first geom to the second, and the first tangent hint (zero for none; `mju_makeFrame` completes it).
+struct NarrowContact {
+    var distance: Double, position: Vector3, normal: Vector3, tangent: Vector3
 }
 
 /// A body's box in the inertia-box fluid model (`mj_inertiaBoxFluidModel`), with the products of constants
@@ -103,8 +106,13 @@ final class Workspace: @unchecked Sendable {
 
     // MARK: Sizes
 
-    /// nv (= nq), bodies (world included), actuators, limited joints, limit rows (2 per limited joint).
-    let dofCount: Int, bodyCount: Int, actuatorCount: Int, limitCount: Int, rowCapacity: Int
+    /// nv (= nq), bodies (world included), actuators, limited joints, candidate contact pairs.
+    let dofCount: Int, bodyCount: Int, actuatorCount: Int, limitCount: Int, pairCount: Int
+    /// The geoms of the candidate pairs.
+    let contactGeomCount: Int
+    /// The most constraint rows one evaluation can make: 2 per limited joint, and per pair its contact capacity
+    /// times the rows per contact.
+    let rowCapacity: Int
 
     // MARK: Model constants (copies of ``PlanarModel``'s tables)
 
@@ -143,7 +151,15 @@ final class Workspace: @unchecked Sendable {
     let limitLower: UnsafeMutablePointer<Double>
     let limitUpper: UnsafeMutablePointer<Double>
     let limitMargin: UnsafeMutablePointer<Double>
-    let limitParameters: UnsafeMutablePointer<LimitParameters>
+    let limitParameters: UnsafeMutablePointer<SoftConstraintParameters>
+
+    /// The geoms of the candidate pairs and the pairs (PlanarModel+Contacts.swift).
+    let contactGeoms: UnsafeMutablePointer<ContactGeom>
+    let contactPairs: UnsafeMutablePointer<ContactPair>
+    /// The world n-coordinate of each body origin.
+    let bodyNormalPosition: UnsafeMutablePointer<Double>
+    /// The world axes (0, 1, 2) of u, w and n.
+    let axisU: Int, axisW: Int, axisN: Int
 
     let actuatorDof: UnsafeMutablePointer<Int>
     let actuatorGear: UnsafeMutablePointer<Double>
@@ -188,8 +204,12 @@ final class Workspace: @unchecked Sendable {
     let massMatrix: UnsafeMutablePointer<Double>
     /// The Cholesky factor L of M, row-major, lower triangle (`qLD`).
     let factor: UnsafeMutablePointer<Double>
-    /// `nefc`.
-    var activeLimitCount = 0
+    /// Limit rows (`nl`), active contacts (`ncon` less the excluded ones) and all rows (`nefc`) of the last
+    /// evaluation.
+    var limitRowCount = 0, contactCount = 0, rowCount = 0
+    /// The smallest |distance − margin| of any limit side or contact the narrow phase measured, over every
+    /// evaluation since it was last set to infinity (how close the state came to switching a row on or off).
+    var closestClearance = Double.infinity
 
     // MARK: Kinematics of the last evaluation
 
@@ -223,10 +243,10 @@ final class Workspace: @unchecked Sendable {
     /// nv, for the Euler solve.
     let scratch: UnsafeMutablePointer<Double>
 
-    // MARK: Limits scratch (at most 2 rows per limited joint)
+    // MARK: Constraint rows (at most rowCapacity), limits first, then contacts (`efc_*`)
 
-    let rowDof: UnsafeMutablePointer<Int>
-    let rowSign: UnsafeMutablePointer<Double>
+    /// J, one row of nv per constraint row (`efc_J`).
+    let rowJacobian: UnsafeMutablePointer<Double>
     /// aref.
     let rowReference: UnsafeMutablePointer<Double>
     /// R.
@@ -240,6 +260,19 @@ final class Workspace: @unchecked Sendable {
     let solverMatrix: UnsafeMutablePointer<Double>
     let solverTrial: UnsafeMutablePointer<Double>
     let solverDirection: UnsafeMutablePointer<Double>
+    /// M·a and M·d in the line search (nv each).
+    let solverProduct: UnsafeMutablePointer<Double>
+    let solverDirectionProduct: UnsafeMutablePointer<Double>
+
+    // MARK: Collision scratch
+
+    /// Each contact geom's world position and axes (`geom_xpos`, `geom_xmat`).
+    let geomPose: UnsafeMutablePointer<GeomPose>
+    /// The narrow phase's contacts of one pair (at most 4).
+    let pairContacts: UnsafeMutablePointer<NarrowContact>
+    /// J_u and J_w of the point Jacobian difference of a contact (nv each), and the frame rows (3 × nv).
+    let pointJacobian: UnsafeMutablePointer<Double>
+    let frameJacobian: UnsafeMutablePointer<Double>
 
     // MARK: Integrator scratch
 
@@ -254,7 +287,11 @@ final class Workspace: @unchecked Sendable {
     /// evaluated).
     init(_ model: PlanarModel) {
         let nv = model.dofCount, nb = model.bodyCount, nu = model.actuatorCount, nl = model.limitDof.count
-        dofCount = nv; bodyCount = nb; actuatorCount = nu; limitCount = nl; rowCapacity = 2 * nl
+        let pairs = model.contactPairs
+        dofCount = nv; bodyCount = nb; actuatorCount = nu; limitCount = nl; pairCount = pairs.count
+        contactGeomCount = model.contactGeoms.count
+        let rows = 2 * nl + pairs.reduce(0) { $0 + $1.contactCapacity * $1.rowsPerContact }
+        rowCapacity = rows
         var regions: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
         func region<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
             let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
@@ -302,11 +339,15 @@ final class Workspace: @unchecked Sendable {
         limitLower = table(model.limitLower, nl, 0)
         limitUpper = table(model.limitUpper, nl, 0)
         limitMargin = table(model.limitMargin, nl, 0)
-        limitParameters = table(stride(from: 0, to: model.limitParameters.count - 6, by: 7).map { index in
-            let p = model.limitParameters
-            return LimitParameters(stiffness: p[index], damping: p[index + 1], dmin: p[index + 2], dmax: p[index + 3],
-                                   width: p[index + 4], midpoint: p[index + 5], power: p[index + 6])
-        }, nl, .zero)
+        limitParameters = table(model.limitParameters, nl, .zero)
+        let noGeom = ContactGeom(body: 0, shape: .plane, size: .zero, position: .zero, axisX: .zero, axisY: .zero,
+                                 axisZ: .zero, boundingRadius: 0)
+        contactGeoms = table(model.contactGeoms, model.contactGeoms.count, noGeom)
+        let noPair = ContactPair(first: 0, second: 0, firstBody: 0, secondBody: 0, condim: 1, friction: 0, margin: 0,
+                                 parameters: .zero, translationWeight: 0, contactCapacity: 0)
+        contactPairs = table(pairs, pairs.count, noPair)
+        bodyNormalPosition = table(model.bodyNormalPosition, nb, 0)
+        (axisU, axisW, axisN) = (model.planeAxes.0, model.planeAxes.1, model.normalAxis)
         actuatorDof = table(model.actuatorDof, nu, 0)
         actuatorGear = table(model.actuatorGear, nu, 0)
         actuatorLimited = table(model.actuatorLimited, nu, false)
@@ -346,17 +387,22 @@ final class Workspace: @unchecked Sendable {
         bodyBias = region(nb, SpatialVector.zero)
         bodyForce = region(nb, SpatialVector.zero)
         scratch = region(nv, 0.0)
-        rowDof = region(2 * nl, 0)
-        rowSign = region(2 * nl, 0.0)
-        rowReference = region(2 * nl, 0.0)
-        rowRegulariser = region(2 * nl, 0.0)
-        rowForce = region(2 * nl, 0.0)
-        rowResidual = region(2 * nl, 0.0)
-        rowSlope = region(2 * nl, 0.0)
-        rowBreak = region(2 * nl, 0.0)
+        rowJacobian = region(rows * nv, 0.0)
+        rowReference = region(rows, 0.0)
+        rowRegulariser = region(rows, 0.0)
+        rowForce = region(rows, 0.0)
+        rowResidual = region(rows, 0.0)
+        rowSlope = region(rows, 0.0)
+        rowBreak = region(rows, 0.0)
         solverMatrix = region(nv * nv, 0.0)
         solverTrial = region(nv, 0.0)
         solverDirection = region(nv, 0.0)
+        solverProduct = region(nv, 0.0)
+        solverDirectionProduct = region(nv, 0.0)
+        geomPose = region(model.contactGeoms.count, GeomPose(position: .zero, x: .zero, y: .zero, z: .zero))
+        pairContacts = region(4, NarrowContact(distance: 0, position: .zero, normal: .zero, tangent: .zero))
+        pointJacobian = region(2 * nv, 0.0)
+        frameJacobian = region(3 * nv, 0.0)
         savedPositions = region(nv, 0.0)
         savedVelocities = region(nv, 0.0)
         stageVelocities = region(4 * nv, 0.0)
@@ -374,7 +420,10 @@ final class Workspace: @unchecked Sendable {
         for (target, source) in zip(copy.regions, regions) {
             target.pointer.copyMemory(from: source.pointer, byteCount: source.bytes)
         }
-        copy.activeLimitCount = activeLimitCount
+        copy.limitRowCount = limitRowCount
+        copy.contactCount = contactCount
+        copy.rowCount = rowCount
+        copy.closestClearance = closestClearance
         copy.referenceU = referenceU
         copy.referenceW = referenceW
         return copy

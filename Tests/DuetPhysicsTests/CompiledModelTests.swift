@@ -9,7 +9,7 @@ final class CompiledModelTests: XCTestCase {
     let tolerance = 1e-12
 
     func testCompiledModelsMatchMuJoCo() throws {
-        for name in MuJoCoFixture.names {
+        for name in MuJoCoFixture.names + MuJoCoFixture.contactNames {
             let fixture = try MuJoCoFixture.load(name)
             let expected = fixture.compiled
             let model = try MJCF.load(contentsOfFile: MuJoCoFixture.modelPath(name))
@@ -71,6 +71,20 @@ final class CompiledModelTests: XCTestCase {
             XCTAssertEqual(model.sites.map(\.body), expected.site_bodyid, name)
             check(model.sites.flatMap { [$0.position.x, $0.position.y, $0.position.z] }, expected.site_pos, "\(name) site_pos")
 
+            if let count = expected.ngeom, let bodies = expected.geom_bodyid, let sizes = expected.geom_size,
+               let pos = expected.geom_pos, let quat = expected.geom_quat, let margin = expected.geom_margin,
+               let friction = expected.geom_friction, let condim = expected.geom_condim {
+                XCTAssertEqual(model.geoms.count, count, name)
+                XCTAssertEqual(model.geoms.map(\.body), bodies, name)
+                XCTAssertEqual(model.geoms.map(\.condim), condim, name)
+                check(model.geoms.flatMap { [$0.size.x, $0.size.y, $0.size.z] }, sizes, "\(name) geom_size")
+                check(model.geoms.flatMap { [$0.position.x, $0.position.y, $0.position.z] }, pos, "\(name) geom_pos")
+                check(model.geoms.flatMap { [$0.orientation[0], $0.orientation[1], $0.orientation[2], $0.orientation[3]] },
+                      quat, "\(name) geom_quat")
+                check(model.geoms.map(\.margin), margin, "\(name) geom_margin")
+                check(model.geoms.map(\.friction), friction, "\(name) geom_friction")
+                XCTAssertEqual(planar.contactPairCount, expected.candidate_pairs?.count, "\(name) candidate pairs")
+            }
             check(planar.dofInverseWeight, expected.dof_invweight0, "\(name) dof_invweight0")
             check(planar.bodyInverseWeight.flatMap { [$0.translation, $0.rotation] }, expected.body_invweight0,
                   "\(name) body_invweight0")

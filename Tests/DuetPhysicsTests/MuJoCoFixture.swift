@@ -19,6 +19,18 @@ struct MuJoCoFixture: Decodable {
         var actuator_gear, actuator_ctrlrange: [Double]
         var site_bodyid: [Int]
         var site_pos: [Double]
+        /// The contact models' geoms (mujoco_contact_fixtures.py).
+        var ngeom: Int?
+        var geom_bodyid, geom_type, geom_condim: [Int]?
+        var geom_size, geom_pos, geom_quat, geom_margin, geom_friction: [Double]?
+        var candidate_pairs: [[Int]]?
+    }
+
+    /// One active contact of `mj_forward`.
+    struct Contact: Decodable {
+        var geom: [Int]
+        var dist: Double
+        var pos, frame: [Double]
     }
 
     struct Record: Decodable {
@@ -28,6 +40,11 @@ struct MuJoCoFixture: Decodable {
         var step_qpos, step_qvel, step_xpos, step_site_xpos, step_qfrc_constraint: [Double]
         var limit_clearance: Double
         var exact_step_qpos, exact_step_qvel, exact_step_xpos, exact_step_site_xpos, exact_step_qfrc_constraint: [Double]
+        /// The contact models' records: `mj_forward` run to convergence, limit rows, active contacts; there
+        /// `limit_clearance` covers the candidate contacts too.
+        var exact_qacc, exact_qfrc_constraint: [Double]?
+        var nl, ncon: Int?
+        var contacts: [Contact]?
     }
 
     var model: String
@@ -60,6 +77,9 @@ struct MuJoCoFixture: Decodable {
 
     /// The four contact-free task models and the compiler-coverage model.
     static let names = ["inverted_pendulum", "inverted_double_pendulum", "reacher", "swimmer", coverageModel]
+
+    /// The planar locomotion models, with contacts (envs/reference/mujoco_contact_fixtures.py).
+    static let contactNames = ["hopper", "half_cheetah", "walker2d_v5"]
 }
 
 /// The largest |a − b| / max(|b|, floor) over paired values.

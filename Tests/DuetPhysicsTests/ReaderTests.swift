@@ -53,11 +53,17 @@ final class ReaderTests: XCTestCase {
                        "test.xml:8: element <position> is outside the supported MJCF subset")
     }
 
-    func testContactsAndNonPlanarModelsAreRefused() {
+    func testUnsupportedContactsAndNonPlanarModelsAreRefused() throws {
+        let floor = #"<worldbody><geom name="floor" type="plane" size="1 1 1"/>"#
         let colliding = model(#"<joint name="hinge" type="hinge" axis="0 1 0"/><geom name="pole" type="capsule" fromto="0 0 0 0 0 1" size="0.05"/>"#)
-            .replacingOccurrences(of: "<worldbody>", with: #"<worldbody><geom name="floor" type="plane" size="1 1 1"/>"#)
-        XCTAssertEqual(refusal(colliding), #"test.xml:5: <geom contype="1"> is not supported: geoms 'floor' and "#
-                       + "'pole' could collide, and contacts are not simulated")
+            .replacingOccurrences(of: "<worldbody>", with: floor)
+        XCTAssertEqual(try PlanarModel(try MJCF.read(colliding, file: "test.xml")).contactPairCount, 1)
+        let cylinder = model(#"<joint name="hinge" type="hinge" axis="0 1 0"/><geom name="drum" type="cylinder" fromto="0 0 0 0 0 1" size="0.05"/>"#)
+            .replacingOccurrences(of: "<worldbody>", with: floor)
+        XCTAssertEqual(refusal(cylinder), #"test.xml:5: <geom type="cylinder"> is not supported: geoms 'floor' and "#
+                       + "'drum' could collide, and this simulator has no plane–cylinder collision")
+        XCTAssertEqual(refusal(model(hinge + #"<geom size="0.1" condim="6"/>"#)),
+                       #"test.xml:5: <geom condim="6"> is not supported: this simulator implements condim 1 and 3"#)
         let crossed = model(hinge + #"<joint name="other" type="hinge" axis="1 0 0"/>"#)
         XCTAssertEqual(refusal(crossed), "test.xml:5: not a planar model: hinge 'other' is not parallel to the first hinge")
         let lifted = model(hinge + #"<joint name="lift" type="slide" axis="0 1 0"/>"#)
