@@ -46,6 +46,9 @@ public enum EnvironmentRegistry {
         EnvironmentRegistration("InvertedDoublePendulum-v5", maximumEpisodeSteps: 1000) { InvertedDoublePendulum() },
         EnvironmentRegistration("Reacher-v5", maximumEpisodeSteps: 50) { Reacher() },
         EnvironmentRegistration("Swimmer-v5", maximumEpisodeSteps: 1000) { Swimmer() },
+        EnvironmentRegistration("Hopper-v5", maximumEpisodeSteps: 1000) { Hopper() },
+        EnvironmentRegistration("HalfCheetah-v5", maximumEpisodeSteps: 1000) { HalfCheetah() },
+        EnvironmentRegistration("Walker2d-v5", maximumEpisodeSteps: 1000) { Walker2d() },
     ]
 
     /// The registered identifiers, in ``all``'s order.

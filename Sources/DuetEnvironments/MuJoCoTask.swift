@@ -1,4 +1,4 @@
-// What the four MuJoCo tasks share: their compiled models (MJCF embedded from envs/models/, compiled once by
+// What the MuJoCo tasks share: their compiled models (MJCF embedded from envs/models/, compiled once by
 // DuetPhysics), their state (qpos then qvel, MuJoCo's order), Gymnasium's `do_simulation` (the raw action
 // widened to float64 into ctrl, which the physics clamps to ctrlrange, then `mj_step(m, d, frame_skip)`), and
 // the model's bodies and joints for `duet envs describe`.
@@ -11,6 +11,9 @@ enum MuJoCoModels {
                                                 file: "inverted_double_pendulum.xml")
     static let reacher = compile(MuJoCoModelFiles.reacher, file: "reacher.xml")
     static let swimmer = compile(MuJoCoModelFiles.swimmer, file: "swimmer.xml")
+    static let hopper = compile(MuJoCoModelFiles.hopper, file: "hopper.xml")
+    static let halfCheetah = compile(MuJoCoModelFiles.halfCheetah, file: "half_cheetah.xml")
+    static let walker2d = compile(MuJoCoModelFiles.walker2d, file: "walker2d_v5.xml")
 
     /// The embedded files are Gymnasium's and are tested to compile: a failure here is a bug in Duet.
     static func compile(_ text: String, file: String) -> PlanarModel {

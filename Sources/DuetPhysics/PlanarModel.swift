@@ -49,6 +49,8 @@ public struct PlanarModel: Sendable {
     /// The previous dof on the path to the world (`dof_parentid`), −1 for none.
     let dofParent: [Int]
     let qpos0: [Double]
+    /// q₀, each joint's reference position (`qpos0`, MJCF `ref`): the state `mj_resetData` starts from.
+    public var initialPositions: [Double] { qpos0 }
     let springReference: [Double]
     let stiffness: [Double]
     let damping: [Double]

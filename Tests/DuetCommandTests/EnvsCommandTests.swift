@@ -115,6 +115,9 @@ final class EnvsCommandTests: XCTestCase {
             InvertedDoublePendulum-v5            9       1   1000
             Reacher-v5                          10       2     50
             Swimmer-v5                           8       2   1000
+            Hopper-v5                           11       3   1000
+            HalfCheetah-v5                      17       6   1000
+            Walker2d-v5                         17       6   1000
 
             """)
         XCTAssertEqual(outcome.standardError, "")
@@ -226,7 +229,8 @@ final class EnvsCommandTests: XCTestCase {
 
     func testUnknownIdentifierNamesTheAcceptedOnes() throws {
         let accepted = "Pendulum-v1, MountainCarContinuous-v0, CartPoleContinuous-v0, CartPoleSwingUp-v0, "
-            + "AcrobotContinuous-v0, InvertedPendulum-v5, InvertedDoublePendulum-v5, Reacher-v5, Swimmer-v5"
+            + "AcrobotContinuous-v0, InvertedPendulum-v5, InvertedDoublePendulum-v5, Reacher-v5, Swimmer-v5, "
+            + "Hopper-v5, HalfCheetah-v5, Walker2d-v5"
         try assertError(["envs", "trace", "Pendulum-v0", "--random", "3"],
                         "unknown environment 'Pendulum-v0'; accepted: \(accepted)")
         try assertError(["envs", "describe", "pendulum"], "unknown environment 'pendulum'; accepted: \(accepted)")

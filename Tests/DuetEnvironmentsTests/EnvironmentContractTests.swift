@@ -9,7 +9,8 @@ final class EnvironmentContractTests: XCTestCase {
     /// The time limits of the specification pages (envs/<id>.md), one per registered environment.
     private let timeLimits = ["Pendulum-v1": 200, "MountainCarContinuous-v0": 999, "CartPoleContinuous-v0": 500,
                               "CartPoleSwingUp-v0": 1000, "AcrobotContinuous-v0": 500, "InvertedPendulum-v5": 1000,
-                              "InvertedDoublePendulum-v5": 1000, "Reacher-v5": 50, "Swimmer-v5": 1000]
+                              "InvertedDoublePendulum-v5": 1000, "Reacher-v5": 50, "Swimmer-v5": 1000,
+                              "Hopper-v5": 1000, "HalfCheetah-v5": 1000, "Walker2d-v5": 1000]
 
     /// A state from which a zero action does not end the episode, for counting steps to the time limit.
     private let safeStates: [String: [Double]] = [
@@ -17,6 +18,10 @@ final class EnvironmentContractTests: XCTestCase {
         "CartPoleSwingUp-v0": [0, 0, .pi, 0], "AcrobotContinuous-v0": [0, 0, 0, 0],
         "InvertedPendulum-v5": [0, 0, 0, 0], "InvertedDoublePendulum-v5": [0, 0, 0, 0, 0, 0],
         "Reacher-v5": [0, 0, 0.1, -0.1, 0, 0, 0, 0], "Swimmer-v5": [Double](repeating: 0, count: 10),
+        // The locomotion tasks standing at q₀ (HalfCheetah never terminates).
+        "Hopper-v5": [0, 1.25] + [Double](repeating: 0, count: 10),
+        "HalfCheetah-v5": [Double](repeating: 0, count: 18),
+        "Walker2d-v5": [0, 1.25] + [Double](repeating: 0, count: 16),
     ]
 
     /// The zero action of `environment`'s dimension.
@@ -28,7 +33,8 @@ final class EnvironmentContractTests: XCTestCase {
         XCTAssertEqual(EnvironmentRegistry.identifiers, ["Pendulum-v1", "MountainCarContinuous-v0",
                                                           "CartPoleContinuous-v0", "CartPoleSwingUp-v0",
                                                           "AcrobotContinuous-v0", "InvertedPendulum-v5",
-                                                          "InvertedDoublePendulum-v5", "Reacher-v5", "Swimmer-v5"])
+                                                          "InvertedDoublePendulum-v5", "Reacher-v5", "Swimmer-v5",
+                                                          "Hopper-v5", "HalfCheetah-v5", "Walker2d-v5"])
         XCTAssertEqual(Set(EnvironmentRegistry.identifiers).count, EnvironmentRegistry.all.count)
         for registration in EnvironmentRegistry.all {
             XCTAssertEqual(registration.maximumEpisodeSteps, timeLimits[registration.identifier], registration.identifier)
@@ -38,7 +44,8 @@ final class EnvironmentContractTests: XCTestCase {
                 identifier: "Pendulum-v0", accepted: EnvironmentRegistry.identifiers))
             XCTAssertEqual("\(error)", "unknown environment 'Pendulum-v0'; accepted: Pendulum-v1, "
                 + "MountainCarContinuous-v0, CartPoleContinuous-v0, CartPoleSwingUp-v0, AcrobotContinuous-v0, "
-                + "InvertedPendulum-v5, InvertedDoublePendulum-v5, Reacher-v5, Swimmer-v5")
+                + "InvertedPendulum-v5, InvertedDoublePendulum-v5, Reacher-v5, Swimmer-v5, Hopper-v5, HalfCheetah-v5, "
+                + "Walker2d-v5")
         }
     }
 
@@ -188,6 +195,16 @@ final class EnvironmentContractTests: XCTestCase {
             // Reacher and Swimmer never terminate, whatever the state.
             ("Reacher-v5", [3, 2.9, 0.2, -0.2, 10, 10, 0, 0], 1, false, nil),
             ("Swimmer-v5", [5, -3, 2, 1.7, -1.7, 3, 3, 3, 3, 3], 1, false, nil),
+            // Hopper: unhealthy beyond |pitch| 0.2 or with a velocity of 100 or more (here the torso rising).
+            ("Hopper-v5", [0, 1.25, 0.25, 0, 0, 0] + [Double](repeating: 0, count: 6), 0, true, nil),
+            ("Hopper-v5", [0, 1.25, 0, 0, 0, 0, 0, 150, 0, 0, 0, 0], 0, true, nil),
+            ("Hopper-v5", [0, 1.25] + [Double](repeating: 0, count: 10), 0, false, nil),
+            // Walker2d: healthy for 0.8 < z < 2 and |pitch| < 1 only (above 2 m, tilted past 1 rad).
+            ("Walker2d-v5", [0, 2.5] + [Double](repeating: 0, count: 16), 0, true, nil),
+            ("Walker2d-v5", [0, 1.25, 1.2] + [Double](repeating: 0, count: 15), 0, true, nil),
+            ("Walker2d-v5", [0, 1.25] + [Double](repeating: 0, count: 16), 0, false, nil),
+            // HalfCheetah never terminates, even upside down.
+            ("HalfCheetah-v5", [0, 0.2, 3.1] + [Double](repeating: 0, count: 15), 1, false, nil),
         ]
         for (id, state, action, terminates, reward) in cases {
             var environment = try EnvironmentRegistry.make(id)

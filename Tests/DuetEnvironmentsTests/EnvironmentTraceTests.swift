@@ -123,6 +123,9 @@ final class EnvironmentTraceTests: XCTestCase {
             "InvertedDoublePendulum-v5            9       1   1000",
             "Reacher-v5                          10       2     50",
             "Swimmer-v5                           8       2   1000",
+            "Hopper-v5                           11       3   1000",
+            "HalfCheetah-v5                      17       6   1000",
+            "Walker2d-v5                         17       6   1000",
         ])
         let description = try EnvironmentRegistry.registration("Pendulum-v1").describe()
         XCTAssertEqual(description.first, "Pendulum-v1: Swing a pendulum up with a bounded torque at its pivot and hold it upright.")

@@ -1,0 +1,7 @@
+// Hopper draws its model's geoms at the simulation's body poses, as every MuJoCo task does
+// (PhysicsEnvironment+Drawing.swift).
+
+extension Hopper: SimulationDrawable {
+    /// The geoms of its model file, read once.
+    public static let scenery = ModelScenery(model: physicsModel, document: MuJoCoModelFiles.hopper)
+}
