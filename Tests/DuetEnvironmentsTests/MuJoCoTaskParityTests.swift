@@ -45,6 +45,11 @@ final class MuJoCoTaskParityTests: XCTestCase {
     func testInvertedDoublePendulumMatchesGymnasium() throws { try replay("InvertedDoublePendulum-v5") }
     func testReacherMatchesGymnasium() throws { try replay("Reacher-v5") }
     func testSwimmerMatchesGymnasium() throws { try replay("Swimmer-v5") }
+    /// The locomotion tasks, contacts active in most steps (`mujoco_contact_fixtures.py`): Hopper and Walker2d
+    /// over 100 control steps (or to termination), HalfCheetah over 10 (its amplification, simulator.md §3).
+    func testHopperMatchesGymnasium() throws { try replay("Hopper-v5") }
+    func testHalfCheetahMatchesGymnasium() throws { try replay("HalfCheetah-v5") }
+    func testWalker2dMatchesGymnasium() throws { try replay("Walker2d-v5") }
 
     /// The environments embed envs/models/*.xml byte for byte (run envs/reference/embed_models.py if not).
     func testEmbeddedModelsEqualTheFilesInEnvsModels() throws {
@@ -52,6 +57,8 @@ final class MuJoCoTaskParityTests: XCTestCase {
             ("inverted_pendulum.xml", InvertedPendulum.physicsModel),
             ("inverted_double_pendulum.xml", InvertedDoublePendulum.physicsModel),
             ("reacher.xml", Reacher.physicsModel), ("swimmer.xml", Swimmer.physicsModel),
+            ("hopper.xml", Hopper.physicsModel), ("half_cheetah.xml", HalfCheetah.physicsModel),
+            ("walker2d_v5.xml", Walker2d.physicsModel),
         ]
         for (file, model) in embedded {
             let fromFile = try MJCF.load(contentsOfFile: Self.root.appendingPathComponent("envs/models/\(file)").path)

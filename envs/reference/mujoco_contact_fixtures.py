@@ -17,6 +17,10 @@ uses): the compiled `mjModel` fields, then *records* at many (qpos, qvel, ctrl) 
   against the floor, each pair of capsules by `mj_geomDistance`) at the start of each physics substep of the
   control step, so that tests can skip records where a row switches on or off during the step.
 
+and `envs/reference/mujoco/<task>.json`: open-loop replays of Hopper-v5, HalfCheetah-v5 and Walker2d-v5 through
+`gymnasium.make` (`mujoco_fixtures.task_fixture`: the post-reset state, float32 actions, then per step the
+observation, reward, flags, qpos and qvel) over the horizons where round-off stays small (simulator.md §3).
+
 States come from seeded rollouts of Gymnasium-like resets (noise about the initial pose) under random, biased
 and bang-bang controls, so that feet, heads and knees touch the floor and joints reach their limits.
 """
@@ -31,10 +35,14 @@ import mujoco
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mujoco_fixtures import PHYSICS_FIXTURES, MODELS, PINNED, compiled_fields, floats, limit_clearance  # noqa: E402
+import mujoco_fixtures  # noqa: E402
+from mujoco_fixtures import (PHYSICS_FIXTURES, MODELS, PINNED, TASK_FIXTURES, compiled_fields, floats,  # noqa: E402
+                             limit_clearance, task_fixture)
 
 # model file → (frame skip of its Gymnasium task, records from random rollouts, bang-bang rollouts)
 TASKS = {"hopper": (4, 60, 30), "half_cheetah": (5, 60, 30), "walker2d_v5": (4, 60, 30)}
+# model file → (Gymnasium identifier, replay horizon in control steps: simulator.md §3's table)
+REPLAYS = {"hopper": ("Hopper-v5", 100), "half_cheetah": ("HalfCheetah-v5", 10), "walker2d_v5": ("Walker2d-v5", 100)}
 
 
 def candidate_pairs(m):
@@ -174,6 +182,10 @@ def main():
         with open(os.path.join(PHYSICS_FIXTURES, name + ".json"), "w") as out:
             json.dump(fixture, out, separators=(",", ":"))
         records = fixture["records"]
+        identifier, horizon = REPLAYS[name]
+        mujoco_fixtures.TASKS[name] = (TASKS[name][0], identifier, horizon)
+        with open(os.path.join(TASK_FIXTURES, identifier + ".json"), "w") as out:
+            json.dump(task_fixture(name, rng), out, separators=(",", ":"))
         print(f"{name}: {len(records)} records, {sum(r['ncon'] > 0 for r in records)} with contacts, "
               f"{sum(r['nl'] > 0 for r in records)} with limits, largest ncon {max(r['ncon'] for r in records)}")
 
