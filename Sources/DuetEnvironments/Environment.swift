@@ -45,6 +45,15 @@ public protocol Environment: Sendable {
     /// The observation of the current state.
     var observation: [Float] { get }
 
+    /// Everything the environment's future depends on, for checkpoints: ``state`` plus any hidden part (such
+    /// as MountainCarContinuous' record of whether its state is float32). The default is ``state``.
+    var resumableState: [Double] { get }
+
+    /// Puts the environment back exactly where ``resumableState`` was read, so that it continues bit for bit
+    /// as the original would have; the default is ``setState(_:)``.
+    /// - Throws: as ``setState(_:)`` for values of the wrong count or non-finite values.
+    mutating func restoreResumableState(_ values: [Double]) throws
+
     /// Draws a start state from the environment's reset distribution and returns its observation.
     mutating func reset(using random: RandomStream) -> [Float]
 
@@ -58,6 +67,14 @@ public protocol Environment: Sendable {
     ///   ``EnvironmentError/episodeEnded(environment:)`` from a ``TimeLimit`` whose episode is over.
     /// - Precondition: `action.count == actionSpace.dimension`.
     mutating func step(_ action: [Float], using random: RandomStream) throws -> Transition
+}
+
+extension Environment {
+    /// The physical state is all there is.
+    public var resumableState: [Double] { state }
+
+    /// Sets the physical state.
+    public mutating func restoreResumableState(_ values: [Double]) throws { try setState(values) }
 }
 
 /// What one ``Environment/step(_:using:)`` returns.

@@ -226,6 +226,18 @@ public struct MountainCarContinuous: Environment {
         setState(position: values[0], velocity: values[1], isSinglePrecision: false)
     }
 
+    /// (p, v) and the precision flag (1 for float32), which decides the next step's roundings.
+    public var resumableState: [Double] { [position, velocity, isSinglePrecision ? 1 : 0] }
+
+    /// Restores (p, v) and the precision flag exactly as ``resumableState`` read them.
+    public mutating func restoreResumableState(_ values: [Double]) throws {
+        guard values.count == 3, values[2] == 0 || values[2] == 1 else {
+            throw EnvironmentError.stateLength(environment: Self.documentation.name, expected: 3, found: values.count)
+        }
+        let physical = try validatedState(Array(values[0..<2]))
+        setState(position: physical[0], velocity: physical[1], isSinglePrecision: values[2] == 1)
+    }
+
     /// (p, v) rounded to `Float`.
     public var observation: [Float] { observationBuffer }
 

@@ -41,6 +41,10 @@ public struct TimeLimit<Base: Environment>: Environment {
     /// ended episode stays ended.
     public mutating func setState(_ values: [Double]) throws { try base.setState(values) }
 
+    /// The wrapped environment's complete state (the step count is the ``episodeClock``'s).
+    public var resumableState: [Double] { base.resumableState }
+    /// Restores the wrapped environment's complete state; the step count is left as it is.
+    public mutating func restoreResumableState(_ values: [Double]) throws { try base.restoreResumableState(values) }
     /// Resets the wrapped environment and the step count.
     public mutating func reset(using random: RandomStream) -> [Float] {
         elapsedSteps = 0
@@ -56,5 +60,39 @@ public struct TimeLimit<Base: Environment>: Environment {
         if elapsedSteps >= maximumEpisodeSteps { transition.isTruncated = true }
         hasEnded = transition.isTerminal || transition.isTruncated
         return transition
+    }
+}
+
+/// Where an environment is in its episode under a time limit: the steps taken since the last reset and whether
+/// the episode has ended. Plain data, so that a checkpoint stores it and a restored environment truncates at
+/// exactly the step the original would have.
+public struct EpisodeClock: Sendable, Equatable, Codable {
+    /// Steps taken since the last reset.
+    public var elapsedSteps: Int
+    /// Whether the last step terminated or truncated the episode.
+    public var hasEnded: Bool
+
+    /// A clock at the given position.
+    public init(elapsedSteps: Int, hasEnded: Bool) {
+        self.elapsedSteps = elapsedSteps
+        self.hasEnded = hasEnded
+    }
+}
+
+/// An environment whose episodes are cut by a time limit, with its ``EpisodeClock`` readable and settable (the
+/// environments the ``EnvironmentRegistry`` makes are all ``TimeLimit``s).
+public protocol TimeLimitedEnvironment: Environment {
+    /// The position in the current episode; setting it does not change the physical state.
+    var episodeClock: EpisodeClock { get set }
+}
+
+extension TimeLimit: TimeLimitedEnvironment {
+    /// The step count and ended flag; setting them, as a checkpoint restore does, leaves the state alone.
+    public var episodeClock: EpisodeClock {
+        get { EpisodeClock(elapsedSteps: elapsedSteps, hasEnded: hasEnded) }
+        set {
+            elapsedSteps = newValue.elapsedSteps
+            hasEnded = newValue.hasEnded
+        }
     }
 }

@@ -15,8 +15,11 @@ public struct AblationPlan: Sendable {
         public var seed: UInt64
         /// The run folder.
         public var folder: String
-        /// The `duet train` arguments that make this run (after the executable's name).
+        /// The `duet train` arguments that make this run (after the executable's name), or the `duet resume`
+        /// arguments that continue it when an unfinished run of the same configuration is in its folder.
         public var arguments: [String]
+        /// Whether the folder already holds this run, finished: there is nothing to do.
+        public var isFinished = false
     }
 
     /// The experiment file.
@@ -27,7 +30,9 @@ public struct AblationPlan: Sendable {
     public var output: String
 
     /// Plans the ablation and checks everything that can be checked before a run starts: the file is valid and
-    /// trains a pair, and no run folder exists (unless `overwrite`).
+    /// trains a pair, and every run folder that exists holds this very run (same configuration and seed), so
+    /// that a finished one is skipped and an unfinished one resumed (`duet resume`); any other existing folder
+    /// is an error unless `overwrite`.
     /// - Parameters:
     ///   - overrides: `--set` overrides passed on to every run.
     ///   - includeSingle: add the `single` arm (the first peer alone with k times the steps).
@@ -46,21 +51,35 @@ public struct AblationPlan: Sendable {
         self.output = output
         let shared = overrides.flatMap { ["--set", $0] } + (overwrite ? ["--overwrite"] : [])
         var runs: [Run] = []
-        var arms: [(name: String, flags: [String])] = [("distill-on", ["--distill"]), ("distill-off", ["--no-distill"])]
+        var arms: [(name: String, flags: [String], distill: Bool?, single: Bool)] = [
+            ("distill-on", ["--distill"], true, false), ("distill-off", ["--no-distill"], false, false),
+        ]
         // The single arm gets the peers' total budget, k × steps (the paper compares one learner with 2 × 1e7
         // against each DPD learner's 1e7).
         if includeSingle {
-            arms.append(("single", ["--single", "--steps", String(configuration.steps * configuration.peerCount)]))
+            let steps = String(configuration.steps * configuration.peerCount)
+            arms.append(("single", ["--single", "--steps", steps], nil, true))
         }
         for arm in arms {
             for seed in seeds {
                 let folder = "\(output)/\(arm.name)/seed-\(seed)"
+                var run = Run(arm: arm.name, seed: seed, folder: folder,
+                              arguments: ["train", configurationPath, "--seed", String(seed), "--out", folder,
+                                          "--arm", arm.name] + arm.flags + shared)
                 if !overwrite, FileManager.default.fileExists(atPath: folder) {
-                    throw RunFolderError.alreadyExists(path: folder)
+                    let session = TrainingSession(
+                        configurationPath: configurationPath,
+                        overrides: overrides + (arm.single ? ["steps=\(configuration.steps * configuration.peerCount)"] : []),
+                        seed: seed, distill: arm.distill, singleLearner: arm.single, duetVersion: "")
+                    let existing = RunResumption(folder: folder, duetVersion: "")
+                    guard let record = try? existing.readRecord(), record.seed == seed,
+                          record.configuration == (try session.resolvedConfiguration()),
+                          let status = existing.readStatus()
+                    else { throw RunFolderError.alreadyExists(path: folder) }
+                    run.isFinished = status.state == .finished
+                    run.arguments = ["resume", folder]
                 }
-                runs.append(Run(arm: arm.name, seed: seed, folder: folder,
-                                arguments: ["train", configurationPath, "--seed", String(seed), "--out", folder,
-                                            "--arm", arm.name] + arm.flags + shared))
+                runs.append(run)
             }
         }
         self.runs = runs

@@ -9,7 +9,8 @@ import Yams
 /// is a ``ConfigurationError`` whose `description` is one line.
 public enum ConfigurationFile {
     /// Loads and validates the configuration in the file at `path`, with `overrides` (`key.path=value`)
-    /// applied on top of the file.
+    /// applied on top of the file. An empty file is an error (``decode(_:fromYAML:source:overrides:)`` of empty
+    /// text gives the defaults).
     public static func load<Configuration: ValidatedConfiguration>(
         _ type: Configuration.Type, from path: String, overrides: [String] = []
     ) throws -> Configuration {
@@ -20,6 +21,12 @@ public enum ConfigurationFile {
             let reason = FileManager.default.fileExists(atPath: path)
                 ? "not readable as UTF-8 text" : "no such file"
             throw ConfigurationError.unreadable(source: path, reason: reason)
+        }
+        // An empty file (or one of comments only) is almost always a mistake: say so rather than train on defaults.
+        if (try? Yams.compose(yaml: text)) == .some(nil) {
+            throw ConfigurationError.malformed(
+                source: path, reason: "the file is empty (give at least the environment, e.g. env: Pendulum-v1; "
+                    + "every other key has a default)")
         }
         return try decode(type, fromYAML: text, source: path, overrides: overrides)
     }

@@ -59,11 +59,33 @@ final class DistillationPhase: @unchecked Sendable {
         log.record(prepared.diagnostics, peer: peer.index)
     }
 
+    /// The cadence and the running `distillation.csv` intervals, for a checkpoint.
+    var state: DistillationPhaseState { DistillationPhaseState(cadence: cadence, accumulator: log.accumulator) }
+
+    /// Continues from a checkpoint's cadence and intervals.
+    func restore(_ state: DistillationPhaseState) throws {
+        guard state.cadence.pendingUpdates.count == peerCount, state.accumulator.counts.count == peerCount,
+              state.accumulator.sums.allSatisfy({ $0.count == DistillationAccumulator.statistics }) else {
+            throw RunFolderError.cannotResume(path: "checkpoint",
+                                              reason: "its distillation state is not for \(peerCount) peers")
+        }
+        cadence = state.cadence
+        log.restore(state.accumulator)
+    }
+
     /// Writes peer `peer`'s row if its update-log interval just ended (or the run did) and it recorded steps.
     func flushIfDue(for peer: PeerRun, totalSteps: Int) throws {
         try log.flushIfDue(peer: peer.index, step: peer.stepsTaken, interval: peer.training.updateLogInterval,
                            isLast: peer.stepsTaken == totalSteps)
     }
+}
+
+/// The distil phase at a checkpoint, as plain data.
+public struct DistillationPhaseState: Sendable, Equatable, Codable {
+    /// Updates pending towards each peer's next step.
+    public var cadence: DistillationCadence
+    /// The running `distillation.csv` intervals.
+    public var accumulator: DistillationAccumulator
 }
 
 /// When each peer's next distillation step is due, as plain data (a checkpoint stores it as it is).
@@ -105,6 +127,9 @@ final class DistillationLog {
         self.labels = labels
         accumulator = DistillationAccumulator(peerCount: labels.count)
     }
+
+    /// Continues the intervals a checkpoint stored.
+    func restore(_ stored: DistillationAccumulator) { accumulator = stored }
 
     func record(_ record: DistillationRecord, peer: Int) {
         let values = [record.loss, record.weights.meanDisadvantage, record.weights.fractionDisadvantageous,

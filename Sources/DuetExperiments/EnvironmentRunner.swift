@@ -1,4 +1,5 @@
 import DuetEnvironments
+import DuetNumerics
 import DuetRandom
 import DuetRunFormat
 
@@ -6,11 +7,24 @@ import DuetRunFormat
 public enum TrainingError: Error, Equatable, CustomStringConvertible {
     /// The environment rejected an action (for example a NaN from a diverged learner).
     case environmentRejectedAction(learner: String, step: Int, reason: String)
+    /// A learner's action or parameter, or an observation, became NaN or infinite (a diverged learner or
+    /// simulation); `lastCheckpoint` is the step of the last good checkpoint (0 for none).
+    case nonFinite(learner: String, step: Int, quantity: String, lastCheckpoint: Int)
+
+    /// The error with the step of the last good checkpoint filled in.
+    func keeping(checkpoint step: Int) -> TrainingError {
+        guard case let .nonFinite(learner, at, quantity, _) = self else { return self }
+        return .nonFinite(learner: learner, step: at, quantity: quantity, lastCheckpoint: step)
+    }
 
     public var description: String {
         switch self {
         case let .environmentRejectedAction(learner, step, reason):
             return "\(learner) at environment step \(step): \(reason)"
+        case let .nonFinite(learner, step, quantity, lastCheckpoint):
+            return "\(learner) at environment step \(step): \(quantity) is not finite; "
+                + (lastCheckpoint > 0 ? "the last good checkpoint, at step \(lastCheckpoint), is kept"
+                                      : "no checkpoint was written before")
         }
     }
 }
@@ -33,6 +47,14 @@ public struct EpisodeCounters: Sendable, Equatable, Codable {
         episodeReturns = Array(repeating: 0, count: copies)
         episodeLengths = Array(repeating: 0, count: copies)
     }
+}
+
+/// A peer's environment side at a checkpoint, as plain data (the physical states are in the archive).
+public struct EnvironmentRunnerState: Sendable, Equatable, Codable {
+    /// Episode bookkeeping.
+    public var counters: EpisodeCounters
+    /// Each training copy's position in its episode (`nil` for a copy without a time limit).
+    public var clocks: [EpisodeClock?]
 }
 
 /// One peer's environment side: its training copies of the environment (one for an off-policy learner, N for
@@ -93,6 +115,7 @@ public final class EnvironmentRunner {
             throw TrainingError.environmentRejectedAction(learner: name, step: counters.steps + 1,
                                                           reason: String(describing: error))
         }
+        try requireFinite(transition.observation, "observation", step: counters.steps + 1)
         counters.steps += 1
         counters.episodeReturns[copy] += transition.reward
         counters.episodeLengths[copy] += 1
@@ -109,6 +132,15 @@ public final class EnvironmentRunner {
             observations[copy] = transition.observation
         }
         return transition
+    }
+
+    /// Throws ``TrainingError/nonFinite(learner:step:quantity:lastCheckpoint:)`` if `values` (the `quantity`
+    /// at `step`, by default the next step) holds a NaN or an infinity.
+    func requireFinite(_ values: [Float], _ quantity: String, step: Int? = nil) throws {
+        guard values.allSatisfy(\.isFinite) else {
+            throw TrainingError.nonFinite(learner: name, step: step ?? counters.steps + 1,
+                                          quantity: "\(quantity) \(values)", lastCheckpoint: 0)
+        }
     }
 
     /// Runs `policy` for `episodes` episodes on the evaluation copy and logs the returns' mean, population
@@ -140,6 +172,52 @@ public final class EnvironmentRunner {
                                    CSVLog.format(variance.squareRoot()), CSVLog.format(returns.min() ?? .nan),
                                    CSVLog.format(returns.max() ?? .nan)])
         return returns
+    }
+
+    // MARK: Checkpoints
+
+    /// Stores each training copy's physical state (`prefix.copy<j>.state`) and the observation it acts in next
+    /// (`prefix.copy<j>.observation`); returns the rest of the runner's position as plain data.
+    func store(in archive: inout ParameterArchive<Float>, prefix: String) -> EnvironmentRunnerState {
+        for copy in environments.indices {
+            archive.store(environments[copy].resumableState, as: "\(prefix).copy\(copy).state")
+            archive.store(Matrix(row: observations[copy]), as: "\(prefix).copy\(copy).observation")
+        }
+        return EnvironmentRunnerState(counters: counters, clocks: environments.map {
+            ($0 as? any TimeLimitedEnvironment)?.episodeClock
+        })
+    }
+
+    /// Puts every training copy back where ``store(in:prefix:)`` found it. The evaluation copy needs nothing:
+    /// each evaluation episode starts with a reset from the evaluation stream.
+    func restore(_ state: EnvironmentRunnerState, from archive: ParameterArchive<Float>, prefix: String) throws {
+        guard state.clocks.count == environments.count, state.counters.episodeReturns.count == environments.count
+        else {
+            throw NumericsError.malformedArchive(
+                source: archive.source,
+                reason: "\(name) has \(environments.count) environment copies, the checkpoint \(state.clocks.count)")
+        }
+        var restored = environments
+        var restoredObservations = observations
+        for copy in restored.indices {
+            let values = try archive.reals(named: "\(prefix).copy\(copy).state",
+                                           count: restored[copy].resumableState.count)
+            do { try restored[copy].restoreResumableState(values) } catch {
+                throw NumericsError.malformedArchive(source: archive.source,
+                                                     reason: "\(prefix).copy\(copy).state: \(error)")
+            }
+            if let clock = state.clocks[copy], var timed = restored[copy] as? any TimeLimitedEnvironment {
+                timed.episodeClock = clock
+                restored[copy] = timed
+            }
+            let dimension = observations[copy].count
+            let observation = try archive.tensor(named: "\(prefix).copy\(copy).observation",
+                                                 shape: MatrixShape(rows: 1, columns: dimension))
+            restoredObservations[copy] = (0..<dimension).map { observation[0, $0] }
+        }
+        environments = restored
+        observations = restoredObservations
+        counters = state.counters
     }
 
     /// Maps an action from the learner's [−1, 1]ᵈ to the environment's box: low + (a + 1)·(high − low)/2.

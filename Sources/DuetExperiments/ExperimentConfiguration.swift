@@ -2,6 +2,8 @@ import DuetConfiguration
 import DuetDistillation
 import DuetEnvironments
 import DuetLearners
+import DuetNumerics
+import Foundation
 
 /// An experiment file: everything that determines a run except its seed.
 ///
@@ -38,6 +40,8 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
     public var peers: [PeerConfiguration]?
     /// How the peers distil; with `learner:`, its presence makes the run a pair.
     public var distillation: DistillationConfiguration?
+    /// How often the run checkpoints itself (for `duet resume`).
+    public var checkpoint = CheckpointConfiguration()
 
     /// The number of peers k trained side by side.
     public var peerCount: Int { peers?.count ?? (distillation == nil ? 1 : 2) }
@@ -73,7 +77,7 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case env, steps, evaluation, training, learner, peer, peers, distillation
+        case env, steps, evaluation, training, learner, peer, peers, distillation, checkpoint
     }
 
     public init(from decoder: any Decoder) throws {
@@ -87,6 +91,7 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
         peer = try container.decodeIfPresent(LearnerConfiguration.self, forKey: .peer)
         peers = try container.decodeIfPresent([PeerConfiguration].self, forKey: .peers)
         distillation = try container.decodeIfPresent(DistillationConfiguration.self, forKey: .distillation)
+        checkpoint = try container.decode(forKey: .checkpoint, default: defaults.checkpoint)
         if let first = peers?.first {
             if container.contains(.learner) || container.contains(.peer) {
                 throw ConfigurationError.invalidValue(
@@ -112,6 +117,16 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
             try container.encodeIfPresent(peer, forKey: .peer)
         }
         try container.encodeIfPresent(distillation, forKey: .distillation)
+        try container.encode(checkpoint, forKey: .checkpoint)
+    }
+
+    /// A fingerprint of the whole configuration (CRC-32 of its JSON with sorted keys, in hex): a checkpoint
+    /// records it, and `duet resume` refuses a run folder whose configuration no longer matches.
+    public var fingerprint: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = (try? encoder.encode(self)).map { [UInt8]($0) } ?? []
+        return String(CRC32.checksum(of: bytes), radix: 16)
     }
 
     public func validate(at path: String) throws {
@@ -120,6 +135,7 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
         try require(steps >= 1, "steps", at: path, value: steps, accepted: "an integer ≥ 1")
         try evaluation.validate(at: ConfigurationPath.appending("evaluation", to: path))
         try training.validate(at: ConfigurationPath.appending("training", to: path))
+        try checkpoint.validate(at: ConfigurationPath.appending("checkpoint", to: path))
         if let peers {
             try require(!peers.isEmpty, "peers", at: path, value: "an empty list", accepted: "one peer or more")
             for (index, entry) in peers.enumerated() {
@@ -153,5 +169,31 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
             try require(peer == nil, "peer", at: path, value: "a learner block",
                         accepted: "a peer only together with a distillation block")
         }
+    }
+}
+
+/// When a run writes its checkpoint (`checkpoint.duet`, everything `duet resume` needs to continue it exactly).
+///
+/// ```yaml
+/// checkpoint: {every: 10000}   # environment steps per learner; 0 = only at the end
+/// ```
+public struct CheckpointConfiguration: ValidatedConfiguration, Encodable, Sendable, Equatable {
+    /// Environment steps (per learner) between checkpoints; 0 writes only the final one (and one when the run
+    /// is stopped by SIGINT or SIGTERM). The final checkpoint is always written: it is the trained model.
+    public var every = 10_000
+
+    /// Every 10,000 steps.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case every }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
+        every = try container.decode(forKey: .every, default: CheckpointConfiguration().every)
+    }
+
+    public func validate(at path: String) throws {
+        try require(every >= 0, "every", at: path, value: every,
+                    accepted: "an integer ≥ 0 (0: only the final checkpoint)")
     }
 }

@@ -37,6 +37,8 @@ public final class PeerRun: @unchecked Sendable {
     private let updates: UpdateLog
     /// The stream distillation batches are drawn with (used by the trainer's distillation phase).
     public let distillationStream: RandomStream
+    /// Every stream of the peer, in a fixed order, for checkpoints.
+    private let streams: [RandomStream]
 
     /// Creates peer `index`: its learner (networks drawn from its `initialization` stream), environment copies
     /// and streams; opens its logs in `folder/learner<index>`.
@@ -63,7 +65,9 @@ public final class PeerRun: @unchecked Sendable {
         let copies: Int
         if case let .ppo(ppo) = configuration { copies = ppo.envs } else { copies = 1 }
         let environmentStreams = [environmentStream] + (1..<max(copies, 1)).map { streams.child("environment\($0)") }
-        let logFolder = try RunFolder.create(at: folder.file(name))
+        self.streams = [initialization] + environmentStreams
+            + [explorationStream, replayStream, updateStream, evaluationStream, distillationStream]
+        let logFolder = try folder.subfolder(name)
         runner = try EnvironmentRunner(name: name, registration: registration, environmentStreams: environmentStreams,
                                        evaluationStream: evaluationStream, folder: logFolder)
         switch configuration {
@@ -130,6 +134,55 @@ public final class PeerRun: @unchecked Sendable {
     }
 }
 
+// MARK: - Checkpoints
+
+/// A peer's state at a checkpoint besides its archive entries, as plain data.
+public struct PeerRunState: Sendable, Equatable, Codable {
+    /// Every stream of the peer (initialization, environment copies, exploration, replay, update, evaluation,
+    /// distillation).
+    public var streams: [RandomStreamState]
+    /// The environment side.
+    public var environment: EnvironmentRunnerState
+    /// The update log's running interval.
+    public var updates: UpdateAccumulator
+    /// The experience side's counters.
+    public var experience: ExperienceState
+}
+
+/// An experience side's state at a checkpoint besides its archive entries.
+public struct ExperienceState: Sendable, Equatable, Codable {
+    /// An off-policy peer's collection cadence.
+    public var replayCadence: ReplayCadence?
+    /// An on-policy peer in the middle of a round: the copies stepped so far (their actions are in the archive).
+    public var roundTransitions: Int?
+}
+
+extension PeerRun {
+    /// Stores the learner (`<name>.learner.*`), the environment copies (`<name>.environment.*`) and the
+    /// experience side (`<name>.experience.*`) in `archive`; returns the rest as plain data.
+    func store(in archive: inout ParameterArchive<Float>) -> PeerRunState {
+        experience.learner.store(in: &archive, prefix: name + ".learner")
+        let environment = runner.store(in: &archive, prefix: name + ".environment")
+        let experienceState = experience.store(in: &archive, prefix: name + ".experience")
+        return PeerRunState(streams: streams.map(\.state), environment: environment,
+                            updates: updates.accumulator, experience: experienceState)
+    }
+
+    /// Puts the peer back where ``store(in:)`` found it: a peer built from the same configuration and seed,
+    /// restored, continues exactly as the stored one would have.
+    func restore(_ state: PeerRunState, from archive: ParameterArchive<Float>) throws {
+        guard state.streams.count == streams.count else {
+            throw NumericsError.malformedArchive(
+                source: archive.source, reason: "\(name) has \(streams.count) random streams, the checkpoint \(state.streams.count)")
+        }
+        try experience.restore(state.experience, from: archive, prefix: name + ".experience",
+                               learnerPrefix: name + ".learner")
+        try runner.restore(state.environment, from: archive, prefix: name + ".environment")
+        try updates.restore(state.updates)
+        for (stream, saved) in zip(streams, state.streams) { try stream.restore(saved) }
+    }
+}
+
 /// One learner family's half of a peer: how it acts and collects, when it learns, and where its distillation
 /// states are. The peer owns one; the trainer never sees it.
 protocol PeerExperience: AnyObject {
@@ -143,6 +196,12 @@ protocol PeerExperience: AnyObject {
     func learnIfDue() -> [UpdateStatistics]
     /// Takes a distillation step on the learner.
     func apply(_ prepared: PreparedDistillation) -> DistillationRecord
+    /// Stores the memory (buffer or rollouts) under `prefix`; returns the counters.
+    func store(in archive: inout ParameterArchive<Float>, prefix: String) -> ExperienceState
+    /// Restores the learner from `learnerPrefix` and the memory and counters from `prefix`; changes nothing
+    /// when it throws.
+    func restore(_ state: ExperienceState, from archive: ParameterArchive<Float>, prefix: String,
+                 learnerPrefix: String) throws
 }
 
 /// An off-policy peer's experience side: uniformly random actions before `learningStarts` steps and the
@@ -183,6 +242,7 @@ final class OffPolicyExperience: PeerExperience {
             }
         } else {
             action = offPolicyLearner.explorationAction(for: observation, using: explorationStream)
+            try runner.requireFinite(action, "exploration action")
         }
         let transition = try runner.step(action)
         schedule.record(observation: observation, action: action, transition: transition)
@@ -199,6 +259,25 @@ final class OffPolicyExperience: PeerExperience {
     }
 
     func apply(_ prepared: PreparedDistillation) -> DistillationRecord { prepared.apply(to: &offPolicyLearner) }
+
+    func store(in archive: inout ParameterArchive<Float>, prefix: String) -> ExperienceState {
+        schedule.buffer.store(in: &archive, prefix: prefix + ".replay")
+        return ExperienceState(replayCadence: schedule.cadence)
+    }
+
+    func restore(_ state: ExperienceState, from archive: ParameterArchive<Float>, prefix: String,
+                 learnerPrefix: String) throws {
+        guard let cadence = state.replayCadence else {
+            throw NumericsError.malformedArchive(source: archive.source, reason: "\(prefix): no replay cadence")
+        }
+        var learner = offPolicyLearner
+        try learner.restore(from: archive, prefix: learnerPrefix)
+        var restoredSchedule = schedule
+        try restoredSchedule.restore(buffer: try ReplayBuffer(from: archive, prefix: prefix + ".replay"),
+                                     cadence: cadence)
+        offPolicyLearner = learner
+        schedule = restoredSchedule
+    }
 }
 
 /// An on-policy peer's experience side, as Stable-Baselines3's `collect_rollouts` over N copies: at the start of
@@ -239,6 +318,7 @@ final class OnPolicyExperience: PeerExperience {
     func collectStep() throws {
         if roundSteps.isEmpty {
             roundSteps = onPolicyLearner.act(on: runner.observations, using: explorationStream)
+            for step in roundSteps { try runner.requireFinite(step.action, "exploration action") }
         }
         let copy = roundTransitions.count
         history.append(runner.observations[copy])
@@ -269,4 +349,55 @@ final class OnPolicyExperience: PeerExperience {
     }
 
     func apply(_ prepared: PreparedDistillation) -> DistillationRecord { prepared.apply(to: &onPolicyLearner) }
+
+    func store(in archive: inout ParameterArchive<Float>, prefix: String) -> ExperienceState {
+        for (copy, rollout) in rollouts.enumerated() { rollout.store(in: &archive, prefix: "\(prefix).rollout\(copy)") }
+        history.store(in: &archive, prefix: prefix + ".history")
+        for (copy, step) in roundSteps.enumerated() { step.store(in: &archive, prefix: "\(prefix).round.step\(copy)") }
+        archive.store(roundSteps.isEmpty ? 0 : 1, as: prefix + ".round.started")
+        for (copy, transition) in roundTransitions.enumerated() {
+            let name = "\(prefix).round.transition\(copy)"
+            archive.store(Matrix(row: transition.observation), as: name + ".observation")
+            archive.store([transition.reward, transition.isTerminal ? 1 : 0, transition.isTruncated ? 1 : 0],
+                          as: name + ".rewardAndFlags")
+        }
+        return ExperienceState(roundTransitions: roundTransitions.count)
+    }
+
+    func restore(_ state: ExperienceState, from archive: ParameterArchive<Float>, prefix: String,
+                 learnerPrefix: String) throws {
+        let observationDimension = onPolicyLearner.observationDimension
+        let actionDimension = onPolicyLearner.actionDimension
+        let copies = onPolicyLearner.environmentCopies
+        guard let taken = state.roundTransitions, (0..<copies).contains(taken) else {
+            throw NumericsError.malformedArchive(source: archive.source, reason: "\(prefix): no valid round position")
+        }
+        var learner = onPolicyLearner
+        try learner.restore(from: archive, prefix: learnerPrefix)
+        let restoredRollouts = try (0..<copies).map {
+            try Rollout(from: archive, prefix: "\(prefix).rollout\($0)", observationDimension: observationDimension,
+                        actionDimension: actionDimension)
+        }
+        let restoredHistory = try ObservationHistory(from: archive, prefix: prefix + ".history",
+                                                     capacity: history.capacity,
+                                                     observationDimension: observationDimension)
+        let started = try archive.integer(named: prefix + ".round.started") != 0
+        let steps = try (started ? 0..<copies : 0..<0).map {
+            try PolicyStep(from: archive, prefix: "\(prefix).round.step\($0)",
+                           observationDimension: observationDimension, actionDimension: actionDimension)
+        }
+        let transitions = try (0..<taken).map { copy -> Transition in
+            let name = "\(prefix).round.transition\(copy)"
+            let observation = try archive.tensor(named: name + ".observation",
+                                                 shape: MatrixShape(rows: 1, columns: observationDimension))
+            let values = try archive.reals(named: name + ".rewardAndFlags", count: 3)
+            return Transition(observation: (0..<observationDimension).map { observation[0, $0] }, reward: values[0],
+                              isTerminal: values[1] != 0, isTruncated: values[2] != 0)
+        }
+        onPolicyLearner = learner
+        rollouts = restoredRollouts
+        history = restoredHistory
+        roundSteps = steps
+        roundTransitions = transitions
+    }
 }

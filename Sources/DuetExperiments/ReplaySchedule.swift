@@ -59,6 +59,20 @@ public struct ReplaySchedule {
         return training.gradientSteps < 0 ? collected : training.gradientSteps
     }
 
+    /// Continues from a checkpoint's buffer and cadence.
+    /// - Throws: ``RunFolderError/cannotResume(path:reason:)`` if the buffer's capacity or dimensions differ.
+    mutating func restore(buffer stored: ReplayBuffer, cadence storedCadence: ReplayCadence) throws {
+        guard stored.capacity == buffer.capacity, stored.observationDimension == buffer.observationDimension,
+              stored.actionDimension == buffer.actionDimension else {
+            throw RunFolderError.cannotResume(
+                path: "checkpoint", reason: "its replay buffer holds \(stored.capacity) transitions of "
+                    + "\(stored.observationDimension)+\(stored.actionDimension) numbers, the configuration "
+                    + "\(buffer.capacity) of \(buffer.observationDimension)+\(buffer.actionDimension)")
+        }
+        buffer = stored
+        cadence = storedCadence
+    }
+
     /// Draws a batch of `count` transitions into `batch`.
     func sample(count: Int, using stream: RandomStream, into batch: inout ReplayBatch) {
         buffer.sample(count: count, using: stream, into: &batch)

@@ -6,6 +6,8 @@ public enum RunFolderError: Error, Equatable, CustomStringConvertible {
     case alreadyExists(path: String)
     /// A file or folder could not be written.
     case cannotWrite(path: String, reason: String)
+    /// A run folder cannot be continued from its checkpoint.
+    case cannotResume(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -13,23 +15,39 @@ public enum RunFolderError: Error, Equatable, CustomStringConvertible {
             return "\(path): the run folder already exists; choose another --out or pass --overwrite to replace it"
         case let .cannotWrite(path, reason):
             return "\(path): cannot write: \(reason)"
+        case let .cannotResume(path, reason):
+            return "\(path): cannot resume: \(reason)"
         }
     }
 }
 
-/// The folder a run writes its logs into.
+/// The folder a run writes its logs into, or a folder inside it (a peer's `learner<i>/`).
 ///
 /// A run folder is created only after its configuration has been fully read and validated, so bad input never
 /// leaves a half-written run behind. An existing folder is never touched unless the caller asks to overwrite it;
 /// then the old folder is moved aside first and removed only once the new one exists.
+///
+/// A folder *reopened* for a resume (``reopen(at:logLengths:)``) opens each log where the checkpoint left it
+/// instead of creating it. Either way the folder keeps a list of the logs it opened (shared by its subfolders),
+/// so a checkpoint can record every log's length.
 public struct RunFolder: Sendable {
     /// The folder's location.
     public let url: URL
+    /// The run's top folder; logs are named relative to it in checkpoints.
+    public let root: URL
+    private let logs: LogRegistry
+
+    private init(url: URL, root: URL, logs: LogRegistry) {
+        self.url = url
+        self.root = root
+        self.logs = logs
+    }
 
     /// Creates the folder at `url` (and its parents).
     /// - Parameter overwrite: replace an existing folder at `url`; otherwise an existing folder is an error.
     public static func create(at url: URL, overwrite: Bool = false) throws -> RunFolder {
         let manager = FileManager.default
+        let folder = RunFolder(url: url, root: url, logs: LogRegistry(resumeLengths: nil))
         if manager.fileExists(atPath: url.path) {
             guard overwrite else { throw RunFolderError.alreadyExists(path: url.path) }
             let aside = url.deletingLastPathComponent()
@@ -41,20 +59,43 @@ public struct RunFolder: Sendable {
             } catch {
                 throw RunFolderError.cannotWrite(path: url.path, reason: error.localizedDescription)
             }
-            return RunFolder(url: url)
+            return folder
         }
         do {
             try manager.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
             throw RunFolderError.cannotWrite(path: url.path, reason: error.localizedDescription)
         }
-        return RunFolder(url: url)
+        return folder
+    }
+
+    /// The existing run folder at `url`, for continuing a run: each log it opens is cut to its length in
+    /// `logLengths` (paths relative to `url`, as ``logLengths`` gave them) and continued from there.
+    public static func reopen(at url: URL, logLengths: [String: Int]) -> RunFolder {
+        RunFolder(url: url, root: url, logs: LogRegistry(resumeLengths: logLengths))
+    }
+
+    /// The folder `name` inside this one, created (or, when resuming, required to exist).
+    public func subfolder(_ name: String) throws -> RunFolder {
+        let child = url.appendingPathComponent(name)
+        var isDirectory: ObjCBool = false
+        if logs.isResuming {
+            guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory), isDirectory.boolValue
+            else { throw RunFolderError.cannotResume(path: child.path, reason: "the folder is missing") }
+        } else {
+            do {
+                try FileManager.default.createDirectory(at: child, withIntermediateDirectories: false)
+            } catch {
+                throw RunFolderError.cannotWrite(path: child.path, reason: error.localizedDescription)
+            }
+        }
+        return RunFolder(url: child, root: root, logs: logs)
     }
 
     /// The location of `name` inside the folder.
     public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 
-    /// Writes `value` as pretty-printed JSON with sorted keys (stable bytes) to `name`.
+    /// Writes `value` as pretty-printed JSON with sorted keys (stable bytes) to `name`, atomically.
     public func writeJSON<Value: Encodable>(_ value: Value, to name: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -65,8 +106,56 @@ public struct RunFolder: Sendable {
         }
     }
 
-    /// Opens a new CSV log `name` in the folder with the given columns.
+    /// Opens the CSV log `name` in the folder with the given columns: a new file, or, when resuming, the
+    /// existing one cut to its checkpointed length.
     public func log(_ name: String, columns: [String]) throws -> CSVLog {
-        try CSVLog(url: file(name), columns: columns)
+        let relative = relativePath(of: file(name))
+        let log: CSVLog
+        if let lengths = logs.resumeLengths {
+            guard let length = lengths[relative] else {
+                throw RunFolderError.cannotResume(path: file(name).path, reason: "the checkpoint records no such log")
+            }
+            log = try CSVLog(resuming: file(name), columns: columns, length: length)
+        } else {
+            log = try CSVLog(url: file(name), columns: columns)
+        }
+        logs.add(log, as: relative)
+        return log
+    }
+
+    /// Every log opened through this folder or its subfolders, by path relative to ``root``, with its length.
+    public var logLengths: [String: Int] { logs.lengths }
+
+    /// Forces every opened log to the disk.
+    public func synchronizeLogs() throws { try logs.synchronize() }
+
+    private func relativePath(of file: URL) -> String {
+        let base = root.standardizedFileURL.path
+        let path = file.standardizedFileURL.path
+        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
+    }
+}
+
+/// The logs a run folder opened, shared by the folder and its subfolders.
+private final class LogRegistry: @unchecked Sendable {
+    /// For a resumed run, the checkpoint's log lengths.
+    let resumeLengths: [String: Int]?
+    private var logs: [(path: String, log: CSVLog)] = []
+    private let lock = NSLock()
+
+    init(resumeLengths: [String: Int]?) { self.resumeLengths = resumeLengths }
+
+    var isResuming: Bool { resumeLengths != nil }
+
+    func add(_ log: CSVLog, as path: String) {
+        lock.withLock { logs.append((path, log)) }
+    }
+
+    var lengths: [String: Int] {
+        lock.withLock { Dictionary(uniqueKeysWithValues: logs.map { ($0.path, $0.log.byteCount) }) }
+    }
+
+    func synchronize() throws {
+        for entry in lock.withLock({ logs }) { try entry.log.synchronize() }
     }
 }

@@ -24,12 +24,20 @@ import Foundation
 public enum Trainer {
     /// Trains the peers of `configuration` with root seed `seed`, writing `learner0/` … `learner{k−1}/` and,
     /// with a distillation block, `distillation.csv` into `folder`.
-    /// - Parameter firstPeerIndex: the index of the first peer, which names its streams and folder
-    ///   (`learner<i>`): a single run with index 1 draws exactly what learner 1 of a pair without distillation
-    ///   draws. Only without distillation (with it, peers are `learner0` … `learner{k−1}`).
+    /// - Parameters:
+    ///   - firstPeerIndex: the index of the first peer, which names its streams and folder (`learner<i>`): a
+    ///     single run with index 1 draws exactly what learner 1 of a pair without distillation draws. Only
+    ///     without distillation (with it, peers are `learner0` … `learner{k−1}`).
+    ///   - checkpoints: where and how often to checkpoint (`nil`: never, for tests and benchmarks).
+    ///   - resuming: a checkpoint of this run to continue from; `folder` must then be reopened with the
+    ///     checkpoint's log lengths (``RunFolder/reopen(at:logLengths:)``).
+    ///   - stopRequested: polled after every step; when it returns `true` the trainer writes a checkpoint and
+    ///     throws ``TrainingStopped``.
     /// - Returns: the wall-clock figures, which the caller writes apart from the learning logs.
     public static func run(_ configuration: ExperimentConfiguration, seed: UInt64, folder: RunFolder,
-                           firstPeerIndex: Int = 0, progress: ProgressLine? = nil) throws -> RunTiming {
+                           firstPeerIndex: Int = 0, progress: ProgressLine? = nil,
+                           checkpoints: Checkpointer? = nil, resuming checkpoint: Checkpoint? = nil,
+                           stopRequested: @escaping @Sendable () -> Bool = { false }) throws -> RunTiming {
         precondition(firstPeerIndex == 0 || configuration.distillation == nil,
                      "peers of a distillation run are learner0 … learner{k−1}")
         let registration = try EnvironmentRegistry.registration(configuration.env)
@@ -43,21 +51,61 @@ public enum Trainer {
         let distillation = try configuration.distillation.map {
             try DistillationPhase(configuration: $0, peers: peers, folder: folder)
         }
-        let start = monotonicNow()
-        let loop = Loop(peers: peers, steps: configuration.steps, distillation: distillation, progress: progress)
-        switch configuration.distillation?.schedule ?? .alternate {
-        case .alternate: try loop.runAlternating(turn: configuration.distillation?.alternationSteps)
-        case .lockstep: try loop.runLockstep()
+        if let checkpoint {
+            try restore(checkpoint, peers: peers, distillation: distillation, steps: configuration.steps)
         }
+        let stepsBefore = peers.reduce(0) { $0 + $1.stepsTaken }
+        let start = monotonicNow()
+        let loop = Loop(peers: peers, steps: configuration.steps, distillation: distillation, progress: progress,
+                        checkpoints: checkpoints, stopRequested: stopRequested)
+        do {
+            switch configuration.distillation?.schedule ?? .alternate {
+            case .alternate:
+                try loop.runAlternating(turn: configuration.distillation?.alternationSteps,
+                                        from: checkpoint?.record.position)
+            case .lockstep:
+                try loop.runLockstep()
+            }
+        } catch let error as TrainingError {
+            throw error.keeping(checkpoint: checkpoints?.lastStep ?? 0)
+        }
+        try checkpoints?.write(peers: peers, distillation: distillation,
+                               position: TrainerPosition(peer: 0, stepsLeftInTurn: 0))
         progress?.finish()
         let elapsed = monotonicNow() - start
-        let steps = configuration.steps * peers.count
-        return RunTiming(elapsedSeconds: elapsed, stepsPerSecond: Double(steps) / max(elapsed, 1e-9), steps: steps)
+        let steps = configuration.steps * peers.count - stepsBefore
+        var timing = RunTiming(elapsedSeconds: elapsed, stepsPerSecond: Double(steps) / max(elapsed, 1e-9),
+                               steps: steps, resumedAtSteps: checkpoint.map { _ in stepsBefore })
+        timing.checkpoints = checkpoints?.written
+        timing.checkpointSeconds = checkpoints?.seconds
+        return timing
     }
 
     /// How many recent observations an on-policy peer keeps as distillation states when the distillation block
     /// gives no `window`: the paper's "most recent 1000" (the reference DPD-PPO kept up to 100,000).
     public static let onPolicyHistoryDefault = 1000
+
+    /// Puts freshly built peers and distil phase where `checkpoint` left them.
+    /// - Throws: ``CheckpointError/malformed(path:reason:)`` for a record that does not fit the configuration.
+    private static func restore(_ checkpoint: Checkpoint, peers: [PeerRun], distillation: DistillationPhase?,
+                                steps: Int) throws {
+        let record = checkpoint.record
+        func malformed(_ reason: String) -> CheckpointError {
+            CheckpointError.malformed(path: checkpoint.archive.source, reason: reason)
+        }
+        guard record.peers.count == peers.count, record.stepsTaken.count == peers.count,
+              (record.distillation == nil) == (distillation == nil) else {
+            throw malformed("it holds \(record.peers.count) peers, the configuration \(peers.count)")
+        }
+        guard (0..<peers.count).contains(record.position.peer), (0...steps).contains(record.position.stepsLeftInTurn),
+              record.stepsTaken.allSatisfy({ (0...steps).contains($0) }),
+              record.position.stepsLeftInTurn <= steps - record.stepsTaken[record.position.peer],
+              zip(record.stepsTaken, record.peers).allSatisfy({ $0 == $1.environment.counters.steps }) else {
+            throw malformed("its trainer position does not fit a run of \(steps) steps per peer")
+        }
+        for (peer, state) in zip(peers, record.peers) { try peer.restore(state, from: checkpoint.archive) }
+        if let distillation, let state = record.distillation { try distillation.restore(state) }
+    }
 
     /// The loop over the peers' phases.
     private struct Loop {
@@ -66,36 +114,43 @@ public enum Trainer {
         let steps: Int
         let distillation: DistillationPhase?
         let progress: ProgressLine?
+        let checkpoints: Checkpointer?
+        let stopRequested: @Sendable () -> Bool
 
-        /// Round robin: each peer in turn runs `turn` steps (all of its steps when `nil`), then the next.
-        func runAlternating(turn: Int?) throws {
-            while peers.contains(where: { $0.stepsTaken < steps }) {
-                for peer in peers {
-                    let period = min(turn ?? steps, steps - peer.stepsTaken)
-                    for _ in 0..<period {
-                        try peer.collectStep()
-                        let updates = peer.learnIfDue()
-                        if let distillation {
-                            for _ in 0..<distillation.stepsDue(for: peer.index, afterUpdates: updates) {
-                                guard let prepared = distillation.prepare(for: peer.index, among: peers)
-                                else { continue }
-                                distillation.record(peer.apply(prepared), peer: peer.index)
-                            }
-                            distillation.recordDiagnosticsIfDisabled(for: peer, among: peers, totalSteps: steps)
-                        }
-                        try peer.logUpdatesIfDue()
-                        try distillation?.flushIfDue(for: peer, totalSteps: steps)
-                        if peer.isEvaluationDue(totalSteps: steps) { try peer.evaluate() }
-                        reportProgress()
-                    }
+        /// Round robin: each peer in turn runs `turn` steps (all of its steps when `nil`), then the next;
+        /// from `start` when resuming.
+        func runAlternating(turn: Int?, from start: TrainerPosition?) throws {
+            func turnLength(of peer: Int) -> Int { min(turn ?? steps, steps - peers[peer].stepsTaken) }
+            var position = start ?? TrainerPosition(peer: 0, stepsLeftInTurn: turnLength(of: 0))
+            while true {
+                if position.stepsLeftInTurn == 0 {
+                    guard peers.contains(where: { $0.stepsTaken < steps }) else { return }
+                    let next = (position.peer + 1) % peers.count
+                    position = TrainerPosition(peer: next, stepsLeftInTurn: turnLength(of: next))
+                    continue
                 }
+                let peer = peers[position.peer]
+                try peer.collectStep()
+                let updates = peer.learnIfDue()
+                if let distillation {
+                    for _ in 0..<distillation.stepsDue(for: peer.index, afterUpdates: updates) {
+                        guard let prepared = distillation.prepare(for: peer.index, among: peers) else { continue }
+                        distillation.record(peer.apply(prepared), peer: peer.index)
+                    }
+                    distillation.recordDiagnosticsIfDisabled(for: peer, among: peers, totalSteps: steps)
+                }
+                try peer.logUpdatesIfDue()
+                try distillation?.flushIfDue(for: peer, totalSteps: steps)
+                if peer.isEvaluationDue(totalSteps: steps) { try peer.evaluate() }
+                position.stepsLeftInTurn -= 1
+                try stepDidEnd(at: position, peerSteps: peer.stepsTaken)
             }
         }
 
         /// All peers at once, one thread per core: collect and learn in parallel; prepare every due
         /// distillation step from the same snapshot, then apply them; then log and evaluate in parallel.
         func runLockstep() throws {
-            for _ in 0..<steps {
+            for _ in peers[0].stepsTaken..<steps {
                 let updates = try parallel(peers) { peer in
                     try peer.collectStep()
                     return peer.learnIfDue()
@@ -127,7 +182,22 @@ public enum Trainer {
                     }
                     for peer in peers { try distillation.flushIfDue(for: peer, totalSteps: steps) }
                 }
-                reportProgress()
+                try stepDidEnd(at: TrainerPosition(peer: 0, stepsLeftInTurn: 0), peerSteps: peers[0].stepsTaken)
+            }
+        }
+
+        /// After every step: progress, the fault-injection hook, a stop request, a checkpoint when one is due
+        /// (every `checkpoint.every` steps of the peer that stepped, except the run's last, which the run writes).
+        func stepDidEnd(at position: TrainerPosition, peerSteps: Int) throws {
+            reportProgress()
+            FaultInjection.afterStep(totalSteps: peers.reduce(0) { $0 + $1.stepsTaken })
+            let isLast = !peers.contains { $0.stepsTaken < steps }
+            if stopRequested(), !isLast {
+                try checkpoints?.write(peers: peers, distillation: distillation, position: position)
+                throw TrainingStopped(stepsTaken: peers.map(\.stepsTaken), checkpointWritten: checkpoints != nil)
+            }
+            if let checkpoints, checkpoints.every > 0, peerSteps % checkpoints.every == 0, !isLast {
+                try checkpoints.write(peers: peers, distillation: distillation, position: position)
             }
         }
 

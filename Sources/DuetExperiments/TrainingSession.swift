@@ -83,9 +83,14 @@ public struct TrainingSession {
         return distillation.enabled ? "distill-on" : "distill-off"
     }
 
-    /// Validates everything, creates the run folder, trains, and writes `run.json` and `timing.json`.
-    /// If training fails, the folder keeps the logs written so far and an `error.txt` with the reason.
-    public func run(progress: ProgressLine? = nil) throws -> Outcome {
+    /// Validates everything, creates the run folder, trains, and writes `run.json`, `status.json`,
+    /// `checkpoint.duet` (every `checkpoint.every` steps and at the end) and `timing.json`.
+    /// If training fails, the folder keeps the logs written so far, the last checkpoint, an `error.txt` with the
+    /// reason and a `failed` status; `duet resume` continues it from the checkpoint.
+    /// - Parameter stopRequested: polled after every step (SIGINT or SIGTERM received): the run then writes a
+    ///   checkpoint, records `stopped` and throws ``TrainingStopped``.
+    public func run(progress: ProgressLine? = nil,
+                    stopRequested: @escaping @Sendable () -> Bool = { false }) throws -> Outcome {
         let configuration = try resolvedConfiguration()
         let url = URL(fileURLWithPath: output ?? Self.defaultOutput(for: configurationPath, seed: seed))
         let folder = try RunFolder.create(at: url, overwrite: overwrite)
@@ -95,12 +100,39 @@ public struct TrainingSession {
                                    gitCommit: RunMetadata.currentGitCommit())
         try folder.writeJSON(RunRecord(metadata: metadata, configuration: configuration),
                              to: RunFormat.runRecordFile)
+        try folder.writeJSON(RunStatus(state: .running, checkpointStep: 0), to: RunFormat.statusFile)
+        let checkpoints = Checkpointer(
+            every: configuration.checkpoint.every,
+            stamp: CheckpointStamp(duetVersion: duetVersion, configurationFingerprint: configuration.fingerprint,
+                                   seed: seed),
+            folder: folder)
+        return try Self.train(configuration, seed: seed, folder: folder, checkpoints: checkpoints, resuming: nil,
+                              progress: progress, stopRequested: stopRequested)
+    }
+
+    /// Trains into `folder` and records the outcome in `status.json` (and `error.txt` for a failure).
+    static func train(_ configuration: ExperimentConfiguration, seed: UInt64, folder: RunFolder,
+                      checkpoints: Checkpointer, resuming checkpoint: Checkpoint?, progress: ProgressLine?,
+                      stopRequested: @escaping @Sendable () -> Bool) throws -> Outcome {
         do {
-            let timing = try Trainer.run(configuration, seed: seed, folder: folder, progress: progress)
+            let timing = try Trainer.run(configuration, seed: seed, folder: folder, progress: progress,
+                                         checkpoints: checkpoints, resuming: checkpoint, stopRequested: stopRequested)
             try folder.writeJSON(timing, to: RunFormat.timingFile)
-            return Outcome(folder: url, configuration: configuration, timing: timing)
+            try? FileManager.default.removeItem(at: folder.file(RunFormat.errorFile))
+            try folder.writeJSON(RunStatus(state: .finished, checkpointStep: checkpoints.lastStep),
+                                 to: RunFormat.statusFile)
+            return Outcome(folder: folder.url, configuration: configuration, timing: timing)
+        } catch let stop as TrainingStopped {
+            progress?.finish()
+            try? folder.writeJSON(RunStatus(state: .stopped, checkpointStep: checkpoints.lastStep),
+                                  to: RunFormat.statusFile)
+            throw stop
         } catch {
-            try? Data((String(describing: error) + "\n").utf8).write(to: folder.file(RunFormat.errorFile))
+            progress?.finish()
+            let message = String(describing: error)
+            try? Data((message + "\n").utf8).write(to: folder.file(RunFormat.errorFile))
+            try? folder.writeJSON(RunStatus(state: .failed, checkpointStep: checkpoints.lastStep, error: message),
+                                  to: RunFormat.statusFile)
             throw error
         }
     }

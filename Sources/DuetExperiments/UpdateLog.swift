@@ -45,6 +45,15 @@ final class UpdateLog {
 
     func add(_ statistics: UpdateStatistics) { accumulator.add(statistics) }
 
+    /// Continues the interval a checkpoint stored.
+    func restore(_ stored: UpdateAccumulator) throws {
+        guard stored.sums.count == accumulator.sums.count, stored.counts.count == accumulator.counts.count else {
+            throw RunFolderError.cannotResume(path: log.url.path, reason: "the checkpoint's update statistics have "
+                                                + "\(stored.sums.count) columns, the learner \(accumulator.sums.count)")
+        }
+        accumulator = stored
+    }
+
     /// Writes the interval's row if it has just ended at `step` and saw updates, and starts the next.
     func flushIfDue(step: Int) throws {
         guard step % interval == 0, accumulator.updates > 0 else { return }

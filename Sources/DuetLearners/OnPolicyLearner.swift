@@ -157,6 +157,14 @@ public struct ObservationHistory: DistillationStateSource, Sendable {
         stateCount = min(stateCount + 1, capacity)
     }
 
+    /// The observations held, oldest first (`stateCount × observationDimension`): appending them in this order
+    /// to an empty history of the same capacity gives a history that samples exactly as this one.
+    public var statesOldestFirst: Matrix<Float> {
+        Matrix(rows: stateCount, columns: rows.columns) { row, column in
+            rows[(nextIndex - stateCount + row + capacity) % capacity, column]
+        }
+    }
+
     public func sampleStates(count: Int, mostRecent window: Int?, using stream: RandomStream,
                              into destination: inout Matrix<Float>) {
         precondition(stateCount > 0, "cannot sample from an empty observation history")

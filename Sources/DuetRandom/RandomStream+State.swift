@@ -62,6 +62,15 @@ extension RandomStream {
             throw RandomStreamError.incompatibleState(
                 "expected \(type) with \(size) bytes, found \(saved.generatorType) with \(saved.bytes.count)")
         }
+        if type == "mt19937" {
+            // GSL indexes `mt[mti]` without a lower-bound check: a corrupted position must not reach it.
+            let offset = MemoryLayout<CUnsignedLong>.stride * MersenneTwisterState.wordCount
+            let position = saved.bytes[offset..<(offset + MemoryLayout<CInt>.size)].enumerated()
+                .reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+            guard position <= UInt32(MersenneTwisterState.wordCount) else {
+                throw RandomStreamError.incompatibleState("position \(Int32(bitPattern: position)) outside 0...624")
+            }
+        }
         saved.bytes.withUnsafeBytes { raw.copyMemory(from: $0.baseAddress!, byteCount: size) }
     }
 }

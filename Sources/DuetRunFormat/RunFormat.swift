@@ -6,6 +6,8 @@
 ///                                 gitCommit, configuration
 /// <run>/timing.json               wall-clock figures (apart, so that the learning logs are reproducible)
 /// <run>/error.txt                 why training stopped, when it failed
+/// <run>/status.json               RunFormat.StatusKey: running, finished, stopped or failed, and where
+/// <run>/checkpoint.duet           everything needed to continue the run exactly (also the trained model)
 /// <run>/learner<k>/episodes.csv   RunFormat.episodeColumns
 /// <run>/learner<k>/evaluations.csv RunFormat.evaluationColumns
 /// <run>/learner<k>/updates.csv    RunFormat.updateColumnsPrefix + the learner's own statistics
@@ -20,6 +22,12 @@ public enum RunFormat {
     public static let timingFile = "timing.json"
     /// Why a run stopped early (absent for runs that finished).
     public static let errorFile = "error.txt"
+    /// The run's state: running, finished, stopped or failed (``RunStatus``).
+    public static let statusFile = "status.json"
+    /// The last complete checkpoint (written as ``checkpointPartialFile`` first, then renamed).
+    public static let checkpointFile = "checkpoint.duet"
+    /// A checkpoint being written; a leftover one is from a process killed while writing, and is ignored.
+    public static let checkpointPartialFile = "checkpoint.duet.partial"
     /// The distillation diagnostics of all peers.
     public static let distillationFile = "distillation.csv"
     /// A learner's training episodes.

@@ -99,10 +99,49 @@ public struct RunTiming: Encodable, Sendable {
     /// Environment steps taken, all learners together.
     public var steps: Int
 
+    /// For a resumed run, the steps (all learners together) taken before this session; the figures above are
+    /// this session's. Absent for a run trained in one go.
+    public var resumedAtSteps: Int?
+    /// Checkpoints written in this session (absent when the run does not checkpoint).
+    public var checkpoints: Int?
+    /// Seconds of ``elapsedSeconds`` spent writing them.
+    public var checkpointSeconds: Double?
     /// Creates the record.
-    public init(elapsedSeconds: Double, stepsPerSecond: Double, steps: Int) {
+    public init(elapsedSeconds: Double, stepsPerSecond: Double, steps: Int, resumedAtSteps: Int? = nil) {
         self.elapsedSeconds = elapsedSeconds
         self.stepsPerSecond = stepsPerSecond
         self.steps = steps
+        self.resumedAtSteps = resumedAtSteps
+    }
+}
+
+/// What `status.json` says about a run: whether it is running, finished, stopped (by a signal, after a
+/// checkpoint) or failed (with the error), and the step of its last complete checkpoint. `duet resume`, `duet
+/// ablate` and the Quickstart read it to skip finished runs and continue the others.
+public struct RunStatus: Codable, Sendable, Equatable {
+    /// The run's state.
+    public enum State: String, Codable, Sendable {
+        /// Training, or killed while training (a killed process cannot update its status).
+        case running
+        /// Every step taken; the final checkpoint is the trained model.
+        case finished
+        /// Stopped by SIGINT or SIGTERM after writing a checkpoint; `duet resume` continues it.
+        case stopped
+        /// Stopped by an error (``error``); `duet resume` continues from the last good checkpoint.
+        case failed
+    }
+
+    /// The run's state.
+    public var state: State
+    /// Environment steps per peer at the last complete checkpoint (0 before the first).
+    public var checkpointStep: Int
+    /// The error that stopped a failed run.
+    public var error: String?
+
+    /// Creates a status record.
+    public init(state: State, checkpointStep: Int, error: String? = nil) {
+        self.state = state
+        self.checkpointStep = checkpointStep
+        self.error = error
     }
 }

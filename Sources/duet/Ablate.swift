@@ -10,7 +10,9 @@ struct Ablate: ParsableCommand {
             Runs `duet train` once per arm and seed, at most --jobs at a time, into \
             <out>/distill-on/seed-<n> and <out>/distill-off/seed-<n> (and <out>/single/seed-<n> with --single: \
             the file's first learner alone with k times the steps for k peers, the paper's budget comparison). Everything is checked \
-            before the first run starts: the file, the seeds, and that no run folder exists. Then summarise with \
+            before the first run starts: the file, the seeds, and that every existing run folder holds the same \
+            run; finished runs are skipped and unfinished ones resumed from their checkpoints, so rerunning \
+            the same command after a crash or Ctrl-C continues the study. Then summarise with \
             `duet summarize <out>` and plot with `duet plot <out> -o curves.svg`.
             """
     )
@@ -52,15 +54,23 @@ struct Ablate: ParsableCommand {
         let configuration = try ConfigurationFile.load(ExperimentConfiguration.self, from: config,
                                                        overrides: allOverrides)
         let parallelJobs = jobs ?? (configuration.distillation?.schedule == .lockstep ? 1 : 2)
-        print("Training \(plan.runs.count) runs, \(parallelJobs) at a time, into \(plan.output)/")
+        let pending = plan.runs.filter { !$0.isFinished }
+        let finished = plan.runs.count - pending.count
+        let resuming = pending.filter { $0.arguments.first == "resume" }.count
+        print("Training \(pending.count) runs, \(parallelJobs) at a time, into \(plan.output)/"
+              + (finished > 0 ? " (\(finished) already finished)" : "")
+              + (resuming > 0 ? " (\(resuming) resumed from their checkpoints)" : ""))
         let outcomes = try ProcessPool.run(executable: URL(fileURLWithPath: "/proc/self/exe"),
-                                           argumentLists: plan.runs.map(\.arguments), jobs: parallelJobs) { outcome in
-            let run = plan.runs[outcome.index]
+                                           argumentLists: pending.map(\.arguments), jobs: parallelJobs) { outcome in
+            let run = pending[outcome.index]
             let verdict = outcome.status == 0 ? "done" : "FAILED: \(outcome.lastErrorLine)"
             print("  \(run.arm) seed \(run.seed): \(verdict)  (\(run.folder))")
         }
         let failures = outcomes.filter { $0.status != 0 }.count
-        if failures > 0 { throw CommandError("\(failures) of \(plan.runs.count) runs failed; see the lines above") }
+        if failures > 0 {
+            throw CommandError("\(failures) of \(pending.count) runs failed; see the lines above (rerun the same "
+                               + "command to resume them)")
+        }
         print("All runs are in \(plan.output)/. Summarise with: duet summarize \(plan.output)")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DuetBench
 import DuetConfiguration
+import DuetExperiments
 import DuetLearners
 
 /// `duet bench`: times Duet's building blocks; the figures go in BENCHMARKS.md with the command that made them.
@@ -12,7 +13,7 @@ struct Bench: ParsableCommand {
             Each figure is the median over rounds; comparisons with the peers (Gymnasium, PyTorch) are made \
             by the scripts named in BENCHMARKS.md, in the same session.
             """,
-        subcommands: [Core.self, Environments.self, Update.self]
+        subcommands: [Core.self, Environments.self, Update.self, CheckpointWrite.self]
     )
 
     /// Options shared by every benchmark.
@@ -129,5 +130,42 @@ struct Demo: ParsableCommand {
 
     func run() {
         FitDemonstration.run(seed: seed, steps: steps) { Swift.print($0) }
+    }
+}
+
+extension Bench {
+    /// `duet bench checkpoint`: the size and write time of a real checkpoint.
+    struct CheckpointWrite: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoint",
+            abstract: "Time writing and reading an experiment's checkpoint with a full replay buffer.",
+            discussion: """
+                Each peer first collects --transitions random-action steps (no learning), so its replay buffer \
+                holds exactly that many transitions; then the checkpoint is written and read --rounds times in \
+                a temporary folder. A run's own checkpoint time is in its timing.json (checkpointSeconds).
+                """
+        )
+
+        @Argument(help: "The experiment file, e.g. experiments/pendulum-td3.yaml.")
+        var config: String
+
+        @Option(help: "Transitions per peer in the replay buffer.")
+        var transitions: Int = 1_000_000
+
+        @OptionGroup var options: Options
+
+        func validate() throws {
+            guard transitions >= 1 else { throw ValidationError("--transitions must be at least 1, got \(transitions)") }
+        }
+
+        func run() throws {
+            let configuration = try ConfigurationFile.load(ExperimentConfiguration.self, from: config)
+            let measurement = try CheckpointBenchmark.run(configuration, transitions: transitions,
+                                                          rounds: options.rounds)
+            print("checkpoint of \(config) with \(transitions) transitions per peer: "
+                  + String(format: "%.1f MB, write %.3f s, read %.3f s (median of %d)",
+                           Double(measurement.bytes) / 1e6, measurement.writeSeconds, measurement.readSeconds,
+                           options.rounds))
+        }
     }
 }

@@ -25,10 +25,3 @@ struct Sweep: PlannedCommand {
     static let arrivesWith = "sweeps"
     @Argument(help: "The sweep file.") var config: String?
 }
-
-/// `duet resume` (planned).
-struct Resume: PlannedCommand {
-    static let configuration = CommandConfiguration(abstract: "(planned) Continue a run from its checkpoint.")
-    static let arrivesWith = "checkpoints"
-    @Argument(help: "The run folder.") var run: String?
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuetExperiments
 import Foundation
 
 /// `duet quickstart`: the main job — the default distillation study from start to finished figure.
@@ -6,10 +7,12 @@ struct Quickstart: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the default study: a TD3 pair on Pendulum-v1, distillation on vs off, over 10 seeds.",
         discussion: """
-            Runs `duet ablate experiments/quickstart.yaml` over the seeds into runs/quickstart (or \
-            runs/quickstart-2, -3, ... if that exists: nothing is overwritten), then prints the summary table and \
+            Runs `duet ablate experiments/quickstart.yaml` over the seeds into runs/quickstart, then prints the \
+            summary table and \
             writes summary.txt, curves.csv, curves.svg and distillation.svg into that folder. About a minute \
-            on two cores.
+            on two cores. Run it again after an interruption and it continues the same study (finished runs \
+            are skipped, unfinished ones resumed); a runs/quickstart made with other settings is left alone \
+            and the study goes to runs/quickstart-2, -3, ... instead.
             """
     )
 
@@ -26,9 +29,12 @@ struct Quickstart: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let folder = out ?? Self.firstFreeFolder("runs/quickstart")
-        let ablate = try Ablate.parse([config, "--seeds", seeds, "--out", folder]
-                                      + (steps.map { ["--steps", String($0)] } ?? []))
+        let stepArguments = steps.map { ["--steps", String($0)] } ?? []
+        let folder = try out ?? Self.studyFolder("runs/quickstart") { candidate in
+            try AblationPlan(configurationPath: config, seeds: AblationPlan.seeds(from: seeds), output: candidate,
+                             overrides: steps.map { ["steps=\($0)"] } ?? [], includeSingle: false, overwrite: false)
+        }
+        let ablate = try Ablate.parse([config, "--seeds", seeds, "--out", folder] + stepArguments)
         try ablate.run()
         print("")
         let table = try Summarize.parse([folder])
@@ -50,13 +56,19 @@ struct Quickstart: ParsableCommand {
             """)
     }
 
-    /// `base`, or `base-2`, `base-3`, ... : the first that does not exist.
-    static func firstFreeFolder(_ base: String) -> String {
+    /// `base`, or `base-2`, `base-3`, ... : the first that does not exist or holds this very study (which is
+    /// then continued: finished runs skipped, unfinished ones resumed).
+    static func studyFolder(_ base: String, plan: (String) throws -> AblationPlan) throws -> String {
         var candidate = base
         var suffix = 2
         while FileManager.default.fileExists(atPath: candidate) {
-            candidate = "\(base)-\(suffix)"
-            suffix += 1
+            do {
+                _ = try plan(candidate)
+                return candidate
+            } catch is RunFolderError {
+                candidate = "\(base)-\(suffix)"
+                suffix += 1
+            }
         }
         return candidate
     }

@@ -11,7 +11,10 @@ struct Train: ParsableCommand {
             learners), learner0/episodes.csv, learner0/evaluations.csv, learner0/updates.csv (and learner1/ \
             ... and distillation.csv for two or more peers: a distillation block with learner: and peer:, or \
             a peers: list), and timing.json \
-            (wall-clock figures, kept apart so the learning logs are byte-identical for the same seed). \
+            (wall-clock figures, kept apart so the learning logs are byte-identical for the same seed), \
+            status.json (running, finished, stopped or failed) and checkpoint.duet (every checkpoint.every \
+            steps and at the end; the final one is the trained model). SIGINT or SIGTERM stops the run after \
+            writing a checkpoint; `duet resume <run folder>` continues a stopped, failed or killed run. \
             An existing run folder is never replaced unless --overwrite is given.
             """
     )
@@ -55,7 +58,14 @@ struct Train: ParsableCommand {
         let session = TrainingSession(
             configurationPath: config, overrides: overrides + (steps.map { ["steps=\($0)"] } ?? []), seed: seed,
             output: out, overwrite: overwrite, distill: distill, singleLearner: single, arm: arm, duetVersion: DuetVersion.number)
-        let outcome = try session.run(progress: ProgressLine())
+        StopSignals.install()
+        let outcome: TrainingSession.Outcome
+        do {
+            outcome = try session.run(progress: ProgressLine(), stopRequested: StopSignals.requested)
+        } catch let stopped as TrainingStopped {
+            let folder = out ?? TrainingSession.defaultOutput(for: config, seed: seed)
+            throw CommandError("\(folder): \(stopped)")
+        }
         print("Wrote \(outcome.folder.path) (\(outcome.configuration.steps) steps in "
               + "\(String(format: "%.1f", outcome.timing.elapsedSeconds)) s)")
     }

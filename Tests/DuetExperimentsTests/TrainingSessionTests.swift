@@ -44,7 +44,14 @@ final class TrainingSessionTests: XCTestCase {
                 + EnvironmentRegistry.identifiers.joined(separator: ", ") + ")")
         try assertFailsWithoutRunFolder("stepz: 10", message:
             "FILE: unknown key 'stepz'; did you mean 'steps'? (accepted keys here: env, steps, evaluation, "
-                + "training, learner, peer, peers, distillation)")
+                + "training, learner, peer, peers, distillation, checkpoint)")
+        let empty = "FILE: not a valid experiment file: the file is empty (give at least the environment, e.g. "
+            + "env: Pendulum-v1; every other key has a default)"
+        try assertFailsWithoutRunFolder("", message: empty)
+        try assertFailsWithoutRunFolder("# only a comment\n", message: empty)
+        try assertFailsWithoutRunFolder("checkpoint: {every: -5}",
+                                        message: "FILE: 'checkpoint.every' = -5 is not accepted (accepted: an integer "
+                                            + "≥ 0 (0: only the final checkpoint))")
         try assertFailsWithoutRunFolder("steps: ten", message: "FILE: 'steps': expected an integer, found 'ten'")
         try assertFailsWithoutRunFolder("steps: 0", message: "FILE: 'steps' = 0 is not accepted (accepted: an integer ≥ 1)")
         try assertFailsWithoutRunFolder("learner: {algorithm: a2c}", message:
