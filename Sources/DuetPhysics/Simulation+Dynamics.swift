@@ -269,26 +269,30 @@ extension Workspace {
     /// L·Lᵀ of the symmetric positive-definite row-major n × n matrix `a`, in its lower triangle
     /// (`mj_factorM`, here as a dense Cholesky factor).
     ///
-    /// The task models have 2 to 5 dofs: for these sizes the loops are compiled with n constant, so that they
-    /// unroll completely (the same operations in the same order as for any other n).
+    /// The task models have 2 to 6 or 9 dofs: for these sizes the loops are compiled with n constant, so that
+    /// they unroll completely (the same operations in the same order as for any other n).
     static func choleskyInPlace(_ a: UnsafeMutablePointer<Double>, _ n: Int) {
         switch n {
         case 2: choleskyInPlace(a, constant: 2)
         case 3: choleskyInPlace(a, constant: 3)
         case 4: choleskyInPlace(a, constant: 4)
         case 5: choleskyInPlace(a, constant: 5)
+        case 6: choleskyInPlace(a, constant: 6)
+        case 9: choleskyInPlace(a, constant: 9)
         default: choleskyInPlace(a, constant: n)
         }
     }
 
     /// Solves L·Lᵀ·x = b in place in `b` with the lower-triangular n × n `l` (`mj_solveM`), with n constant
-    /// for 2 to 5 dofs as ``choleskyInPlace(_:_:)``.
+    /// for the task models' sizes as ``choleskyInPlace(_:_:)``.
     static func solveCholesky(_ l: UnsafeMutablePointer<Double>, _ n: Int, _ b: UnsafeMutablePointer<Double>) {
         switch n {
         case 2: solveCholesky(l, constant: 2, b)
         case 3: solveCholesky(l, constant: 3, b)
         case 4: solveCholesky(l, constant: 4, b)
         case 5: solveCholesky(l, constant: 5, b)
+        case 6: solveCholesky(l, constant: 6, b)
+        case 9: solveCholesky(l, constant: 9, b)
         default: solveCholesky(l, constant: n, b)
         }
     }

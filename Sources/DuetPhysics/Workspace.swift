@@ -429,7 +429,7 @@ final class Workspace: @unchecked Sendable {
         return copy
     }
 
-    /// `body(nv)`, with nv a compile-time constant for the task models' sizes (2 to 5 dofs), so that loops over
+    /// `body(nv)`, with nv a compile-time constant for the task models' sizes (2 to 6 and 9 dofs), so that loops over
     /// the dofs inside `body` unroll completely: the same operations in the same order, fewer instructions.
     @inline(__always)
     func withConstantDofCount<Result>(_ body: (Int) -> Result) -> Result {
@@ -438,6 +438,8 @@ final class Workspace: @unchecked Sendable {
         case 3: return body(3)
         case 4: return body(4)
         case 5: return body(5)
+        case 6: return body(6)
+        case 9: return body(9)
         default: return body(dofCount)
         }
     }

@@ -19,7 +19,9 @@ uses): the compiled `mjModel` fields, then *records* at many (qpos, qvel, ctrl) 
 
 and `envs/reference/mujoco/<task>.json`: open-loop replays of Hopper-v5, HalfCheetah-v5 and Walker2d-v5 through
 `gymnasium.make` (`mujoco_fixtures.task_fixture`: the post-reset state, float32 actions, then per step the
-observation, reward, flags, qpos and qvel) over the horizons where round-off stays small (simulator.md §3).
+observation, reward, flags, qpos and qvel) over the horizons where round-off stays small (simulator.md §3),
+and `Tests/DuetPhysicsTests/Fixtures/contact_experiments.json`: drops of a capsule with each task's contact
+parameters and a box sliding to rest under friction, 2 s of states each (`experiments`).
 
 States come from seeded rollouts of Gymnasium-like resets (noise about the initial pose) under random, biased
 and bang-bang controls, so that feet, heads and knees touch the floor and joints reach their limits.
@@ -171,11 +173,71 @@ def physics_fixture(name, rng):
     }
 
 
+# Drop and slide experiments on test models made here (written into the fixture with their XML, so that the
+# Swift tests load the very same text): a capsule on a planar root (slide x, slide z, hinge about y; mass 5)
+# dropped with its centre at 0.3 m, with each task's options and geom defaults and the radius of its contact
+# capsules (Hopper's and Walker2d's feet 0.06, HalfCheetah's 0.046); and a 0.2 m box sliding on the floor.
+EXPERIMENT = """<mujoco model="{name}">
+  <option {option}/>
+  <default><geom {geom}/></default>
+  <worldbody>
+    <geom name="floor" type="plane" size="5 5 0.1" {floor}/>
+    <body name="body" pos="0 0 {height}">
+      <joint name="x" type="slide" axis="1 0 0"/>
+      <joint name="z" type="slide" axis="0 0 1"/>
+      <joint name="pitch" type="hinge" axis="0 1 0"/>
+      {shape}
+    </body>
+  </worldbody>
+</mujoco>
+"""
+DROPS = {
+    "Hopper": ('integrator="RK4" timestep="0.002"',
+               'conaffinity="1" condim="1" contype="1" margin="0.001" solimp=".8 .8 .01" solref=".02 1"',
+               'conaffinity="1" condim="3"', 0.06, 0.195),
+    "Walker2d": ('integrator="RK4" timestep="0.002"', 'conaffinity="0" condim="3" contype="1" friction=".7 .1 .1"',
+                 'conaffinity="1" condim="3"', 0.06, 0.1),
+    "HalfCheetah": ('timestep="0.01"',
+                    'conaffinity="0" condim="3" contype="1" friction=".4 .1 .1" solimp="0.0 0.8 0.01" solref="0.02 1"',
+                    'conaffinity="1" condim="3"', 0.046, 0.5),
+}
+
+
+def experiments():
+    """Per experiment: the XML, the start state, and qpos and qvel after every physics step for 2 s."""
+    cases = []
+    for name, (option, geom, floor, radius, half) in DROPS.items():
+        shape = f'<geom type="capsule" fromto="-{half} 0 0 {half} 0 0" size="{radius}" mass="5"/>'
+        cases.append({"name": f"drop {name}", "radius": radius, "start_qvel": [0, 0, 0],
+                      "xml": EXPERIMENT.format(name=f"drop {name}", option=option, geom=geom, floor=floor, height=0.3,
+                                               shape=shape)})
+    shape = '<geom type="box" size="0.1 0.1 0.1" mass="1"/>'
+    cases.append({"name": "slide", "radius": 0.1, "start_qvel": [2, 0, 0],
+                  "xml": EXPERIMENT.format(name="slide", option='integrator="RK4" timestep="0.002"',
+                                           geom='friction="0.5 0.005 0.0001"', floor='condim="3"', height=0.1,
+                                           shape=shape)})
+    for case in cases:
+        m = mujoco.MjModel.from_xml_string(case["xml"])
+        m.opt.tolerance, m.opt.iterations = 1e-15, 1000
+        d = mujoco.MjData(m)
+        d.qvel[:] = case["start_qvel"]
+        qpos, qvel, ncon = [], [], []
+        while d.time < 2 - 1e-9:
+            mujoco.mj_step(m, d)
+            qpos.append(floats(d.qpos))
+            qvel.append(floats(d.qvel))
+            ncon.append(int(d.ncon))
+        case.update({"timestep": float(m.opt.timestep), "qpos": qpos, "qvel": qvel, "ncon": ncon})
+    return cases
+
+
 def main():
     found = {"mujoco": mujoco.__version__, "gymnasium": gym.__version__, "numpy": np.__version__}
     for package, version in PINNED.items():
         if found[package] != version:
             print(f"warning: {package} {found[package]} is not the pinned {version}", file=sys.stderr)
+    with open(os.path.join(PHYSICS_FIXTURES, "contact_experiments.json"), "w") as out:
+        json.dump({"versions": found, "experiments": experiments()}, out, separators=(",", ":"))
     for index, name in enumerate(TASKS):
         rng = np.random.default_rng(2000 + index)
         fixture = physics_fixture(name, rng)
