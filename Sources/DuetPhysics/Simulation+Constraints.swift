@@ -88,10 +88,10 @@ extension Workspace {
         b == 1 ? a : b == 2 ? a * a : pow(a, b)
     }
 
-    /// J_row·x.
+    /// J_row·x, for n = nv.
     @inline(__always)
-    func rowProduct(_ row: Int, _ x: UnsafeMutablePointer<Double>) -> Double {
-        let n = dofCount, jacobian = rowJacobian + row &* n
+    func rowProduct(_ row: Int, _ x: UnsafeMutablePointer<Double>, dofs n: Int) -> Double {
+        let jacobian = rowJacobian + row &* n
         var sum = 0.0
         for i in 0..<n { sum += jacobian[i] * x[i] }
         return sum
@@ -100,8 +100,13 @@ extension Workspace {
     /// Minimises the constrained cost from a = a_s: solve the quadratic of the rows active at the current a,
     /// then an exact line search towards its minimiser, until the active set no longer changes.
     func newtonSolve(rows: Int) {
-        let n = dofCount
-        for row in 0..<rows { rowResidual[row] = rowProduct(row, accelerations) - rowReference[row] }
+        withConstantDofCount { n in newtonSolve(rows: rows, dofs: n) }
+    }
+
+    /// ``newtonSolve(rows:)`` with n = nv, a constant for the task models' sizes (Workspace.swift).
+    @inline(__always)
+    private func newtonSolve(rows: Int, dofs n: Int) {
+        for row in 0..<rows { rowResidual[row] = rowProduct(row, accelerations, dofs: n) - rowReference[row] }
         for _ in 0..<100 {
             // The minimiser of the quadratic with the rows active at the current a:
             // (M + Σ J_iᵀJ_i/R_i) a* = qfrc_smooth + Σ J_iᵀ·aref_i/R_i.
@@ -120,7 +125,7 @@ extension Workspace {
             Self.solveCholesky(solverMatrix, n, solverTrial)
             var sameSet = true
             for row in 0..<rows {
-                let trialResidual = rowProduct(row, solverTrial) - rowReference[row]
+                let trialResidual = rowProduct(row, solverTrial, dofs: n) - rowReference[row]
                 if (rowResidual[row] < 0) != (trialResidual < 0) { sameSet = false }
                 rowSlope[row] = trialResidual - rowResidual[row]
             }
@@ -129,16 +134,16 @@ extension Workspace {
                 return
             }
             for i in 0..<n { solverDirection[i] = solverTrial[i] - accelerations[i] }
-            let step = exactLineSearch(rows: rows)
+            let step = exactLineSearch(rows: rows, dofs: n)
             for i in 0..<n { accelerations[i] += step * solverDirection[i] }
-            for row in 0..<rows { rowResidual[row] = rowProduct(row, accelerations) - rowReference[row] }
+            for row in 0..<rows { rowResidual[row] = rowProduct(row, accelerations, dofs: n) - rowReference[row] }
         }
     }
 
     /// The α ≥ 0 minimising the cost along a + α·d: the root of its derivative, continuous, piecewise linear
     /// and nondecreasing in α, found interval by interval between the rows' switching points.
-    func exactLineSearch(rows: Int) -> Double {
-        let n = dofCount
+    @inline(__always)
+    func exactLineSearch(rows: Int, dofs n: Int) -> Double {
         // φ'(α) = dᵀ(M·a − qfrc_smooth) + α·dᵀM·d + Σ_active (r_i + α·s_i)·s_i/R_i
         var slope0 = 0.0, curvature = 0.0
         for i in 0..<n {
