@@ -130,8 +130,9 @@ public struct ModelScenery: Sendable {
         return drawing
     }
 
-    /// A plane seen face-on fills its extent (with a 1-unit grid when the view follows a body); seen edge-on it
-    /// is the ground: everything behind it, with alternate 1-unit tiles along it when the view follows a body.
+    /// A plane seen face-on fills its extent (with a 1-unit grid when the view moves); seen edge-on it is the
+    /// ground: everything behind it, with alternate 1-unit tiles along it when the view moves. Both are the same
+    /// in every frame (in world coordinates), so an animation stores them once.
     private func addPlane(_ geom: GeomOutline, colour: DrawingColour, project: (Vector3) -> DrawingPoint,
                           to drawing: inout Drawing) {
         let extent = DrawingPoint(geom.size.x > 0 ? geom.size.x : 100, geom.size.y > 0 ? geom.size.y : 100)
@@ -145,15 +146,12 @@ public struct ModelScenery: Sendable {
                                   project(Vector3(extent.x, extent.y, 0)), project(Vector3(-extent.x, extent.y, 0))]),
                         colour)
             guard isTracking else { return }
-            let view = drawing.viewport, width = 0.01 * view.width
-            let first = DrawingPoint(max(view.minimum.x, -extent.x).rounded(.down), max(view.minimum.y, -extent.y).rounded(.down))
-            for x in stride(from: first.x, through: min(view.maximum.x, extent.x), by: 1) {
-                drawing.add(.polyline([project(Vector3(x, max(view.minimum.y, -extent.y), 0)),
-                                       project(Vector3(x, min(view.maximum.y, extent.y), 0))], width: width), grid)
+            let width = 0.01 * viewport.width
+            for x in stride(from: -extent.x.rounded(.down), through: extent.x, by: 1) {
+                drawing.add(.polyline([project(Vector3(x, -extent.y, 0)), project(Vector3(x, extent.y, 0))], width: width), grid)
             }
-            for y in stride(from: first.y, through: min(view.maximum.y, extent.y), by: 1) {
-                drawing.add(.polyline([project(Vector3(max(view.minimum.x, -extent.x), y, 0)),
-                                       project(Vector3(min(view.maximum.x, extent.x), y, 0))], width: width), grid)
+            for y in stride(from: -extent.y.rounded(.down), through: extent.y, by: 1) {
+                drawing.add(.polyline([project(Vector3(-extent.x, y, 0)), project(Vector3(extent.x, y, 0))], width: width), grid)
             }
             return
         }
@@ -168,14 +166,10 @@ public struct ModelScenery: Sendable {
         drawing.add(.polygon([ground(-half, depth: 0), ground(half, depth: 0), ground(half, depth: depth),
                               ground(-half, depth: depth)]), colour)
         guard isTracking else { return }
-        let view = drawing.viewport
-        let span = max(view.width, view.height)
-        let centre = view.centre, origin = ground(0, depth: 0), direction = ground(1, depth: 0) - origin
-        let along = ((centre - origin) * direction).sum()
-        for s in stride(from: (along - span).rounded(.down), through: along + span, by: 1)
-        where Int(s) % 2 == 0 && abs(s) < half {
-            drawing.add(.polygon([ground(s, depth: 0), ground(s + 1, depth: 0), ground(s + 1, depth: 0.1 * span),
-                                  ground(s, depth: 0.1 * span)]), grid)
+        let depthOfTiles = 0.1 * viewport.height
+        for s in stride(from: -half.rounded(.down), to: half, by: 2) {
+            drawing.add(.polygon([ground(s, depth: 0), ground(s + 1, depth: 0), ground(s + 1, depth: depthOfTiles),
+                                  ground(s, depth: depthOfTiles)]), grid)
         }
     }
 

@@ -83,33 +83,63 @@ public struct Frame: Sendable, Equatable {
         self.panels = panels
     }
 
-    /// Every panel as a layer of pixel-space shapes: its background, its drawing, then its label.
+    /// Every panel as a layer of pixel-space shapes: its background, its drawing, a separator line on its left
+    /// edge when it has a neighbour there, then its label.
     public var layers: [PixelLayer] {
         panels.map { panel in
-            let r = panel.rectangle
-            var elements = [DrawingElement(.polygon([DrawingPoint(r.x, r.y), DrawingPoint(r.x + r.width, r.y),
-                                                     DrawingPoint(r.x + r.width, r.y + r.height),
-                                                     DrawingPoint(r.x, r.y + r.height)]),
-                                           panel.drawing.background)]
-            let scale = panel.scale
-            for element in panel.drawing.elements {
-                let shape: DrawingShape
-                switch element.shape {
-                case let .polygon(points): shape = .polygon(points.map(panel.pixel))
-                case let .circle(centre, radius): shape = .circle(centre: panel.pixel(centre), radius: radius * scale)
-                case let .capsule(from, to, radius):
-                    shape = .capsule(from: panel.pixel(from), to: panel.pixel(to), radius: radius * scale)
-                case let .polyline(points, width): shape = .polyline(points.map(panel.pixel), width: width * scale)
-                }
-                elements.append(DrawingElement(shape, element.colour))
+            var layer = panel.layer
+            layer.elements += panel.labelElements
+            return layer
+        }
+    }
+}
+
+extension Panel {
+    /// The panel's background, drawing and left separator in pixel coordinates, clipped to its rectangle.
+    public var layer: PixelLayer {
+        PixelLayer(clip: rectangle, elements: [backgroundElement] + pixelElements(drawing.elements[...])
+                       + separatorElements)
+    }
+
+    /// The panel's rectangle in the drawing's background colour.
+    public var backgroundElement: DrawingElement {
+        let r = rectangle
+        return DrawingElement(.polygon([DrawingPoint(r.x, r.y), DrawingPoint(r.x + r.width, r.y),
+                                        DrawingPoint(r.x + r.width, r.y + r.height), DrawingPoint(r.x, r.y + r.height)]),
+                              drawing.background)
+    }
+
+    /// `elements` (world coordinates) in pixel coordinates.
+    public func pixelElements(_ elements: ArraySlice<DrawingElement>) -> [DrawingElement] {
+        let scale = self.scale
+        return elements.map { element in
+            let shape: DrawingShape
+            switch element.shape {
+            case let .polygon(points): shape = .polygon(points.map(pixel))
+            case let .circle(centre, radius): shape = .circle(centre: pixel(centre), radius: radius * scale)
+            case let .capsule(from, to, radius):
+                shape = .capsule(from: pixel(from), to: pixel(to), radius: radius * scale)
+            case let .polyline(points, width): shape = .polyline(points.map(pixel), width: width * scale)
             }
-            if let label = panel.label {
-                let size = max(8, min(16, r.height / 16))
-                for stroke in StrokeFont.strokes(label, origin: DrawingPoint(r.x + size / 2, r.y + size / 2), height: size) {
-                    elements.append(DrawingElement(.polyline(stroke, width: max(1.2, size / 8)), .black))
-                }
-            }
-            return PixelLayer(clip: r, elements: elements)
+            return DrawingElement(shape, element.colour)
+        }
+    }
+
+    /// A one-pixel grey line on the left edge when the panel has a neighbour there (none otherwise).
+    public var separatorElements: [DrawingElement] {
+        let r = rectangle
+        guard r.x > 0 else { return [] }
+        return [DrawingElement(.polygon([DrawingPoint(r.x, r.y), DrawingPoint(r.x + 1, r.y),
+                                         DrawingPoint(r.x + 1, r.y + r.height), DrawingPoint(r.x, r.y + r.height)]),
+                               DrawingColour(red: 0.6, green: 0.6, blue: 0.6))]
+    }
+
+    /// The label as black strokes over the top-left corner (none without a label).
+    public var labelElements: [DrawingElement] {
+        guard let label else { return [] }
+        let r = rectangle, size = max(8, min(16, r.height / 16))
+        return StrokeFont.strokes(label, origin: DrawingPoint(r.x + size / 2 + 1, r.y + size / 2), height: size).map {
+            DrawingElement(.polyline($0, width: max(1.2, size / 8)), .black)
         }
     }
 }

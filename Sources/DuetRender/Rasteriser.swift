@@ -83,7 +83,7 @@ public enum Rasteriser {
                      into image: inout RGBImage, scratch: inout Scratch) {
         guard colour.alpha > 0 else { return }
         var edges: [(x0: Double, y0: Double, x1: Double, y1: Double, winding: Int)] = []
-        var top = Double.infinity, bottom = -Double.infinity
+        var top = Double.infinity, bottom = -Double.infinity, left = Double.infinity, right = -Double.infinity
         for polygon in polygons where polygon.count >= 3 {
             var area = 0.0
             for index in polygon.indices {
@@ -97,24 +97,37 @@ public enum Rasteriser {
                 edges.append(a.y < b.y ? (a.x, a.y, b.x, b.y, sense) : (b.x, b.y, a.x, a.y, -sense))
                 top = min(top, min(a.y, b.y))
                 bottom = max(bottom, max(a.y, b.y))
+                left = min(left, min(a.x, b.x))
+                right = max(right, max(a.x, b.x))
             }
         }
         let clipLeft = max(0, clip.x), clipRight = min(Double(image.width), clip.x + clip.width)
         let firstRow = max(Int(max(top, clip.y).rounded(.down)), 0)
         let lastRow = min(Int(min(bottom, clip.y + clip.height).rounded(.up)), image.height) - 1
-        guard !edges.isEmpty, firstRow <= lastRow, clipLeft < clipRight else { return }
+        guard !edges.isEmpty, firstRow <= lastRow, max(clipLeft, left) < min(clipRight, right) else { return }
         let weight = Float(1) / Float(samples)
         let rgb = RGBImage.components(colour)
         let target = (Float(rgb.0), Float(rgb.1), Float(rgb.2)), opacity = Float(colour.alpha)
         let clipTop = clip.y, clipBottom = clip.y + clip.height
 
+        // An active-edge list: edges sorted by their top, entering when a sub-scanline reaches them and leaving
+        // once it passes their bottom, so a long polyline costs only the edges its sub-scanline crosses.
+        edges.sort { $0.y0 < $1.y0 }
+        var nextEdge = 0
+        var active: [Int] = []
         for row in firstRow...lastRow {
             var low = image.width, high = -1
             for sample in 0..<samples {
                 let y = Double(row) + (Double(sample) + 0.5) / Double(samples)
+                while nextEdge < edges.count && edges[nextEdge].y0 <= y {
+                    active.append(nextEdge)
+                    nextEdge += 1
+                }
+                active.removeAll { edges[$0].y1 <= y }
                 guard y >= clipTop && y < clipBottom else { continue }
                 scratch.crossings.removeAll(keepingCapacity: true)
-                for edge in edges where y >= edge.y0 && y < edge.y1 {
+                for index in active {
+                    let edge = edges[index]
                     let x = edge.x0 + (y - edge.y0) / (edge.y1 - edge.y0) * (edge.x1 - edge.x0)
                     scratch.crossings.append((x, edge.winding))
                 }

@@ -1,12 +1,15 @@
 // An animation as one self-contained SVG file that plays in a browser: every frame is a group of shapes, hidden
 // but for its slot of the loop by one CSS keyframe rule and a per-frame animation delay. The first frame is also
 // visible without animation, so viewers that ignore CSS animations (rsvg-convert, image previews) show it.
+// What every frame shares is written once: each panel's background, then the leading shapes whose world
+// coordinates never change (the ground, an arena, a rail), in a group that a discrete SMIL translation moves
+// with the viewport when the view follows a body; the separators and labels go on top.
 import DuetEnvironments
 
 /// Writes frames as SVG.
 public enum SVGAnimation {
     /// The SVG document showing `frames` in a loop, `secondsPerFrame` each (a single frame is a still picture).
-    /// - Precondition: at least one frame; all of the first frame's size.
+    /// - Precondition: at least one frame; all with the first frame's size, panel rectangles and labels.
     public static func document(_ frames: [Frame], secondsPerFrame: Double) -> String {
         precondition(!frames.isEmpty, "an animation needs a frame")
         let width = frames[0].width, height = frames[0].height
@@ -34,16 +37,40 @@ public enum SVGAnimation {
         }
         svg += "</defs>\n"
         svg += "<rect width=\"\(width)\" height=\"\(height)\" fill=\"\(hex(frames[0].background))\"/>\n"
+        // Per panel, the number of leading world shapes every frame shares, and how far each frame's view has
+        // moved them (pixels, from the first frame's).
+        let first = frames[0].panels
+        let shared = first.indices.map { panel in
+            frames.reduce(first[panel].drawing.elements.count) { count, frame in
+                zip(frame.panels[panel].drawing.elements, first[panel].drawing.elements).prefix(count)
+                    .prefix { $0.0 == $0.1 }.count
+            }
+        }
+        for (index, panel) in first.enumerated() {
+            svg += "<g clip-path=\"url(#c\(index))\">" + element(panel.backgroundElement) + "<g>"
+            let shifts = frames.map { $0.panels[index].pixel(.zero) - panel.pixel(.zero) }
+            if shared[index] > 0 && shifts.contains(where: { $0 != .zero }) {
+                let values = shifts.map { "\(number($0.x)),\(number($0.y))" }.joined(separator: ";")
+                svg += "<animateTransform attributeName=\"transform\" type=\"translate\" calcMode=\"discrete\" "
+                    + "dur=\"\(number(duration, digits: 4))s\" repeatCount=\"indefinite\" values=\"\(values)\"/>"
+            }
+            for element in panel.pixelElements(panel.drawing.elements.prefix(shared[index])) { svg += self.element(element) }
+            svg += "</g></g>\n"
+        }
         for (index, frame) in frames.enumerated() {
             let delay = index == 0 ? "" : " style=\"animation-delay:\(number(Double(index) * secondsPerFrame, digits: 4))s\""
             svg += "<g id=\"f\(index)\" class=\"f\"\(delay)>"
-            for (layerIndex, layer) in frame.layers.enumerated() {
-                svg += "<g clip-path=\"url(#c\(min(layerIndex, frames[0].panels.count - 1)))\">"
-                for element in layer.elements { svg += self.element(element) }
+            for (panelIndex, panel) in frame.panels.enumerated() {
+                svg += "<g clip-path=\"url(#c\(panelIndex))\">"
+                for element in panel.pixelElements(panel.drawing.elements.dropFirst(shared[panelIndex])) {
+                    svg += self.element(element)
+                }
                 svg += "</g>"
             }
             svg += "</g>\n"
         }
+        for element in first.flatMap({ $0.separatorElements + $0.labelElements }) { svg += self.element(element) }
+        svg += "\n"
         svg += "</svg>\n"
         return svg
     }

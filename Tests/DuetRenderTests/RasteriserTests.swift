@@ -52,7 +52,8 @@ final class RasteriserTests: XCTestCase {
     }
 
     func testShapesAreClippedToTheirPanel() {
-        // The left panel's disc spills over its right edge: the right panel stays its background.
+        // The left panel's disc spills over its right edge: the right panel stays its background, but for the
+        // one-pixel grey separator (0.6 white) on its left edge.
         let view = DrawingViewport(minimum: .zero, maximum: DrawingPoint(10, 10))
         let left = Drawing(viewport: view, elements: [DrawingElement(.circle(centre: DrawingPoint(10, 5), radius: 4), .black)])
         let frame = Frame(width: 20, height: 10, panels: [
@@ -61,6 +62,7 @@ final class RasteriserTests: XCTestCase {
         ])
         let image = Rasteriser.image(frame)
         XCTAssertEqual(darkness(image, 9, 5), 1, accuracy: 1e-9)
-        for x in 10..<20 { XCTAssertEqual(darkness(image, x, 5), 0, accuracy: 1e-9, "column \(x)") }
+        XCTAssertEqual(darkness(image, 10, 5), 0.4, accuracy: 0.003)
+        for x in 11..<20 { XCTAssertEqual(darkness(image, x, 5), 0, accuracy: 1e-9, "column \(x)") }
     }
 }

@@ -67,4 +67,23 @@ final class SVGAnimationTests: XCTestCase {
         XCTAssertEqual(axle.r, 2.5, accuracy: 0.05)
         XCTAssertTrue(document.contains("stroke=\"#cc4d4d\" stroke-width=\"10\""), "the rod, 0.2 wide, in Gymnasium's red")
     }
+
+    func testSharedWorldShapesAreWrittenOnceAndFollowTheView() throws {
+        // A square fixed in the world and a disc the 4-unit view follows, 1 unit a frame, shown 40 px tall
+        // (10 px per unit): the square is written once and moved 10 px left a frame; the disc once per frame.
+        let square = DrawingElement(.polygon([DrawingPoint(-1, -1), DrawingPoint(1, -1), DrawingPoint(1, 1),
+                                              DrawingPoint(-1, 1)]), .black)
+        let drawings = (0..<3).map { index in
+            Drawing(viewport: DrawingViewport(centre: DrawingPoint(Double(index), 0), width: 4, height: 4),
+                    elements: [square, DrawingElement(.circle(centre: DrawingPoint(Double(index), 0), radius: 0.5),
+                                                      DrawingColour(200, 30, 40))])
+        }
+        let document = SVGAnimation.document(FrameLayout.frames([drawings], panelHeight: 40), secondsPerFrame: 0.1)
+        let reader = try parse(document)
+        XCTAssertEqual(reader.frames.count, 3)
+        XCTAssertEqual(reader.circles.map(\.cx), [20, 20, 20])
+        XCTAssertEqual(document.components(separatedBy: "<polygon").count - 1, 2)  // the panel background, the square
+        XCTAssertTrue(document.contains("calcMode=\"discrete\" dur=\"0.3s\" repeatCount=\"indefinite\" values=\"0,0;-10,0;-20,0\""),
+                      document)
+    }
 }
