@@ -40,7 +40,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(os.path.dirname(HERE), "models")
 TASKS = [("InvertedPendulum-v5", "inverted_pendulum.xml", 2), ("InvertedDoublePendulum-v5", "inverted_double_pendulum.xml", 5),
-         ("Reacher-v5", "reacher.xml", 2), ("Swimmer-v5", "swimmer.xml", 4)]
+         ("Reacher-v5", "reacher.xml", 2), ("Swimmer-v5", "swimmer.xml", 4), ("Hopper-v5", "hopper.xml", 4),
+         ("HalfCheetah-v5", "half_cheetah.xml", 5), ("Walker2d-v5", "walker2d_v5.xml", 4)]
 ACTIONS = 4096
 
 
@@ -135,7 +136,10 @@ def main():
     parser.add_argument("--duet", help="command printing Duet's environment benchmarks")
     parser.add_argument("--repeats", type=int, default=1, help="run MuJoCo then Duet this many times in turn")
     parser.add_argument("--baseline", help="a second Duet command (e.g. an older build), timed after --duet in each repeat")
+    parser.add_argument("--only", help="comma-separated task identifiers to measure (default: all)")
     args = parser.parse_args()
+    if args.only:
+        TASKS[:] = [task for task in TASKS if task[0] in args.only.split(",")]
     print(f"mujoco {mujoco.__version__}, gymnasium {gym.__version__}, numpy {np.__version__}, python {sys.version.split()[0]}")
     ratios = {identifier: [] for identifier, _, _ in TASKS}
     baseline_ratios = {identifier: [] for identifier, _, _ in TASKS}
