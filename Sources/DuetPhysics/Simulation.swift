@@ -1,8 +1,9 @@
 // The state of a planar articulated-body simulation and its public interface, shaped like MuJoCo's
 // `mjData`: qpos, qvel, ctrl in; qacc and the force vectors of the last evaluation out. The pipeline is in
 // Simulation+Dynamics.swift (`mj_fwdPosition`, `mj_fwdVelocity`, `mj_fwdActuation`, `mj_fwdAcceleration`),
-// Simulation+Constraints.swift (`mj_fwdConstraint` for joint limits) and Simulation+Integration.swift
-// (`mj_RungeKutta`, `mj_Euler`).
+// Simulation+Collision.swift (`mj_collision` and the contact rows), Simulation+Constraints.swift
+// (`mj_fwdConstraint`: limit rows and the exact solve) and Simulation+Integration.swift (`mj_RungeKutta`,
+// `mj_Euler`).
 //
 // Spatial vectors are planar: a motion (ω, v_u, v_w) is the angular velocity about n' and the velocity of the
 // body point at the reference point o (the world position of body 1 at the last evaluation); a force

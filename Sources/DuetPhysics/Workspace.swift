@@ -1,7 +1,8 @@
 // The memory a simulation computes in: a copy of the model's constants and every per-evaluation quantity
 // (MuJoCo's `mjData` fields and the pipeline's scratch), each a fixed-size region allocated once, in `init`,
 // and read and written through typed pointers. The pipeline itself is in Simulation+Dynamics.swift,
-// Simulation+Constraints.swift and Simulation+Integration.swift, as methods of ``Workspace``.
+// Simulation+Collision.swift, Simulation+Constraints.swift and Simulation+Integration.swift, as methods of
+// ``Workspace``.
 //
 // Why pointers: the pipeline is a few hundred flops per evaluation on nv ≤ 10, so over Swift arrays its cost was
 // dominated by bounds checks, uniqueness checks on every store and retain/release of the arrays (profile of
