@@ -45,6 +45,7 @@ public struct AblationPlan: Sendable {
                 source: configurationPath, path: "distillation", value: "absent",
                 accepted: "a distillation block: an ablation compares a pair with distillation on and off")
         }
+        try ResourceEstimate.check(configuration, source: configurationPath)
         self.configurationPath = configurationPath
         let stem = URL(fileURLWithPath: configurationPath).deletingPathExtension().lastPathComponent
         let output = output ?? "runs/\(stem)-ablation"

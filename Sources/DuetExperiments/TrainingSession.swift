@@ -92,6 +92,7 @@ public struct TrainingSession {
     public func run(progress: ProgressLine? = nil,
                     stopRequested: @escaping @Sendable () -> Bool = { false }) throws -> Outcome {
         let configuration = try resolvedConfiguration()
+        try ResourceEstimate.check(configuration, source: configurationPath)
         let url = URL(fileURLWithPath: output ?? Self.defaultOutput(for: configurationPath, seed: seed))
         let folder = try RunFolder.create(at: url, overwrite: overwrite)
         let metadata = RunMetadata(arm: resolvedArm(for: configuration), seed: seed, env: configuration.env,

@@ -49,10 +49,15 @@ extension ParameterArchive {
                 Self.append(UInt64(tensor.rows), to: &payload)
                 Self.append(UInt64(tensor.columns), to: &payload)
                 tensor.withUnsafeBufferPointer { buffer in
+                    #if _endian(little)
+                    // The scalars' memory is their little-endian IEEE 754 patterns: copy it whole.
+                    payload.append(contentsOf: UnsafeRawBufferPointer(buffer))
+                    #else
                     for value in buffer {
                         let bits = value.archiveBits
                         for byte in 0..<scalarSize { payload.append(UInt8(truncatingIfNeeded: bits >> (8 * byte))) }
                     }
+                    #endif
                 }
             case .integer(let value)?:
                 payload.append(2)
@@ -60,7 +65,11 @@ extension ParameterArchive {
             case .reals(let values)?:
                 payload.append(3)
                 Self.append(UInt64(values.count), to: &payload)
+                #if _endian(little)
+                values.withUnsafeBytes { payload.append(contentsOf: $0) }
+                #else
                 for value in values { Self.append(value.bitPattern, to: &payload) }
+                #endif
             case nil:
                 break
             }
@@ -148,6 +157,14 @@ extension ParameterArchive {
                 }
                 var tensor = Matrix<Scalar>(rows: Int(rows), columns: Int(columns))
                 tensor.withUnsafeMutableBufferPointer { buffer in
+                    #if _endian(little)
+                    let byteCount = buffer.count * scalarSize
+                    bytes.withUnsafeBytes { source in
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                            from: UnsafeRawBufferPointer(rebasing: source[reader.offset..<(reader.offset + byteCount)]))
+                    }
+                    reader.offset += byteCount
+                    #else
                     for index in buffer.indices {
                         var bits: UInt64 = 0
                         for byte in 0..<scalarSize {
@@ -156,6 +173,7 @@ extension ParameterArchive {
                         buffer[index] = Scalar(archiveBits: bits)
                         reader.offset += scalarSize
                     }
+                    #endif
                 }
                 store(.tensor(tensor), as: name)
             case 2:
@@ -166,9 +184,21 @@ extension ParameterArchive {
                     throw NumericsError.malformedArchive(
                         source: source, reason: "'\(name)' of \(count) Float64 values does not fit the file")
                 }
+                #if _endian(little)
+                let byteCount = Int(count) * 8
+                let values = [Double](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
+                    bytes.withUnsafeBytes { source in
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                            from: UnsafeRawBufferPointer(rebasing: source[reader.offset..<(reader.offset + byteCount)]))
+                    }
+                    initialized = Int(count)
+                }
+                reader.offset += byteCount
+                #else
                 var values: [Double] = []
                 values.reserveCapacity(Int(count))
                 for _ in 0..<count { values.append(Double(bitPattern: try reader.read(UInt64.self))) }
+                #endif
                 store(.reals(values), as: name)
             case let kind:
                 throw NumericsError.malformedArchive(source: source, reason: "entry '\(name)' has unknown kind \(kind)")

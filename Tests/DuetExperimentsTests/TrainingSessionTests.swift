@@ -81,4 +81,33 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertThrowsError(try session(path).run()) { XCTAssert(String(describing: $0).contains("already exists")) }
         XCTAssertEqual(try String(contentsOf: existing.appendingPathComponent("notes.txt"), encoding: .utf8), "mine")
     }
+
+    /// Configurations that cannot fit in memory are refused before anything is allocated or written, with the
+    /// estimate, what dominates it and the machine's memory (the cases found crashing with "failed to allocate").
+    func testConfigurationsTooLargeForTheMachineAreRefusedUpFront() throws {
+        let limit = ResourceError.format(ResourceEstimate.physicalMemory)
+        for (yaml, largest) in [
+            ("learner: {algorithm: td3, hidden: [100000000, 100000000]}", "learner0's networks"),
+            ("training: {bufferSize: 900000000000}", "learner0's replay buffer"),
+            ("distillation: {batchSize: 100000000}", "learner0's batches"),
+            ("learner: {algorithm: ppo, envs: 1000, rolloutSteps: 100000000}", "learner0's rollouts"),
+        ] {
+            let path = try write(yaml)
+            XCTAssertThrowsError(try session(path).run()) { error in
+                let text = String(describing: error)
+                XCTAssert(text.hasPrefix(path + ": the run needs about "), text)
+                XCTAssert(text.contains("(mostly \(largest)), more than this machine's \(limit); reduce"), text)
+                XCTAssertFalse(text.contains("\n"))
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("run").path))
+        }
+        // Every preset fits comfortably.
+        let presets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("experiments")
+        for name in try FileManager.default.contentsOfDirectory(atPath: presets.path) where name.hasSuffix(".yaml") {
+            let configuration = try ConfigurationFile.load(ExperimentConfiguration.self,
+                                                           from: presets.appendingPathComponent(name).path)
+            XCTAssertLessThan(try ResourceEstimate.bytes(for: configuration).total, 4e9, name)
+        }
+    }
 }

@@ -32,6 +32,26 @@ final class ParameterArchiveTests: XCTestCase {
         return (archive, network)
     }
 
+    /// Eight bytes at a time and one at a time agree, for every length around the 8-byte blocks and for
+    /// collections without contiguous storage.
+    func testCRC32SlicingMatchesTheBytewiseDefinition() {
+        func bytewise(_ bytes: [UInt8]) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+            }
+            return ~crc
+        }
+        let data = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 73 &+ 11) }
+        for length in 0..<data.count {
+            let prefix = Array(data.prefix(length))
+            XCTAssertEqual(CRC32.checksum(of: prefix), bytewise(prefix), "length \(length)")
+            XCTAssertEqual(CRC32.checksum(of: prefix[...]), bytewise(prefix), "slice of length \(length)")
+        }
+        XCTAssertEqual(CRC32.checksum(of: data.lazy.map { $0 }), bytewise(data))
+    }
+
     func testCRC32CheckValue() {
         XCTAssertEqual(CRC32.checksum(of: Array("123456789".utf8)), 0xCBF4_3926)
     }
