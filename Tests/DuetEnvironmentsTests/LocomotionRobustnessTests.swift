@@ -3,7 +3,7 @@ import DuetRandom
 import XCTest
 
 /// The locomotion tasks never produce a non-finite state: 10,000 control steps of uniformly random actions and
-/// 10,000 of bang-bang actions (each component ±1, redrawn every step), two seeds each, on the environment
+/// 10,000 of bang-bang actions (each component ±1, redrawn every step), four seeds each, on the environment
 /// without its time limit and without resets, so falls, flips, limits and self-contacts all happen and the
 /// state runs on from them.
 final class LocomotionRobustnessTests: XCTestCase {
@@ -15,7 +15,7 @@ final class LocomotionRobustnessTests: XCTestCase {
 
     private func run<Task: Environment>(_ task: Task, file: StaticString = #filePath, line: UInt = #line) throws {
         let name = Task.documentation.name
-        for seed in 0..<2 {
+        for seed in 0..<4 {
             for bangBang in [false, true] {
                 var environment = task
                 let stream = RandomStream(seed: UInt64(seed), name: "\(name) robustness \(bangBang)")
