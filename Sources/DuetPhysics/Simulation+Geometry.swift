@@ -1,8 +1,14 @@
 // What a renderer needs from a model and a simulation: the geoms (shape, size, placement in their body, colour)
 // and the world placement of points fixed in a body. The compiled ``Model`` keeps only what the dynamics uses
 // (masses and inertias from the geoms), so the geoms are read again from the same MJCF document, with the
-// reader's rules for default classes, `childclass` and `fromto`; bodies are numbered as ``MJCF/read(_:file:)``
+// reader's rules for default classes, `childclass`, `axisangle` (in the compiler's angle unit) and `fromto`; bodies are numbered as ``MJCF/read(_:file:)``
 // numbers them (depth-first, the world is 0).
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One geom as MuJoCo's compiler leaves it (`geom_type`, `geom_size`, `geom_pos`, `geom_quat`, `geom_rgba`).
 public struct GeomOutline: Sendable, Equatable {
@@ -51,6 +57,9 @@ extension MJCF {
     public static func geoms(_ text: String, file: String) throws -> [GeomOutline] {
         let root = try XMLElement.parse(text, file: file)
         var reader = GeomReader(file: file)
+        for child in root.children where child.name == "compiler" {
+            if let unit = child[attribute: "angle"] { reader.isDegree = unit != "radian" }
+        }
         for child in root.children where child.name == "default" { reader.readDefault(child, parent: nil) }
         for child in root.children where child.name == "worldbody" {
             try reader.readBodyContents(child, body: 0, childclass: "main")
@@ -65,6 +74,8 @@ private struct GeomReader {
     /// Default class → geom attribute → value.
     var classes: [String: [String: String]] = ["main": [:]]
     var bodyCount = 1
+    /// Whether angles are in degrees (MJCF's default) rather than radians.
+    var isDegree = true
     var geoms: [GeomOutline] = []
 
     init(file: String) { self.file = file }
@@ -121,6 +132,13 @@ private struct GeomReader {
         var orientation = SIMD4<Double>(1, 0, 0, 0)
         if let q = try numbers(values["quat"], attribute: "quat", count: 4...4, line: line) {
             orientation = Rotation.normalized(SIMD4(q[0], q[1], q[2], q[3]))
+        }
+        if let a = try numbers(values["axisangle"], attribute: "axisangle", count: 4...4, line: line) {
+            // (cos(θ/2), sin(θ/2)·axis/|axis|), as the compiler resolves it.
+            let axis = Vector3(a[0], a[1], a[2]), norm = (axis * axis).sum().squareRoot()
+            let half = a[3] * (isDegree ? Double.pi / 180 : 1) / 2
+            if norm > 0 { orientation = SIMD4(cos(half), sin(half) * axis.x / norm, sin(half) * axis.y / norm,
+                                              sin(half) * axis.z / norm) }
         }
         if let f = try numbers(values["fromto"], attribute: "fromto", count: 6...6, line: line) {
             let from = Vector3(f[0], f[1], f[2]), to = Vector3(f[3], f[4], f[5])

@@ -156,7 +156,7 @@ public enum FrameLayout {
         let height = Double(panelHeight + panelHeight % 2)
         let widths = episodes.map { drawings -> Double in
             let view = drawings[0].viewport
-            let width = (height * view.width / view.height).rounded(.up)
+            let width = (height * view.width / view.height - 1e-9).rounded(.up)  // a square stays square
             return width + width.truncatingRemainder(dividingBy: 2)
         }
         let count = episodes.map(\.count).max() ?? 0

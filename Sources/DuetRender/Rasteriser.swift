@@ -82,6 +82,10 @@ public enum Rasteriser {
     static func fill(_ polygons: [[DrawingPoint]], colour: DrawingColour, clip: PixelRectangle,
                      into image: inout RGBImage, scratch: inout Scratch) {
         guard colour.alpha > 0 else { return }
+        if colour.alpha >= 1, polygons.count == 1, fillPixelAlignedRectangle(polygons[0], colour: colour, clip: clip,
+                                                                             into: &image) {
+            return
+        }
         var edges: [(x0: Double, y0: Double, x1: Double, y1: Double, winding: Int)] = []
         var top = Double.infinity, bottom = -Double.infinity, left = Double.infinity, right = -Double.infinity
         for polygon in polygons where polygon.count >= 3 {
@@ -170,6 +174,33 @@ public enum Rasteriser {
             }
             scratch.runs[high + 1] = 0
         }
+    }
+
+    /// Fills `polygon` directly when it is a rectangle on pixel boundaries inside a clip on pixel boundaries (a
+    /// panel's background: every pixel fully covered, so no coverage is needed); false if it is not one.
+    static func fillPixelAlignedRectangle(_ polygon: [DrawingPoint], colour: DrawingColour, clip: PixelRectangle,
+                                          into image: inout RGBImage) -> Bool {
+        guard polygon.count == 4 else { return false }
+        let xs = Set(polygon.map(\.x)), ys = Set(polygon.map(\.y))
+        let bounds = [clip.x, clip.y, clip.x + clip.width, clip.y + clip.height]
+        guard xs.count == 2, ys.count == 2, (xs.union(ys).union(bounds)).allSatisfy({ $0 == $0.rounded() }),
+              zip(polygon, polygon.dropFirst() + [polygon[0]]).allSatisfy({ $0.x == $1.x || $0.y == $1.y }),
+              let minX = xs.min(), let maxX = xs.max(), let minY = ys.min(), let maxY = ys.max() else { return false }
+        let left = Int(max(minX, clip.x, 0)), right = Int(min(maxX, clip.x + clip.width, Double(image.width)))
+        let top = Int(max(minY, clip.y, 0)), bottom = Int(min(maxY, clip.y + clip.height, Double(image.height)))
+        guard left < right, top < bottom else { return true }
+        let rgb = RGBImage.components(colour), width = image.width
+        image.bytes.withUnsafeMutableBufferPointer { bytes in
+            for y in top..<bottom {
+                for x in left..<right {
+                    let index = 3 * (y * width + x)
+                    bytes[index] = rgb.0
+                    bytes[index + 1] = rgb.1
+                    bytes[index + 2] = rgb.2
+                }
+            }
+        }
+        return true
     }
 
     /// Adds `weight` × the covered fraction of each pixel of the span [start, end) on one sub-scanline.

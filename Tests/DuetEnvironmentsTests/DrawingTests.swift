@@ -149,6 +149,25 @@ final class DrawingTests: XCTestCase {
     }
 }
 
+final class GeomReaderTests: XCTestCase {
+    func testAxisAngleFollowsTheCompilersAngleUnit() throws {
+        // A capsule turned 90° about y (given in degrees, then in radians) lies along x: its local z is world x.
+        for (unit, angle) in [("degree", "90"), ("radian", "1.5707963267948966")] {
+            let document = """
+                <mujoco><compiler angle="\(unit)"/><worldbody><body name="b">
+                <geom type="capsule" size="0.1 0.5" axisangle="0 1 0 \(angle)" rgba="1 0 0 1"/>
+                </body></worldbody></mujoco>
+                """
+            let geom = try XCTUnwrap(try MJCF.geoms(document, file: "test.xml").first)
+            XCTAssertEqual(geom.body, 1)
+            let end = geom.bodyPoint(Vector3(0, 0, geom.size.y))
+            XCTAssertEqual(end.x, 0.5, accuracy: 1e-12, unit)
+            XCTAssertEqual(end.z, 0, accuracy: 1e-12, unit)
+            XCTAssertEqual(geom.colour, SIMD4(1, 0, 0, 1))
+        }
+    }
+}
+
 extension DrawingPoint {
     /// x² + y².
     var squaredLength: Double { (self * self).sum() }

@@ -65,4 +65,20 @@ final class RasteriserTests: XCTestCase {
         XCTAssertEqual(darkness(image, 10, 5), 0.4, accuracy: 0.003)
         for x in 11..<20 { XCTAssertEqual(darkness(image, x, 5), 0, accuracy: 1e-9, "column \(x)") }
     }
+
+    func testPixelAlignedRectangleFastPathMatchesCoverage() {
+        // An opaque rectangle on pixel boundaries takes the direct fill; the same rectangle shifted by 1/1000 px
+        // takes the coverage path: the pictures differ only on its edge pixels, by at most 0.1 % darkness.
+        var drawing = Drawing(viewport: DrawingViewport(minimum: .zero, maximum: DrawingPoint(10, 8)))
+        drawing.addRectangle(from: DrawingPoint(2, 3), to: DrawingPoint(6, 7), .black)
+        var shifted = Drawing(viewport: drawing.viewport)
+        shifted.addRectangle(from: DrawingPoint(2.001, 3), to: DrawingPoint(6.001, 7), .black)
+        let direct = Rasteriser.image(frame(drawing.elements)), covered = Rasteriser.image(frame(shifted.elements))
+        for y in 0..<8 {
+            for x in 0..<10 {
+                XCTAssertEqual(darkness(direct, x, y), (2...5).contains(x) && (1...4).contains(y) ? 1 : 0, "(\(x), \(y))")
+                XCTAssertEqual(darkness(direct, x, y), darkness(covered, x, y), accuracy: 0.005, "(\(x), \(y))")
+            }
+        }
+    }
 }
