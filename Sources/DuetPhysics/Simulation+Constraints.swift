@@ -34,7 +34,15 @@ extension Workspace {
         limitRowCount = rowCount
         if pairCount > 0 { addContactRows() }
         guard rowCount > 0 else { return }
+        // Warm start (`mj_solNewton` with `qacc_warmstart`): from the last solve's q̈ when its cost is lower than
+        // a_s's. The minimiser is unique and the result is the solution of the linear system of its active set,
+        // so the start changes the work, not the answer.
+        if hasWarmStart && cost(at: warmAcceleration) < cost(at: smoothAcceleration) {
+            for i in 0..<n { accelerations[i] = warmAcceleration[i] }
+        }
         newtonSolve(rows: rowCount)
+        for i in 0..<n { warmAcceleration[i] = accelerations[i] }
+        hasWarmStart = true
         for row in 0..<rowCount {
             let jacobian = rowJacobian + row &* n
             var ja = 0.0
@@ -43,6 +51,23 @@ extension Workspace {
             rowForce[row] = residual < 0 ? -residual / rowRegulariser[row] : 0
             for i in 0..<n { constraintForce[i] += jacobian[i] * rowForce[row] }
         }
+    }
+
+    /// The constrained cost ½(a − a_s)ᵀM(a − a_s) + Σ_{J_i·a < aref_i} ½(J_i·a − aref_i)²/R_i at `a`.
+    func cost(at a: UnsafeMutablePointer<Double>) -> Double {
+        let n = dofCount
+        var total = 0.0
+        for i in 0..<n {
+            var product = 0.0
+            let line = massMatrix + i &* n
+            for j in 0..<n { product += line[j] * (a[j] - smoothAcceleration[j]) }
+            total += 0.5 * (a[i] - smoothAcceleration[i]) * product
+        }
+        for row in 0..<rowCount {
+            let residual = rowProduct(row, a, dofs: n) - rowReference[row]
+            if residual < 0 { total += 0.5 * residual * residual / rowRegulariser[row] }
+        }
+        return total
     }
 
     /// One row for each limit side with dist < margin (`mj_instantiateLimit`).
@@ -97,8 +122,8 @@ extension Workspace {
         return sum
     }
 
-    /// Minimises the constrained cost from a = a_s: solve the quadratic of the rows active at the current a,
-    /// then an exact line search towards its minimiser, until the active set no longer changes.
+    /// Minimises the constrained cost from the current a (a_s or the warm start): solve the quadratic of the rows
+    /// active at a, then an exact line search towards its minimiser, until the active set no longer changes.
     func newtonSolve(rows: Int) {
         withConstantDofCount { n in newtonSolve(rows: rows, dofs: n) }
     }

@@ -261,9 +261,9 @@ final class Workspace: @unchecked Sendable {
     let solverMatrix: UnsafeMutablePointer<Double>
     let solverTrial: UnsafeMutablePointer<Double>
     let solverDirection: UnsafeMutablePointer<Double>
-    /// M·a and M·d in the line search (nv each).
-    let solverProduct: UnsafeMutablePointer<Double>
-    let solverDirectionProduct: UnsafeMutablePointer<Double>
+    /// The q̈ of the last solve with rows, where the next one starts (`qacc_warmstart`), once there was one.
+    let warmAcceleration: UnsafeMutablePointer<Double>
+    var hasWarmStart = false
 
     // MARK: Collision scratch
 
@@ -398,8 +398,7 @@ final class Workspace: @unchecked Sendable {
         solverMatrix = region(nv * nv, 0.0)
         solverTrial = region(nv, 0.0)
         solverDirection = region(nv, 0.0)
-        solverProduct = region(nv, 0.0)
-        solverDirectionProduct = region(nv, 0.0)
+        warmAcceleration = region(nv, 0.0)
         geomPose = region(model.contactGeoms.count, GeomPose(position: .zero, x: .zero, y: .zero, z: .zero))
         pairContacts = region(4, NarrowContact(distance: 0, position: .zero, normal: .zero, tangent: .zero))
         pointJacobian = region(2 * nv, 0.0)
@@ -425,6 +424,7 @@ final class Workspace: @unchecked Sendable {
         copy.contactCount = contactCount
         copy.rowCount = rowCount
         copy.closestClearance = closestClearance
+        copy.hasWarmStart = hasWarmStart
         copy.referenceU = referenceU
         copy.referenceW = referenceW
         return copy
