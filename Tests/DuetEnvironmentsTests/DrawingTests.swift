@@ -1,5 +1,6 @@
 import DuetEnvironments
 import DuetPhysics
+import Foundation
 import XCTest
 
 /// Drawings put each body where the state says: hand-worked positions for a known state of every task family,
@@ -150,6 +151,26 @@ final class DrawingTests: XCTestCase {
 }
 
 final class GeomReaderTests: XCTestCase {
+    /// The drawing's geoms agree with the compiled model's (read by the physics' own reader) in body, shape,
+    /// size, position and axis, for every MuJoCo task: the two readers of one document cannot drift apart.
+    func testDrawnGeomsAreTheCompiledModelsGeoms() {
+        let sceneries = [InvertedPendulum.scenery, InvertedDoublePendulum.scenery, Reacher.scenery, Swimmer.scenery,
+                         Hopper.scenery, HalfCheetah.scenery, Walker2d.scenery]
+        func axis(_ q: SIMD4<Double>) -> Vector3 {  // the geom's z axis, q·(0, 0, 1)·q*
+            Vector3(2 * (q[1] * q[3] + q[0] * q[2]), 2 * (q[2] * q[3] - q[0] * q[1]), 1 - 2 * (q[1] * q[1] + q[2] * q[2]))
+        }
+        func key(_ body: Int, _ shape: String, _ size: Vector3, _ position: Vector3, _ orientation: SIMD4<Double>) -> String {
+            let numbers = [size.x, size.y, size.z, position.x, position.y, position.z] + [0, 1, 2].map { axis(orientation)[$0] }
+            return "\(body) \(shape) " + numbers.map { String(format: "%.9f", $0 == 0 ? 0 : $0) }.joined(separator: " ")
+        }
+        for scenery in sceneries {
+            let model = scenery.model.model
+            let drawn = scenery.geoms.map { key($0.body, $0.shape.rawValue, $0.size, $0.position, $0.orientation) }.sorted()
+            let compiled = model.geoms.map { key($0.body, $0.shape.rawValue, $0.size, $0.position, $0.orientation) }.sorted()
+            XCTAssertEqual(drawn, compiled, model.file)
+        }
+    }
+
     func testAxisAngleFollowsTheCompilersAngleUnit() throws {
         // A capsule turned 90° about y (given in degrees, then in radians) lies along x: its local z is world x.
         for (unit, angle) in [("degree", "90"), ("radian", "1.5707963267948966")] {
