@@ -34,10 +34,9 @@ extension Workspace {
         limitRowCount = rowCount
         if pairCount > 0 { addContactRows() }
         guard rowCount > 0 else { return }
-        // Warm start (`mj_solNewton` with `qacc_warmstart`): from the last solve's q̈ when its cost is lower than
-        // a_s's. The minimiser is unique and the result is the solution of the linear system of its active set,
-        // so the start changes the work, not the answer.
-        if hasWarmStart && cost(at: warmAcceleration) < cost(at: smoothAcceleration) {
+        // Warm start (`qacc_warmstart`): from the last solve's q̈. The minimiser is unique and the result is the
+        // solution of the linear system of its active set, so the start changes the work, not the answer.
+        if hasWarmStart {
             for i in 0..<n { accelerations[i] = warmAcceleration[i] }
         }
         newtonSolve(rows: rowCount)
@@ -51,23 +50,6 @@ extension Workspace {
             rowForce[row] = residual < 0 ? -residual / rowRegulariser[row] : 0
             for i in 0..<n { constraintForce[i] += jacobian[i] * rowForce[row] }
         }
-    }
-
-    /// The constrained cost ½(a − a_s)ᵀM(a − a_s) + Σ_{J_i·a < aref_i} ½(J_i·a − aref_i)²/R_i at `a`.
-    func cost(at a: UnsafeMutablePointer<Double>) -> Double {
-        let n = dofCount
-        var total = 0.0
-        for i in 0..<n {
-            var product = 0.0
-            let line = massMatrix + i &* n
-            for j in 0..<n { product += line[j] * (a[j] - smoothAcceleration[j]) }
-            total += 0.5 * (a[i] - smoothAcceleration[i]) * product
-        }
-        for row in 0..<rowCount {
-            let residual = rowProduct(row, a, dofs: n) - rowReference[row]
-            if residual < 0 { total += 0.5 * residual * residual / rowRegulariser[row] }
-        }
-        return total
     }
 
     /// One row for each limit side with dist < margin (`mj_instantiateLimit`).
