@@ -73,6 +73,17 @@ public struct RunResumption {
         }
         let checkpoint = try Checkpoint(contentsOf: checkpointURL)
         try Self.check(checkpoint.record.stamp, against: stamp, path: checkpointURL.path)
+        // Every log must still hold what the checkpoint recorded, checked before any is cut back, so that a
+        // refused resume changes nothing.
+        for (relative, length) in checkpoint.record.logLengths.sorted(by: { $0.key < $1.key }) {
+            let path = folder.appendingPathComponent(relative).path
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            guard let size else { throw RunFolderError.cannotResume(path: path, reason: "the log is missing") }
+            guard size >= length else {
+                throw RunFolderError.cannotResume(
+                    path: path, reason: "the log holds \(size) bytes, fewer than the checkpoint's \(length)")
+            }
+        }
         let runFolder = RunFolder.reopen(at: folder, logLengths: checkpoint.record.logLengths)
         try? FileManager.default.removeItem(at: folder.appendingPathComponent(RunFormat.errorFile))
         let step = checkpoint.record.stepsTaken.first ?? 0

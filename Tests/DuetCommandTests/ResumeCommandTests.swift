@@ -200,6 +200,14 @@ final class ResumeCommandTests: XCTestCase {
         raw[8] = 7
         try Data(raw).write(to: file)
         try refusal(versioned, "format version 7")
+        // A log cut shorter than the checkpoint recorded, and a log removed.
+        let shortened = try killedCopy("shortened")
+        let log = shortened.appendingPathComponent("learner0/updates.csv")
+        try Data([UInt8](try Data(contentsOf: log)).prefix(20)).write(to: log)
+        try refusal(shortened, "learner0/updates.csv: cannot resume: the log holds 20 bytes, fewer than the checkpoint's")
+        let removed = try killedCopy("removed")
+        try FileManager.default.removeItem(at: removed.appendingPathComponent("learner0/evaluations.csv"))
+        try refusal(removed, "learner0/evaluations.csv: cannot resume: the log is missing")
         // Not a run folder.
         let outcome = try duet(["resume", path("nowhere")])
         XCTAssertEqual(outcome.status, 1)
