@@ -211,12 +211,16 @@ public struct CheckpointStamp: Sendable, Equatable, Codable {
     public var configurationFingerprint: String
     /// The run's root seed.
     public var seed: UInt64
+    /// The OpenBLAS kernels the run computed with (`openblas_get_corename`): other kernels round differently.
+    public var blasKernels: String?
 
-    /// Creates a stamp.
-    public init(duetVersion: String, configurationFingerprint: String, seed: UInt64) {
+    /// Creates a stamp; `blasKernels` defaults to the kernels this process uses.
+    public init(duetVersion: String, configurationFingerprint: String, seed: UInt64,
+                blasKernels: String? = BLASRuntime.coreName) {
         self.duetVersion = duetVersion
         self.configurationFingerprint = configurationFingerprint
         self.seed = seed
+        self.blasKernels = blasKernels
     }
 }
 
@@ -262,7 +266,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         case let .corrupted(path): return "\(path): the checkpoint is corrupted (checksum mismatch)"
         case let .malformed(path, reason): return "\(path): the checkpoint is malformed: \(reason)"
         case let .mismatch(path, what, checkpoint, run):
-            return "\(path): the checkpoint was written with \(what) \(checkpoint), the run folder has \(run)"
+            return "\(path): the checkpoint was written with \(what) \(checkpoint), not \(run)"
         }
     }
 }

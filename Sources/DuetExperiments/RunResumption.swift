@@ -119,6 +119,12 @@ public struct RunResumption {
             throw CheckpointError.mismatch(path: path, what: "Duet version", checkpoint: found.duetVersion,
                                            run: "this Duet, version \(expected.duetVersion)")
         }
+        if let kernels = found.blasKernels, kernels != expected.blasKernels {
+            throw CheckpointError.mismatch(
+                path: path, what: "OpenBLAS kernels", checkpoint: kernels,
+                run: "this process's \(expected.blasKernels ?? "unknown") (resume with the run's kernels: --portable "
+                    + "for a portable run, or OPENBLAS_CORETYPE=\(kernels))")
+        }
         if found.seed != expected.seed {
             throw CheckpointError.mismatch(path: path, what: "seed", checkpoint: String(found.seed),
                                            run: "seed \(expected.seed) in run.json")

@@ -42,6 +42,9 @@ struct Ablate: ParsableCommand {
     @Flag(help: "Replace run folders that exist.")
     var overwrite = false
 
+    @Flag(help: "Portable reproducibility: OpenBLAS's Haswell kernels on any x86-64 CPU with AVX2 and FMA, so the same seed gives the same logs on every such machine (applied at start-up; see README, Reproducibility).")
+    var portable = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }

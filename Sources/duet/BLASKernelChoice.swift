@@ -10,9 +10,40 @@ import Foundation
 /// `DUET_OPENBLAS_CORETYPE` is set, `duet` starts itself again with `OPENBLAS_CORETYPE=SkylakeX` if the CPU has
 /// AVX-512 (F, BW, DQ and VL), or `Haswell` if it has AVX2 and FMA. A `OPENBLAS_CORETYPE` you set is always respected;
 /// `DUET_OPENBLAS_CORETYPE=keep` turns the choice off, and any other value of it is used as the core type.
+///
+/// **Portable mode** (`--portable`, or `DUET_REPRODUCIBLE=portable` in the environment, which child runs inherit;
+/// `duet quickstart` is portable unless `--no-portable`): OpenBLAS's `Haswell` kernels on every x86-64 CPU with
+/// AVX2 and FMA, whatever its own best, so that the same seed gives the same logs on any such machine (on AMD Zen
+/// they are the kernels OpenBLAS picks anyway; on AVX-512 CPUs they are slower than `SkylakeX`).
 enum BLASKernelChoice {
-    /// Re-executes the process with better kernels if that applies; returns if it does not (or if exec fails).
+    /// The core type portable mode pins.
+    static let portableCoreType = "Haswell"
+
+    /// Whether this invocation asks for portable mode; sets `DUET_REPRODUCIBLE=portable` so children inherit it.
+    static func requestsPortableMode(_ arguments: [String]) -> Bool {
+        let command = arguments.dropFirst().first
+        let asked = arguments.contains("--portable")
+            || (command == "quickstart" && !arguments.contains("--no-portable"))
+            || ProcessInfo.processInfo.environment["DUET_REPRODUCIBLE"] == "portable"
+        if asked { setenv("DUET_REPRODUCIBLE", "portable", 1) }
+        return asked
+    }
+
+    /// Re-executes the process with better kernels if that applies (or with the portable ones when asked);
+    /// returns if it does not (or if exec fails).
     static func reexecuteIfBeneficial() {
+        if requestsPortableMode(CommandLine.arguments) {
+            guard bestCoreType(flags: cpuFlags()) != nil else {
+                FileHandle.standardError.write(Data(
+                    "Error: --portable needs an x86-64 CPU with AVX2 and FMA; this one has neither\n".utf8))
+                exit(1)
+            }
+            if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == portableCoreType
+                || BLASRuntime.coreName.lowercased() == portableCoreType.lowercased() { return }
+            setenv("OPENBLAS_CORETYPE", portableCoreType, 1)
+            execv("/proc/self/exe", CommandLine.unsafeArgv)
+            return
+        }
         let environment = ProcessInfo.processInfo.environment
         guard environment["OPENBLAS_CORETYPE"] == nil else { return }
         let requested = environment["DUET_OPENBLAS_CORETYPE"]

@@ -25,6 +25,10 @@ struct Quickstart: ParsableCommand {
     @Option(help: "Environment steps per learner (overrides the file's 'steps').")
     var steps: Int?
 
+    @Flag(inversion: .prefixedNo,
+          help: "Portable reproducibility: OpenBLAS's Haswell kernels, so that any x86-64 CPU with AVX2 and FMA prints the README's table (--no-portable: this CPU's fastest kernels).")
+    var portable = true
+
     @Option(help: "Folder for the study (default: the first free runs/quickstart, runs/quickstart-2, ...).")
     var out: String?
 

@@ -18,6 +18,9 @@ struct Resume: ParsableCommand {
     @Argument(help: "The run folder, e.g. runs/pendulum-td3/seed-0.")
     var folder: String
 
+    @Flag(help: "Portable reproducibility (use it when the run was trained with --portable).")
+    var portable = false
+
     func run() throws {
         StopSignals.install()
         let resumption = RunResumption(folder: folder, duetVersion: DuetVersion.number)

@@ -49,6 +49,9 @@ struct Train: ParsableCommand {
     @Flag(help: "Replace the run folder if it exists.")
     var overwrite = false
 
+    @Flag(help: "Portable reproducibility: OpenBLAS's Haswell kernels on any x86-64 CPU with AVX2 and FMA, so the same seed gives the same logs on every such machine (applied at start-up; see README, Reproducibility).")
+    var portable = false
+
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         if single, distill != nil { throw ValidationError("--single trains one learner: it takes no --distill/--no-distill") }

@@ -163,7 +163,7 @@ final class CheckpointTests: TrainerTestCase {
         XCTAssertEqual(status, RunStatus(state: .stopped, checkpointStep: 120))
         XCTAssertThrowsError(try RunResumption(folder: url.path, duetVersion: "9.9.9").run()) { error in
             XCTAssertEqual("\(error)", url.appendingPathComponent("checkpoint.duet").path
-                + ": the checkpoint was written with Duet version 0.1.0, the run folder has this Duet, version 9.9.9")
+                + ": the checkpoint was written with Duet version 0.1.0, not this Duet, version 9.9.9")
         }
         guard case .finished(_, let step) = try RunResumption(folder: url.path, duetVersion: "0.1.0").run() else {
             return XCTFail("the run did not resume")
