@@ -19,25 +19,35 @@ enum BLASKernelChoice {
     /// The core type portable mode pins.
     static let portableCoreType = "Haswell"
 
-    /// Whether this invocation asks for portable mode; sets `DUET_REPRODUCIBLE=portable` so children inherit it.
-    static func requestsPortableMode(_ arguments: [String]) -> Bool {
+    /// Whether this invocation asks for portable mode explicitly (`--portable`, `DUET_REPRODUCIBLE=portable`) or
+    /// by default (`duet quickstart`).
+    enum PortableRequest { case none, explicit, byDefault }
+
+    /// What this invocation asks for.
+    static func portableRequest(_ arguments: [String]) -> PortableRequest {
+        if arguments.contains("--portable") || ProcessInfo.processInfo.environment["DUET_REPRODUCIBLE"] == "portable" {
+            return .explicit
+        }
         let command = arguments.dropFirst().first
-        let asked = arguments.contains("--portable")
-            || (command == "quickstart" && !arguments.contains("--no-portable"))
-            || ProcessInfo.processInfo.environment["DUET_REPRODUCIBLE"] == "portable"
-        if asked { setenv("DUET_REPRODUCIBLE", "portable", 1) }
-        return asked
+        return command == "quickstart" && !arguments.contains("--no-portable") ? .byDefault : .none
     }
 
     /// Re-executes the process with better kernels if that applies (or with the portable ones when asked);
     /// returns if it does not (or if exec fails).
     static func reexecuteIfBeneficial() {
-        if requestsPortableMode(CommandLine.arguments) {
+        let request = portableRequest(CommandLine.arguments)
+        if request != .none {
             guard bestCoreType(flags: cpuFlags()) != nil else {
+                if request == .byDefault {
+                    FileHandle.standardError.write(Data(
+                        "Note: this CPU lacks AVX2 or FMA, so the Quickstart runs without portable mode and its digits may differ from the README's\n".utf8))
+                    return
+                }
                 FileHandle.standardError.write(Data(
-                    "Error: --portable needs an x86-64 CPU with AVX2 and FMA; this one has neither\n".utf8))
+                    "Error: --portable needs an x86-64 CPU with AVX2 and FMA; this one lacks them\n".utf8))
                 exit(1)
             }
+            setenv("DUET_REPRODUCIBLE", "portable", 1)  // inherited by child runs
             if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == portableCoreType
                 || BLASRuntime.coreName.lowercased() == portableCoreType.lowercased() { return }
             setenv("OPENBLAS_CORETYPE", portableCoreType, 1)
