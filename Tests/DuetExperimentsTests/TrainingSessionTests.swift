@@ -82,6 +82,22 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: existing.appendingPathComponent("notes.txt"), encoding: .utf8), "mine")
     }
 
+    /// An output folder that cannot be created (here: below a regular file, which fails even for root) is one
+    /// line naming the folder, and the file in the way is untouched.
+    func testAnUnwritableOutputFolderIsOneLineAndChangesNothing() throws {
+        let blocker = scratch.appendingPathComponent("a-file")
+        try Data("keep".utf8).write(to: blocker)
+        let path = try write("steps: 10")
+        let output = blocker.appendingPathComponent("run").path
+        let session = TrainingSession(configurationPath: path, seed: 0, output: output, duetVersion: "test")
+        XCTAssertThrowsError(try session.run()) { error in
+            let text = String(describing: error)
+            XCTAssert(text.hasPrefix(output + ": cannot write: "), text)
+            XCTAssertFalse(text.contains("\n"), text)
+        }
+        XCTAssertEqual(try String(contentsOf: blocker, encoding: .utf8), "keep")
+    }
+
     /// Configurations that cannot fit in memory are refused before anything is allocated or written, with the
     /// estimate, what dominates it and the machine's memory (the cases found crashing with "failed to allocate").
     func testConfigurationsTooLargeForTheMachineAreRefusedUpFront() throws {
