@@ -35,6 +35,8 @@ public final class PeerRun: @unchecked Sendable {
     /// The experience side, by learner family.
     private let experience: any PeerExperience
     private let updates: UpdateLog
+    /// The peer's kept policies (the final one and the best evaluation's), beside its logs.
+    let policies: PolicyShelf
     /// The stream distillation batches are drawn with (used by the trainer's distillation phase).
     public let distillationStream: RandomStream
     /// Every stream of the peer, in a fixed order, for checkpoints.
@@ -88,6 +90,7 @@ public final class PeerRun: @unchecked Sendable {
         }
         updates = try UpdateLog(folder: logFolder, statistics: experience.learner.updateColumns,
                                 interval: training.updateLogInterval)
+        policies = try PolicyShelf(folder: logFolder, peer: name)
     }
 
     /// The learner being trained, as distillation and evaluation see it.
@@ -130,8 +133,13 @@ public final class PeerRun: @unchecked Sendable {
     @discardableResult
     func evaluate() throws -> [Double] {
         let learner = self.learner
-        return try runner.evaluate(episodes: evaluation.episodes) { learner.deterministicAction(for: $0) }
+        let returns = try runner.evaluate(episodes: evaluation.episodes) { learner.deterministicAction(for: $0) }
+        try policies.didEvaluate(returns: returns, step: stepsTaken, learner: learner)
+        return returns
     }
+
+    /// Keep: the final policy, at the end of the run.
+    func keepFinalPolicy() throws { try policies.keepFinal(step: stepsTaken, learner: learner) }
 }
 
 // MARK: - Checkpoints

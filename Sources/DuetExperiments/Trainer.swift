@@ -71,6 +71,7 @@ public enum Trainer {
         }
         try checkpoints?.write(peers: peers, distillation: distillation,
                                position: TrainerPosition(peer: 0, stepsLeftInTurn: 0))
+        for peer in peers { try peer.keepFinalPolicy() }
         progress?.finish()
         let elapsed = monotonicNow() - start
         let steps = configuration.steps * peers.count - stepsBefore
