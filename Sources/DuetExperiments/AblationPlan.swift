@@ -5,7 +5,8 @@ import Foundation
 /// optionally with a third arm, one learner with twice the steps (the paper's budget comparison: each DPD
 /// learner gets half the steps of the single learner it is compared with).
 ///
-/// Run folders are `<output>/<arm>/seed-<n>`, so `duet summarize <output>` groups them by arm.
+/// A preset of ``SweepPlan``: no grid, the arms `on,off` (and `single`). Run folders are
+/// `<output>/<arm>/seed-<n>`, so `duet summarize <output>` groups them by arm.
 public struct AblationPlan: Sendable {
     /// One run of the plan.
     public struct Run: Sendable, Equatable {
@@ -28,6 +29,8 @@ public struct AblationPlan: Sendable {
     public var runs: [Run]
     /// The folder holding the arms.
     public var output: String
+    /// The same plan as a sweep.
+    public var sweep: SweepPlan
 
     /// Plans the ablation and checks everything that can be checked before a run starts: the file is valid and
     /// trains a pair, and every run folder that exists holds this very run (same configuration and seed), so
@@ -45,45 +48,18 @@ public struct AblationPlan: Sendable {
                 source: configurationPath, path: "distillation", value: "absent",
                 accepted: "a distillation block: an ablation compares a pair with distillation on and off")
         }
-        try ResourceEstimate.check(configuration, source: configurationPath)
         self.configurationPath = configurationPath
         let stem = URL(fileURLWithPath: configurationPath).deletingPathExtension().lastPathComponent
         let output = output ?? "runs/\(stem)-ablation"
         self.output = output
-        let shared = overrides.flatMap { ["--set", $0] } + (overwrite ? ["--overwrite"] : [])
-        var runs: [Run] = []
-        var arms: [(name: String, flags: [String], distill: Bool?, single: Bool)] = [
-            ("distill-on", ["--distill"], true, false), ("distill-off", ["--no-distill"], false, false),
-        ]
-        // The single arm gets the peers' total budget, k × steps (the paper compares one learner with 2 × 1e7
-        // against each DPD learner's 1e7).
-        if includeSingle {
-            let steps = String(configuration.steps * configuration.peerCount)
-            arms.append(("single", ["--single", "--steps", steps], nil, true))
+        sweep = try SweepPlan(configurationPath: configurationPath, seeds: seeds, grid: [],
+                              arms: includeSingle ? [.on, .off, .single] : [.on, .off], output: output,
+                              overrides: overrides, overwrite: overwrite)
+        runs = try sweep.runs.map { run in
+            let state = try run.state(configurationPath: configurationPath, overwrite: overwrite)
+            return Run(arm: run.arm?.name ?? "", seed: run.seed, folder: run.folder,
+                       arguments: run.arguments(from: state) ?? ["resume", run.folder], isFinished: state == .finished)
         }
-        for arm in arms {
-            for seed in seeds {
-                let folder = "\(output)/\(arm.name)/seed-\(seed)"
-                var run = Run(arm: arm.name, seed: seed, folder: folder,
-                              arguments: ["train", configurationPath, "--seed", String(seed), "--out", folder,
-                                          "--arm", arm.name] + arm.flags + shared)
-                if !overwrite, FileManager.default.fileExists(atPath: folder) {
-                    let session = TrainingSession(
-                        configurationPath: configurationPath,
-                        overrides: overrides + (arm.single ? ["steps=\(configuration.steps * configuration.peerCount)"] : []),
-                        seed: seed, distill: arm.distill, singleLearner: arm.single, duetVersion: "")
-                    let existing = RunResumption(folder: folder, duetVersion: "")
-                    guard let record = try? existing.readRecord(), record.seed == seed,
-                          record.configuration == (try session.resolvedConfiguration()),
-                          let status = existing.readStatus()
-                    else { throw RunFolderError.alreadyExists(path: folder) }
-                    run.isFinished = status.state == .finished
-                    run.arguments = ["resume", folder]
-                }
-                runs.append(run)
-            }
-        }
-        self.runs = runs
     }
 
     /// Parses a seed list such as `0-9`, `1,3,5` or `0-4,10`.
@@ -105,53 +81,5 @@ public struct AblationPlan: Sendable {
                                                   accepted: "each seed once")
         }
         return seeds
-    }
-}
-
-/// Runs commands as child processes, at most `jobs` at a time, and reports each as it ends.
-public enum ProcessPool {
-    /// How one child process ended.
-    public struct Outcome: Sendable {
-        /// Index of the command in the list.
-        public var index: Int
-        /// Exit status (or the terminating signal's number).
-        public var status: Int32
-        /// The last line the child wrote to standard error (its one-line error, when it failed).
-        public var lastErrorLine: String
-    }
-
-    /// Runs `executable` with each argument list, at most `jobs` at once; calls `report` as each ends (on the
-    /// calling thread) and returns all outcomes in command order. Children inherit the environment, with
-    /// `OPENBLAS_NUM_THREADS=1` unless set.
-    public static func run(executable: URL, argumentLists: [[String]], jobs: Int,
-                           report: (Outcome) -> Void) throws -> [Outcome] {
-        var outcomes: [Outcome?] = Array(repeating: nil, count: argumentLists.count)
-        var running: [(index: Int, process: Process, errors: Pipe)] = []
-        var next = 0
-        var environment = ProcessInfo.processInfo.environment
-        if environment["OPENBLAS_NUM_THREADS"] == nil { environment["OPENBLAS_NUM_THREADS"] = "1" }
-        while next < argumentLists.count || !running.isEmpty {
-            while running.count < max(1, jobs), next < argumentLists.count {
-                let process = Process()
-                process.executableURL = executable
-                process.arguments = argumentLists[next]
-                process.environment = environment
-                process.standardOutput = FileHandle.nullDevice
-                let errors = Pipe()
-                process.standardError = errors
-                try process.run()
-                running.append((next, process, errors))
-                next += 1
-            }
-            // Wait for the oldest child, reading its error output to the end first so it never blocks.
-            let (index, process, errors) = running.removeFirst()
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            let lastLine = text.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-            let outcome = Outcome(index: index, status: process.terminationStatus, lastErrorLine: lastLine)
-            outcomes[index] = outcome
-            report(outcome)
-        }
-        return outcomes.compactMap { $0 }
     }
 }

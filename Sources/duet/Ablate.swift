@@ -2,7 +2,8 @@ import ArgumentParser
 import DuetExperiments
 import Foundation
 
-/// `duet ablate`: the same peers with distillation on and off over many seeds, in parallel processes.
+/// `duet ablate`: the same peers with distillation on and off over many seeds, in parallel processes; a preset
+/// of `duet sweep` (no grid, the arms on,off and optionally single) with its own folder layout and output.
 struct Ablate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train peers with distillation on and off over many seeds, in parallel processes.",
@@ -57,19 +58,21 @@ struct Ablate: ParsableCommand {
         let configuration = try ConfigurationFile.load(ExperimentConfiguration.self, from: config,
                                                        overrides: allOverrides)
         let parallelJobs = jobs ?? (configuration.distillation?.schedule == .lockstep ? 1 : 2)
+        SweepSignals.install()
         let pending = plan.runs.filter { !$0.isFinished }
         let finished = plan.runs.count - pending.count
         let resuming = pending.filter { $0.arguments.first == "resume" }.count
         print("Training \(pending.count) runs, \(parallelJobs) at a time, into \(plan.output)/"
               + (finished > 0 ? " (\(finished) already finished)" : "")
               + (resuming > 0 ? " (\(resuming) resumed from their checkpoints)" : ""))
-        let outcomes = try ProcessPool.run(executable: URL(fileURLWithPath: "/proc/self/exe"),
-                                           argumentLists: pending.map(\.arguments), jobs: parallelJobs) { outcome in
+        let jobs = pending.enumerated().map { SweepPool.Job(index: $0.offset, arguments: $0.element.arguments) }
+        let outcomes = try SweepPool.run(executable: "/proc/self/exe", jobs: jobs, workers: parallelJobs,
+                                         stopRequests: SweepSignals.count) { outcome, _ in
             let run = pending[outcome.index]
             let verdict = outcome.status == 0 ? "done" : "FAILED: \(outcome.lastErrorLine)"
             print("  \(run.arm) seed \(run.seed): \(verdict)  (\(run.folder))")
         }
-        let failures = outcomes.filter { $0.status != 0 }.count
+        let failures = outcomes.filter { $0.status != 0 }.count + (pending.count - outcomes.count)
         if failures > 0 {
             throw CommandError("\(failures) of \(pending.count) runs failed; see the lines above (rerun the same "
                                + "command to resume them)")

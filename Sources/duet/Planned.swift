@@ -16,12 +16,3 @@ extension PlannedCommand {
             "duet \(name) is not available in this version yet; it arrives with \(Self.arrivesWith).")
     }
 }
-
-
-/// `duet sweep` (planned).
-struct Sweep: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "(planned) Run a grid of settings and seeds, locally in parallel or on Slurm.")
-    static let arrivesWith = "sweeps"
-    @Argument(help: "The sweep file.") var config: String?
-}

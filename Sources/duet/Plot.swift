@@ -9,7 +9,8 @@ struct Plot: ParsableCommand {
         discussion: """
             Learning curves (the default): one panel per task, one line per arm: --statistic of the runs \
             evaluated at each step, with its bootstrap interval as a shaded band; x is environment steps per \
-            learner, y the evaluation return (or the normalised score).
+            learner, y the evaluation return (or the normalised score). A sweep's folder (duet sweep) gives one \
+            line per setting and arm: each run's arm is its settings, e.g. learner.batchSize=64/distill-on.
 
             Distillation diagnostics (--distillation): from each run's distillation.csv, for each task one \
             panel per --quantity, one line per arm and learner (learner 0 solid, learner 1 dashed, learner 2 dotted, then again): the mean \

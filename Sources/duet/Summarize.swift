@@ -33,7 +33,7 @@ struct Summarize: ParsableCommand {
 
     /// Which table `--format csv` prints.
     enum Table: String, CaseIterable, ExpressibleByArgument {
-        case arms, comparisons, paired, pairs, scores
+        case arms, comparisons, paired, pairs, scores, keys
     }
 
     @OptionGroup var input: RunSelection
@@ -76,7 +76,8 @@ struct Summarize: ParsableCommand {
         "The table --format csv prints: arms (the default; one row per task and arm), comparisons (one row per "
             + "arm against the baseline, per task, unpaired), paired (the same rows paired by seed: differences' "
             + "mean and IQM, Wilcoxon's test, unpaired seeds), pairs (one row per seed pair: both scores and their "
-            + "difference) or scores (one row per run: its raw return and score)."))
+            + "difference), scores (one row per run: its raw return and score) or keys (a sweep's folder: one row per "
+            + "grid key and value, the other settings pooled)."))
     var table: Table?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp(
@@ -118,13 +119,21 @@ struct Summarize: ParsableCommand {
                 scores: scoreOptions, bootstrap: StratifiedBootstrap(replicates: reps, confidence: confidence),
                 seed: seed, optimalityThreshold: optimalityThreshold ?? 1, baseline: baseline)
             let summary = try Summary(scores: scores, options: options)
+            let grid = try input.runs.count == 1 ? SweepGrid.load(from: URL(fileURLWithPath: input.runs[0])) : nil
+            let keys = grid.map { SweepTables(scores: scores, grid: $0, bootstrap: options.bootstrap, seed: seed) }
             switch format {
-            case .table: text = summary.text(includingWarnings: false)
+            case .table: text = summary.text(includingWarnings: false) + (keys?.text(decimals: summary.scoreDecimals()) ?? "")
             case .csv:
                 switch table ?? .arms {
                 case .comparisons: text = summary.comparisonsCSV()
                 case .paired: text = summary.pairedCSV()
                 case .pairs: text = summary.pairsCSV()
+                case .keys:
+                    guard let keys else {
+                        throw CommandError("--table keys needs one sweep folder (holding duet sweep's plan.json), got "
+                                           + input.runs.joined(separator: " "))
+                    }
+                    text = keys.csv()
                 case .arms, .scores: text = summary.armsCSV()
                 }
             case .json: text = summary.json()

@@ -305,7 +305,8 @@ extension Summary {
         ]
     }
 
-    private func scoreDecimals() -> Int {
+    /// The decimals the text gives scores: 3 for normalised scores, else fewer as the scores grow.
+    public func scoreDecimals() -> Int {
         if isNormalised { return 3 }
         let largest = arms.flatMap { [$0.mean, $0.median, $0.interquartileMean] }.filter(\.isFinite)
             .map(abs).max() ?? 0
