@@ -48,7 +48,7 @@ struct Sweep: ParsableCommand {
             + "steps), comma-separated. (default: the file as it is)", valueName: "arms"))
     var arms: String?
 
-    @Option(help: "Runs at a time: worker processes, or the job array's %M throttle with --emit slurm. (default: 2; all tasks with --emit slurm)")
+    @Option(help: "Runs at a time: worker processes, or the job array's %M throttle with --emit slurm. (default: one per CPU, one per two CPUs for lockstep pairs; all tasks with --emit slurm)")
     var jobs: Int?
 
     @Option(help: "Folder of the sweep. (default: runs/<experiment name>-sweep)")
@@ -130,7 +130,7 @@ struct Sweep: ParsableCommand {
 
     /// Runs the pending runs with the worker pool, a progress line as each ends, and the failures at the end.
     private func runLocally(_ plan: SweepPlan, states: [SweepPlan.Run.State], pending: [SweepPlan.Run]) throws {
-        let workers = jobs ?? 2
+        let workers = try jobs ?? Self.defaultWorkers(plan)
         let finishedBefore = plan.runs.count - pending.count
         let resuming = pending.filter { states[$0.index] == .unfinished }.count
         print("Sweep of \(plan.runs.count) runs into \(plan.output)/ (plan: \(plan.output)/\(SweepManifest.manifestFile)): "
@@ -206,7 +206,16 @@ struct Sweep: ParsableCommand {
         try Self.write(text, to: plan.output + "/commands.txt", makingFolder: nil)
         print("Wrote \(plan.output)/commands.txt: \(pending.count) of \(plan.runs.count) runs, one command per line. "
               + "Run them with, e.g.:")
-        print("  parallel --jobs \(jobs ?? 2) < \(plan.output)/commands.txt")
+        print("  parallel --jobs \(try jobs ?? Self.defaultWorkers(plan)) < \(plan.output)/commands.txt")
+    }
+
+    /// Workers when --jobs is not given: one per CPU, or one per two CPUs when the file's pairs train in
+    /// lockstep (each run then keeps two cores busy), as `duet ablate` does on two cores.
+    static func defaultWorkers(_ plan: SweepPlan) throws -> Int {
+        let configuration = try ConfigurationFile.load(ExperimentConfiguration.self, from: plan.configurationPath,
+                                                       overrides: plan.overrides)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return max(1, configuration.distillation?.schedule == .lockstep ? cores / 2 : cores)
     }
 
     /// Runs run `task` of the written sweep at `manifest`: replaces this process with its `duet train` or
