@@ -118,6 +118,9 @@ public struct SweepPlan: Sendable, Equatable, Codable {
         for settings in Self.combinations(of: grid) {
             let settingOverrides = settings.map { "\($0.key)=\($0.value)" }
             let configuration = try Self.load(configurationPath, overrides: overrides, settings: settings, grid: grid)
+            if !settings.isEmpty {
+                try ResourceEstimate.check(configuration, source: "--grid " + settingOverrides.joined(separator: ","))
+            }
             let settingsName = settings.map { "\($0.key)=\(Self.folderText($0.value))" }.joined(separator: ",")
             if let clash = folders[settingsName] {
                 throw SweepError.folderClash(first: clash.map { "\($0.key)=\($0.value)" }.joined(separator: ","),

@@ -87,6 +87,47 @@ final class SweepCommandTests: XCTestCase {
         ])
     }
 
+    /// SIGTERM to the sweep reaches every running run once: each checkpoints and stops; the sweep then exits 1
+    /// without starting the rest, and the same command finishes it as if never stopped.
+    func testASweepStoppedBySIGTERMResumes() throws {
+        func arguments(_ out: String) -> [String] {
+            ["sweep", "experiments/smoke/pendulum-dual-tiny.yaml", "--seeds", "0-2", "--set", "steps=3000",
+             "--set", "checkpoint.every=200", "--jobs", "2", "--out", path(out)]
+        }
+        XCTAssertEqual(try duet(arguments("full")).status, 0)
+        let process = Process()
+        process.executableURL = DuetExecutable.url
+        process.arguments = arguments("stopped")
+        process.currentDirectoryURL = repository
+        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let first = path("stopped/seed-0/status.json")
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: first, encoding: .utf8),
+               text.contains("\"running\""), !text.contains("\"checkpointStep\" : 0") { break }
+            usleep(20_000)
+        }
+        process.terminate()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1, message)
+        XCTAssert(message.contains("Stopping the runs after their current step"), message)
+        XCTAssert(try String(contentsOfFile: first, encoding: .utf8).contains("\"stopped\""))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("stopped/seed-2")), "a run started after the stop")
+        let again = try duet(arguments("stopped"))
+        XCTAssertEqual(again.status, 0, again.standardError)
+        XCTAssert(again.standardOutput.contains("resumed from their checkpoints"), again.standardOutput)
+        let fullFiles = try runFiles("full")
+        XCTAssertEqual(Set(fullFiles.keys), Set(try runFiles("stopped").keys))
+        for (relative, data) in try runFiles("stopped") {
+            XCTAssertEqual(data, fullFiles[relative], "\(relative) differs from the uninterrupted sweep's")
+        }
+    }
+
     func testBadInputIsOneLineAndWritesNothing() throws {
         let config = "experiments/smoke/pendulum-dual-tiny.yaml"
         let cases: [(arguments: [String], message: String)] = [
