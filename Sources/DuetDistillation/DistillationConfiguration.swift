@@ -12,7 +12,8 @@ public enum DistillationWeighting: String, ConfigurationChoice {
     /// *sum* Σᵢ ℓᵢ over the batch, whatever α is (dpd-algorithm.md §3, defect 1).
     case referenceDDPG = "reference-ddpg"
     /// What the released DPD-PPO code computes: the sign is reversed, wᵢ ∝ clip(exp(−α·ξᵢ), lo, hi), so states
-    /// where the learner is already better weigh more (defect 3).
+    /// where the learner is already better weigh more (defect 3); and its loss is the batch *mean* of the
+    /// normalised-weighted losses, so the weights carry an extra factor 1/N (`reduce_mean(ℓ · w)` with Σw = 1).
     case referencePPO = "reference-ppo"
 }
 
@@ -23,6 +24,24 @@ public enum ValueEstimate: String, ConfigurationChoice {
     /// The released DPD-DDPG code: the learner's critic at the *peer's* action, ξ = Q̃(s, π̃(s)) − Q(s, π̃(s))
     /// (defect 2).
     case peerAction = "peer-action"
+    /// The learner's own critic judges both actions, ξ = Q(s, π̃(s)) − Q(s, π(s)): a bias of one critic against
+    /// the other cancels, so ξ compares the two policies rather than the two critics. Off-policy learners only.
+    case ownCritic = "own-critic"
+    /// Each learner's minimum over its critics at its own action, ξ = minⱼ Q̃ⱼ(s, π̃(s)) − minⱼ Qⱼ(s, π(s)) (the
+    /// twin critics of TD3 and SAC, as their own targets use them; DDPG's one critic). Off-policy learners only.
+    case minCritics = "min-critics"
+
+    /// Whether the estimate needs critics of actions (Q(s, a)), which PPO learners do not have.
+    public var needsActionValues: Bool { self != .ownAction }
+}
+
+/// How the disadvantages ξᵢ of a batch are scaled before the weighting sees them.
+public enum DisadvantageScale: String, ConfigurationChoice {
+    /// ξ as the critics give it (the paper).
+    case none
+    /// ξᵢ / σ(ξ), σ the batch's population standard deviation (ξ unchanged when σ is 0): α then acts on a
+    /// scale-free ξ, whatever the scale of the returns.
+    case standardize
 }
 
 /// What the learner imitates on each distillation state.
@@ -66,8 +85,12 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
     public var weightClip = [0.01, 100]
     /// Divide the weights by their sum over the batch, wᵢ ← wᵢ/Σⱼwⱼ; otherwise wᵢ ← wᵢ/N, a weighted mean.
     public var normalizeWeights = true
-    /// The learner's own value in ξ: at its own action (the paper) or at the peer's (the reference DDPG).
+    /// How ξ is estimated: each learner's own critic at its own action (the paper), the learner's critic at the
+    /// peer's action (the reference DDPG), the learner's own critic for both actions, or the minimum of twin
+    /// critics.
     public var valueEstimate = ValueEstimate.ownAction
+    /// Scaling of ξ before α: none (the paper) or divided by its batch standard deviation.
+    public var xiScale = DisadvantageScale.none
     /// The target action: the peer's mean (default) or a sample from its policy.
     public var target = DistillationTarget.mean
     /// States per distillation step, drawn from the peer's replay buffer (the reference DDPG: 64).
@@ -93,6 +116,9 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
     /// With k > 2 peers, which peers each learner distils from; absent means ``PeerSelection/best``. (With two
     /// peers every selection is the same.)
     public var peerSelection: PeerSelection?
+    /// Give every learner's training environments the streams of learner 0's, so all peers see the same initial
+    /// states and noise (the released DPD-DDPG code seeds both learners' environments alike, defect 6).
+    public var sameEnvironmentSeed = false
 
     /// The peer selection in force: ``peerSelection`` or `best`.
     public var resolvedPeerSelection: PeerSelection { peerSelection ?? .best }
@@ -103,6 +129,7 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
     enum CodingKeys: String, CodingKey, CaseIterable {
         case enabled, weighting, alpha, weightClip, normalizeWeights, valueEstimate, target, batchSize
         case learningRate, optimizer, gradientClip, every, window, schedule, alternationSteps, peerSelection
+        case xiScale, sameEnvironmentSeed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -124,6 +151,32 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
         schedule = try container.decode(forKey: .schedule, default: defaults.schedule)
         alternationSteps = try container.decode(forKey: .alternationSteps, default: defaults.alternationSteps)
         peerSelection = try container.decodeIfPresent(PeerSelection.self, forKey: .peerSelection)
+        xiScale = try container.decode(forKey: .xiScale, default: defaults.xiScale)
+        sameEnvironmentSeed = try container.decode(forKey: .sameEnvironmentSeed, default: defaults.sameEnvironmentSeed)
+    }
+
+    /// Writes the keys of the file; the two keys added with the fidelity options only when they differ from
+    /// their defaults, so the configuration of every earlier run (and its fingerprint) reads as it did.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(weighting, forKey: .weighting)
+        try container.encode(alpha, forKey: .alpha)
+        try container.encode(weightClip, forKey: .weightClip)
+        try container.encode(normalizeWeights, forKey: .normalizeWeights)
+        try container.encode(valueEstimate, forKey: .valueEstimate)
+        try container.encode(target, forKey: .target)
+        try container.encode(batchSize, forKey: .batchSize)
+        try container.encodeIfPresent(learningRate, forKey: .learningRate)
+        try container.encode(optimizer, forKey: .optimizer)
+        try container.encodeIfPresent(gradientClip, forKey: .gradientClip)
+        try container.encode(every, forKey: .every)
+        try container.encodeIfPresent(window, forKey: .window)
+        try container.encode(schedule, forKey: .schedule)
+        try container.encode(alternationSteps, forKey: .alternationSteps)
+        try container.encodeIfPresent(peerSelection, forKey: .peerSelection)
+        if xiScale != .none { try container.encode(xiScale, forKey: .xiScale) }
+        if sameEnvironmentSeed { try container.encode(sameEnvironmentSeed, forKey: .sameEnvironmentSeed) }
     }
 
     public func validate(at path: String) throws {

@@ -12,6 +12,40 @@ public struct DistillationRecord: Sendable, Equatable {
     /// Mean Euclidean distance between the learner's actions and the targets on the batch,
     /// (1/N)·Σᵢ ‖π(sᵢ) − ãᵢ‖₂, before the step (the paper's Fig. 3 tracks this distance).
     public var actionDistance: Double
+    /// Both sides of ξ and its quartiles on the batch.
+    public var estimates: DisadvantageEstimates
+}
+
+/// What the value estimate said about a distillation batch: the mean of each side of ξ = Ṽ − V and the
+/// quartiles of ξ (unscaled), so that a reader can tell two critics' biases from two policies' gap.
+public struct DisadvantageEstimates: Sendable, Equatable {
+    /// (1/N)·Σᵢ V(sᵢ), the learner's side (the estimate's own value: Q(s, π(s)), Q(s, ã) for `peer-action`,
+    /// the minimum over critics for `min-critics`).
+    public var ownValueMean: Double
+    /// (1/N)·Σᵢ Ṽ(sᵢ), the peer's side (for `own-critic`, the learner's critic at the target).
+    public var peerValueMean: Double
+    /// The 25th, 50th and 75th percentiles of ξ (linear interpolation between order statistics, NumPy's
+    /// default).
+    public var disadvantageQuartiles: [Double]
+
+    /// The summary of a batch's two sides of ξ and of ξ itself.
+    public init(ownValues: [Float], peerValues: [Float], disadvantages: [Double]) {
+        let count = Double(max(ownValues.count, 1))
+        ownValueMean = ownValues.reduce(0.0) { $0 + Double($1) } / count
+        peerValueMean = peerValues.reduce(0.0) { $0 + Double($1) } / count
+        let sorted = disadvantages.sorted()
+        disadvantageQuartiles = [0.25, 0.5, 0.75].map { Self.percentile(sorted, $0) }
+    }
+
+    /// The q-quantile of ascending `sorted` by linear interpolation (NumPy's `linear` method); NaN when empty.
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let position = q * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, sorted.count - 1)
+        let fraction = position - Double(lower)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
 }
 
 /// One peer as a learner's distillation sees it: its index, its policy and values, and where its states are.
@@ -48,21 +82,29 @@ public struct PreparedDistillation: Sendable {
     public var actionDistance: Double
     /// The weighted loss Σᵢ wᵢ·meanₖ(π(sᵢ)ₖ − ãᵢₖ)² at the current parameters.
     public var loss: Double
+    /// What the value estimate said about the batch (both sides of ξ, ξ's quartiles).
+    public var estimates: DisadvantageEstimates
 
     /// Draws the batch and computes targets and weights for `learner` distilling from `peers` (the sources that
     /// ``PeerSelection/sources(for:peerCount:)`` names, in index order) under `selection`.
     ///
     /// Each peer j with states contributes `configuration.batchSize` states from its source, drawn in peer order
     /// with `stream`. The targets are the peers' means, or with `target: sample` draws from their policies (also
-    /// from `stream`, after the states). ξᵢ = Ṽ(sᵢ) − V(sᵢ), where V(sᵢ) is the learner's own value (``ValueEstimate/ownAction``, the
-    /// paper) or its action value at the target, Q(sᵢ, ãᵢ) (``ValueEstimate/peerAction``, the reference DDPG).
+    /// from `stream`, after the states). ξᵢ = Ṽ(sᵢ) − V(sᵢ) by ``DistillationConfiguration/valueEstimate``:
+    /// - `own-action` (the paper): each learner's value at its own action, Q̃(sᵢ, π̃(sᵢ)) − Q(sᵢ, π(sᵢ)) (for PPO,
+    ///   the two value networks);
+    /// - `peer-action` (the reference DDPG): Q̃(sᵢ, π̃(sᵢ)) − Q(sᵢ, ãᵢ), the learner's critic at the target;
+    /// - `own-critic`: Q(sᵢ, ãᵢ) − Q(sᵢ, π(sᵢ)), the learner's critic for both;
+    /// - `min-critics`: minⱼ Q̃ⱼ(sᵢ, π̃(sᵢ)) − minⱼ Qⱼ(sᵢ, π(sᵢ)).
+    /// With `xiScale: standardize` the weights see ξᵢ/σ(ξ) (the logged ξ statistics stay unscaled).
     /// With one peer every selection is the same step. With several: `best` takes, per state, the target and
-    /// value of the peer whose value is highest there (ties to the lower index) and normalises the weights over
-    /// the whole batch; `all` keeps each peer's targets on its own states and normalises within each peer's
-    /// part, so the loss is the sum of the peers' weighted terms; `ring` passes one peer.
+    /// value of the peer whose value (by the estimate) is highest there (ties to the lower index) and normalises
+    /// the weights over the whole batch; `all` keeps each peer's targets on its own states and normalises within
+    /// each peer's part, so the loss is the sum of the peers' weighted terms; `ring` passes one peer.
     /// - Returns: `nil` when no peer has states yet (the first learner's first turn in the `alternate`
     ///   schedule): there is nothing to distil.
-    /// - Precondition: for ``ValueEstimate/peerAction``, the learner has action values.
+    /// - Precondition: for the estimates other than `own-action`, the learner and its peers have action values
+    ///   (configuration validation checks it).
     public static func prepare(learner: some Distillable, peers: [DistillationPeer], selection: PeerSelection,
                                configuration: DistillationConfiguration, using stream: RandomStream)
         -> PreparedDistillation?
@@ -79,70 +121,95 @@ public struct PreparedDistillation: Sendable {
         }
         let states = parts.count == 1 ? parts[0] : Matrix.stackingRows(parts)
         let own = learner.policyEvaluation(for: states)
+        let estimate = configuration.valueEstimate
+
+        /// Peer `peer`'s targets on `part` and its side of ξ there.
+        func targetsAndValues(of peer: DistillationPeer, on part: Matrix<Float>) -> (Matrix<Float>, [Float]) {
+            let evaluation = peer.learner.policyEvaluation(for: part)
+            let targets = configuration.target == .sample ? sample(peer.learner, on: part, using: stream)
+                : evaluation.actions
+            switch estimate {
+            case .ownAction, .peerAction:
+                return (targets, evaluation.values)
+            case .ownCritic:
+                return (targets, required(learner.actionValues(for: part, actions: targets)))
+            case .minCritics:
+                return (targets, required(peer.learner.minimumActionValues(for: part, actions: evaluation.actions)))
+            }
+        }
 
         // Targets and the peers' values: per state from the chosen peer.
         let targets: Matrix<Float>
         let peerValues: [Float]
         if sources.count == 1 || selection != .best {
-            var targetParts: [Matrix<Float>] = []
-            var values: [Float] = []
-            for (peer, part) in zip(sources, parts) {
-                let evaluation = peer.learner.policyEvaluation(for: part)
-                targetParts.append(configuration.target == .sample
-                                   ? sample(peer.learner, on: part, using: stream) : evaluation.actions)
-                values += evaluation.values
-            }
-            targets = targetParts.count == 1 ? targetParts[0] : Matrix.stackingRows(targetParts)
-            peerValues = values
+            let pairs = zip(sources, parts).map { targetsAndValues(of: $0, on: $1) }
+            targets = pairs.count == 1 ? pairs[0].0 : Matrix.stackingRows(pairs.map(\.0))
+            peerValues = pairs.flatMap(\.1)
         } else {
-            var evaluations = sources.map { $0.learner.policyEvaluation(for: states) }
-            if configuration.target == .sample {
-                for (index, peer) in sources.enumerated() {
-                    evaluations[index].actions = sample(peer.learner, on: states, using: stream)
-                }
-            }
-            var chosen = Matrix<Float>(rows: states.rows, columns: evaluations[0].actions.columns)
+            let candidates = sources.map { targetsAndValues(of: $0, on: states) }
+            var chosen = Matrix<Float>(rows: states.rows, columns: candidates[0].0.columns)
             var values = [Float](repeating: 0, count: states.rows)
             for row in 0..<states.rows {
                 var best = 0
-                for candidate in 1..<evaluations.count
-                where evaluations[candidate].values[row] > evaluations[best].values[row] {
+                for candidate in 1..<candidates.count where candidates[candidate].1[row] > candidates[best].1[row] {
                     best = candidate
                 }
-                values[row] = evaluations[best].values[row]
-                for column in 0..<chosen.columns { chosen[row, column] = evaluations[best].actions[row, column] }
+                values[row] = candidates[best].1[row]
+                for column in 0..<chosen.columns { chosen[row, column] = candidates[best].0[row, column] }
             }
             targets = chosen
             peerValues = values
         }
 
         let ownValues: [Float]
-        switch configuration.valueEstimate {
-        case .ownAction:
-            ownValues = own.values
-        case .peerAction:
-            guard let values = learner.actionValues(for: states, actions: targets) else {
-                preconditionFailure("the peer-action value estimate needs a learner with action values (a critic)")
-            }
-            ownValues = values
+        switch estimate {
+        case .ownAction, .ownCritic: ownValues = own.values
+        case .peerAction: ownValues = required(learner.actionValues(for: states, actions: targets))
+        case .minCritics: ownValues = required(learner.minimumActionValues(for: states, actions: own.actions))
         }
         let disadvantages = zip(peerValues, ownValues).map { Double($0) - Double($1) }
-        let weights: DistillationWeights
+        let scaled = configuration.xiScale == .standardize ? standardized(disadvantages) : disadvantages
+        var weights: DistillationWeights
         if selection == .all && sources.count > 1 {
             let size = configuration.batchSize
             weights = DistillationWeights(concatenating: (0..<sources.count).map { part in
-                DistillationWeights(disadvantages: Array(disadvantages[(part * size)..<((part + 1) * size)]),
+                DistillationWeights(disadvantages: Array(scaled[(part * size)..<((part + 1) * size)]),
                                     weighting: configuration.weighting, alpha: configuration.alpha,
                                     clip: configuration.clipRange, normalize: configuration.normalizeWeights)
             })
         } else {
-            weights = DistillationWeights(disadvantages: disadvantages, weighting: configuration.weighting,
+            weights = DistillationWeights(disadvantages: scaled, weighting: configuration.weighting,
                                           alpha: configuration.alpha, clip: configuration.clipRange,
                                           normalize: configuration.normalizeWeights)
         }
-        return PreparedDistillation(states: states, targets: targets, weights: weights,
-                                    actionDistance: meanDistance(own.actions, targets),
-                                    loss: weightedLoss(own.actions, targets, weights: weights.weights))
+        if configuration.xiScale == .standardize {
+            weights.meanDisadvantage = disadvantages.reduce(0, +) / Double(max(disadvantages.count, 1))
+        }
+        return PreparedDistillation(
+            states: states, targets: targets, weights: weights,
+            actionDistance: meanDistance(own.actions, targets),
+            loss: weightedLoss(own.actions, targets, weights: weights.weights),
+            estimates: DisadvantageEstimates(ownValues: ownValues, peerValues: peerValues,
+                                             disadvantages: disadvantages))
+    }
+
+    /// ξ / σ(ξ) with σ the population standard deviation; ξ unchanged when σ is 0 or not finite.
+    static func standardized(_ disadvantages: [Double]) -> [Double] {
+        let count = Double(max(disadvantages.count, 1))
+        let mean = disadvantages.reduce(0, +) / count
+        let variance = disadvantages.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count
+        let deviation = variance.squareRoot()
+        guard deviation > 0, deviation.isFinite else { return disadvantages }
+        return disadvantages.map { $0 / deviation }
+    }
+
+    /// The action values an estimate needs.
+    /// - Precondition: the learner has them (configuration validation checks it).
+    private static func required(_ values: [Float]?) -> [Float] {
+        guard let values else {
+            preconditionFailure("this value estimate needs learners with critics of actions (off-policy learners)")
+        }
+        return values
     }
 
     /// Actions drawn from `peer`'s stochastic policy on `states` (`target: sample`), from `stream`.
@@ -167,13 +234,13 @@ public struct PreparedDistillation: Sendable {
     /// The record of this batch without taking the step: the diagnostics a run with distillation switched off
     /// still logs, so both arms can be compared (action distance, fraction of disadvantageous states).
     public var diagnostics: DistillationRecord {
-        DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance)
+        DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance, estimates: estimates)
     }
 
     /// Takes the step on `learner` (one optimiser step on its policy) and returns the record.
     public func apply(to learner: inout some Distillable) -> DistillationRecord {
         let loss = learner.distill(states: states, targets: targets, weights: weights.weights.map { Float($0) })
-        return DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance)
+        return DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance, estimates: estimates)
     }
 
     /// (1/N)·Σᵢ ‖aᵢ − bᵢ‖₂, exposed for tests and diagnostics.

@@ -17,7 +17,8 @@ public struct DistillationWeights: Sendable, Equatable {
     /// - `disadvantage`: wᵢ = clip(exp(α·ξᵢ), lo, hi), then normalised.
     /// - `indicator`: wᵢ = 1(ξᵢ > 0), then normalised.
     /// - `uniform`: wᵢ = 1, then normalised.
-    /// - `referencePPO`: wᵢ = clip(exp(−α·ξᵢ), lo, hi), then normalised.
+    /// - `referencePPO`: wᵢ = clip(exp(−α·ξᵢ), lo, hi), then normalised, then divided by N (the released
+    ///   DPD-PPO code takes the batch mean of the normalised-weighted losses).
     /// - `referenceDDPG`: wᵢ = 1 with no normalisation, so the loss is the sum Σᵢ ℓᵢ, whatever α.
     ///
     /// "Normalised" is wᵢ/Σⱼwⱼ when `normalize` is set and wᵢ/N otherwise. If every raw weight is 0
@@ -40,6 +41,7 @@ public struct DistillationWeights: Sendable, Equatable {
             let divisor = normalize ? raw.reduce(0, +) : count
             raw = divisor > 0 ? raw.map { $0 / divisor } : raw.map { _ in 0 }
         }
+        if weighting == .referencePPO { raw = raw.map { $0 / count } }
         weights = raw
         meanDisadvantage = disadvantages.reduce(0, +) / count
         fractionDisadvantageous = Double(disadvantages.filter { $0 > 0 }.count) / count

@@ -1,5 +1,6 @@
 import DuetDistillation
 import DuetLearners
+import DuetRandom
 import DuetRunFormat
 
 /// The trainer's distil phase over k peers: which peers each learner distils from, when its steps are due, and
@@ -36,28 +37,11 @@ final class DistillationPhase: @unchecked Sendable {
     /// The step of peer `index` on a batch from the peers it distils from, or `nil` while none has states.
     /// Draws only from that peer's distillation stream; changes no peer.
     func prepare(for index: Int, among peers: [PeerRun]) -> PreparedDistillation? {
-        let selection = configuration.resolvedPeerSelection
-        let sources = selection.sources(for: index, peerCount: peers.count).map { source in
-            DistillationPeer(index: source, learner: peers[source].learner, states: peers[source].distillationStates)
-        }
-        return PreparedDistillation.prepare(learner: peers[index].learner, peers: sources, selection: selection,
-                                            configuration: configuration, using: peers[index].distillationStream)
+        prepare(for: index, among: peers, using: peers[index].distillationStream)
     }
 
-    /// Adds a step's (or, with distillation off, a diagnostic batch's) record to peer `index`'s interval.
+    /// Adds a step's record to peer `index`'s interval.
     func record(_ record: DistillationRecord, peer index: Int) { log.record(record, peer: index) }
-
-    /// With distillation off, once per update-log interval of `peer` (and at the run's last step): the
-    /// diagnostics of one batch — action distance, disadvantage statistics, the loss a step would have
-    /// minimised — without any step, so the `off` arm's `distillation.csv` compares with the `on` arm's. Only
-    /// the peer's distillation stream is drawn.
-    func recordDiagnosticsIfDisabled(for peer: PeerRun, among peers: [PeerRun], totalSteps: Int) {
-        guard !configuration.enabled, peer.stepsTaken > peer.training.learningStarts,
-              peer.stepsTaken % peer.training.updateLogInterval == 0 || peer.stepsTaken == totalSteps,
-              let prepared = prepare(for: peer.index, among: peers)
-        else { return }
-        log.record(prepared.diagnostics, peer: peer.index)
-    }
 
     /// The cadence and the running `distillation.csv` intervals, for a checkpoint.
     var state: DistillationPhaseState { DistillationPhaseState(cadence: cadence, accumulator: log.accumulator) }
@@ -73,10 +57,30 @@ final class DistillationPhase: @unchecked Sendable {
         log.restore(state.accumulator)
     }
 
-    /// Writes peer `peer`'s row if its update-log interval just ended (or the run did) and it recorded steps.
-    func flushIfDue(for peer: PeerRun, totalSteps: Int) throws {
-        try log.flushIfDue(peer: peer.index, step: peer.stepsTaken, interval: peer.training.updateLogInterval,
-                           isLast: peer.stepsTaken == totalSteps)
+    /// At the end of each update-log interval of `peer` (and at the run's last step), once learning has started
+    /// or a step was taken: draws one diagnostic batch from the peer's `diagnostics` stream — the same batch
+    /// whether distillation is on or off, so both arms' `distillation.csv` hold the same estimator — and writes
+    /// its row with the interval means of the steps taken. Changes no learner; draws no other stream.
+    func logIfDue(for peer: PeerRun, among peers: [PeerRun], totalSteps: Int) throws {
+        let step = peer.stepsTaken
+        let isLast = step == totalSteps
+        guard step % peer.training.updateLogInterval == 0 || isLast else { return }
+        let tookSteps = log.accumulator.counts[peer.index] > 0
+        let diagnostic = tookSteps || step >= peer.training.learningStarts
+            ? prepare(for: peer.index, among: peers, using: peer.diagnosticsStream) : nil
+        try log.write(peer: peer.index, step: step, diagnostic: diagnostic?.diagnostics)
+    }
+
+    /// The step of peer `index` on a batch from the peers it distils from, drawn with `stream`, or `nil` while
+    /// none has states.
+    private func prepare(for index: Int, among peers: [PeerRun], using stream: RandomStream)
+        -> PreparedDistillation? {
+        let selection = configuration.resolvedPeerSelection
+        let sources = selection.sources(for: index, peerCount: peers.count).map { source in
+            DistillationPeer(index: source, learner: peers[source].learner, states: peers[source].distillationStates)
+        }
+        return PreparedDistillation.prepare(learner: peers[index].learner, peers: sources, selection: selection,
+                                            configuration: configuration, using: stream)
     }
 }
 
@@ -113,9 +117,9 @@ public struct DistillationAccumulator: Sendable, Equatable, Codable {
     }
 }
 
-/// `distillation.csv`: one row per learner per update-log interval, holding the means over that interval's
-/// distillation steps (intervals without a step write no row). With distillation off, each row holds the
-/// diagnostics of one batch per interval, with no step taken.
+/// `distillation.csv`: one row per learner per update-log interval with a diagnostic batch (see
+/// ``RunFormat/distillationColumns`` and ``RunFormat/distillationExtraColumns``): the batch's statistics, then
+/// the number of steps taken in the interval and their means.
 final class DistillationLog {
     private let log: CSVLog
     private let labels: [String]
@@ -123,7 +127,8 @@ final class DistillationLog {
 
     /// Opens the log; `labels[i]` is what the `peer` column says for learner i.
     init(folder: RunFolder, labels: [String]) throws {
-        log = try folder.log(RunFormat.distillationFile, columns: RunFormat.distillationColumns)
+        log = try folder.log(RunFormat.distillationFile,
+                             columns: RunFormat.distillationColumns + RunFormat.distillationExtraColumns)
         self.labels = labels
         accumulator = DistillationAccumulator(peerCount: labels.count)
     }
@@ -131,19 +136,32 @@ final class DistillationLog {
     /// Continues the intervals a checkpoint stored.
     func restore(_ stored: DistillationAccumulator) { accumulator = stored }
 
+    /// Adds a step's record to peer `peer`'s interval.
     func record(_ record: DistillationRecord, peer: Int) {
-        let values = [record.loss, record.weights.meanDisadvantage, record.weights.fractionDisadvantageous,
-                      record.weights.maximumWeight, record.weights.effectiveSampleSize, record.actionDistance]
+        let values = Self.statistics(of: record)
         for index in values.indices { accumulator.sums[peer][index] += values[index] }
         accumulator.counts[peer] += 1
     }
 
-    func flushIfDue(peer: Int, step: Int, interval: Int, isLast: Bool) throws {
+    /// Writes peer `peer`'s row for the interval ending at `step` from its diagnostic batch (no row without
+    /// one) and starts the next interval.
+    func write(peer: Int, step: Int, diagnostic: DistillationRecord?) throws {
         let count = accumulator.counts[peer]
-        guard step % interval == 0 || isLast, count > 0 else { return }
-        let means = accumulator.sums[peer].map { $0 / Double(count) }
-        try log.append([CSVLog.format(step), CSVLog.format(peer), labels[peer]] + means.map(CSVLog.format))
-        accumulator.sums[peer] = Array(repeating: 0, count: DistillationAccumulator.statistics)
-        accumulator.counts[peer] = 0
+        defer {
+            accumulator.sums[peer] = Array(repeating: 0, count: DistillationAccumulator.statistics)
+            accumulator.counts[peer] = 0
+        }
+        guard let diagnostic else { return }
+        let stepMeans = accumulator.sums[peer].map { count > 0 ? $0 / Double(count) : .nan }
+        let estimates = diagnostic.estimates
+        let row = Self.statistics(of: diagnostic) + [Double(count)] + stepMeans
+            + [estimates.ownValueMean, estimates.peerValueMean] + estimates.disadvantageQuartiles
+        try log.append([CSVLog.format(step), CSVLog.format(peer), labels[peer]] + row.map(CSVLog.format))
+    }
+
+    /// Loss, mean ξ, fraction with ξ > 0, largest weight, effective sample size, action distance.
+    private static func statistics(of record: DistillationRecord) -> [Double] {
+        [record.loss, record.weights.meanDisadvantage, record.weights.fractionDisadvantageous,
+         record.weights.maximumWeight, record.weights.effectiveSampleSize, record.actionDistance]
     }
 }

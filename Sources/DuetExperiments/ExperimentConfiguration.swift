@@ -55,10 +55,7 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
             var resolved = entry.learner
             if let rate = distillation?.learningRate { resolved.distillationLearningRate = rate }
             if let clip = distillation?.gradientClip { resolved.distillationGradientClip = clip }
-            if case var .ppo(ppo) = resolved {
-                ppo.distillationSharesOptimizer = distillation?.optimizer == .shared
-                resolved = .ppo(ppo)
-            }
+            resolved.distillationSharesOptimizer = distillation?.optimizer == .shared
             return ResolvedPeer(learner: resolved, training: entry.training ?? training)
         }
     }
@@ -157,14 +154,14 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
             let distillationPath = ConfigurationPath.appending("distillation", to: path)
             try distillation.validate(at: distillationPath)
             let algorithms = resolvedPeers.map(\.learner.algorithm)
-            try require(distillation.target == .mean || algorithms.allSatisfy { $0 == .ppo }, "target",
-                        at: distillationPath, value: distillation.target.rawValue,
-                        accepted: "mean, or sample when every peer is ppo (peers here: "
-                            + algorithms.map(\.rawValue).joined(separator: ", ") + ")")
-            try require(distillation.optimizer == .separate || algorithms.allSatisfy { $0 == .ppo }, "optimizer",
-                        at: distillationPath, value: distillation.optimizer.rawValue,
-                        accepted: "separate, or shared when every peer is ppo (peers here: "
-                            + algorithms.map(\.rawValue).joined(separator: ", ") + ")")
+            let peersHere = " (peers here: " + algorithms.map(\.rawValue).joined(separator: ", ") + ")"
+            try require(distillation.target == .mean || algorithms.allSatisfy { [.ppo, .sac].contains($0) },
+                        "target", at: distillationPath, value: distillation.target.rawValue,
+                        accepted: "mean, or sample when every peer has a stochastic policy (ppo, sac)" + peersHere)
+            try require(!distillation.valueEstimate.needsActionValues || !algorithms.contains(.ppo),
+                        "valueEstimate", at: distillationPath, value: distillation.valueEstimate.rawValue,
+                        accepted: "own-action, or peer-action, own-critic, min-critics when no peer is ppo (they "
+                            + "need critics of actions)" + peersHere)
         } else if peers == nil {
             try require(peer == nil, "peer", at: path, value: "a learner block",
                         accepted: "a peer only together with a distillation block")

@@ -13,8 +13,9 @@ import DuetRunFormat
 ///
 /// Random streams are named `learner<i>/<purpose>` under the run's root seed, with purposes `initialization`,
 /// `environment` (copy 0; copy j > 0 draws from `environment<j>`), `exploration`, `replay`, `update`,
-/// `evaluation` and `distillation`; a single-learner run and learner 0 of a k-peer run therefore draw exactly
-/// the same numbers.
+/// `evaluation`, `distillation` and `diagnostics` (the diagnostic batches of `distillation.csv`); a
+/// single-learner run and learner 0 of a k-peer run therefore draw exactly the same numbers. With
+/// `sameEnvironmentSeed` every peer's environment streams are learner 0's names (each peer its own copy).
 ///
 /// A peer is confined to one thread at a time: the `lockstep` schedule runs peers' phases on several threads
 /// but never lets two threads touch the same peer, and joins them before a peer reads another (hence
@@ -39,6 +40,8 @@ public final class PeerRun: @unchecked Sendable {
     let policies: PolicyShelf
     /// The stream distillation batches are drawn with (used by the trainer's distillation phase).
     public let distillationStream: RandomStream
+    /// The stream the diagnostic batches of `distillation.csv` are drawn with, in both arms alike.
+    public let diagnosticsStream: RandomStream
     /// Every stream of the peer, in a fixed order, for checkpoints.
     private let streams: [RandomStream]
 
@@ -48,9 +51,11 @@ public final class PeerRun: @unchecked Sendable {
     ///   - totalSteps: the run's environment steps per peer (PPO's schedules read the progress remaining).
     ///   - historyCapacity: for an on-policy peer, how many of its recent observations it keeps as its peers'
     ///     distillation states.
+    ///   - environmentStreamsOf: the peer whose stream names the environment copies draw from (this one unless
+    ///     the run gives all peers the same environment seed).
     init(index: Int, environment registration: EnvironmentRegistration, configuration: LearnerConfiguration,
          training: TrainingConfiguration, evaluation: EvaluationConfiguration, root: RandomStream,
-         folder: RunFolder, totalSteps: Int, historyCapacity: Int) throws {
+         folder: RunFolder, totalSteps: Int, historyCapacity: Int, environmentStreamsOf: Int? = nil) throws {
         self.index = index
         name = RunFormat.learnerFolder(index)
         let streams = root.child(name)
@@ -58,19 +63,22 @@ public final class PeerRun: @unchecked Sendable {
         self.evaluation = evaluation
         self.training = training
         let initialization = streams.child("initialization")
-        let environmentStream = streams.child("environment")
+        let environmentStreams = environmentStreamsOf.map { root.child(RunFormat.learnerFolder($0)) } ?? streams
+        let environmentStream = environmentStreams.child("environment")
         let explorationStream = streams.child("exploration")
         let replayStream = streams.child("replay")
         let updateStream = streams.child("update")
         let evaluationStream = streams.child("evaluation")
         distillationStream = streams.child("distillation")
+        diagnosticsStream = streams.child("diagnostics")
         let copies: Int
         if case let .ppo(ppo) = configuration { copies = ppo.envs } else { copies = 1 }
-        let environmentStreams = [environmentStream] + (1..<max(copies, 1)).map { streams.child("environment\($0)") }
-        self.streams = [initialization] + environmentStreams
-            + [explorationStream, replayStream, updateStream, evaluationStream, distillationStream]
+        let copyStreams = [environmentStream]
+            + (1..<max(copies, 1)).map { environmentStreams.child("environment\($0)") }
+        self.streams = [initialization] + copyStreams
+            + [explorationStream, replayStream, updateStream, evaluationStream, distillationStream, diagnosticsStream]
         let logFolder = try folder.subfolder(name)
-        runner = try EnvironmentRunner(name: name, registration: registration, environmentStreams: environmentStreams,
+        runner = try EnvironmentRunner(name: name, registration: registration, environmentStreams: copyStreams,
                                        evaluationStream: evaluationStream, folder: logFolder)
         switch configuration {
         case let .ppo(ppo):
@@ -109,14 +117,27 @@ public final class PeerRun: @unchecked Sendable {
     /// Collect: one environment step of one copy (see the experience sides for what is acted with).
     func collectStep() throws { try experience.collectStep() }
 
-    /// Learn: the updates now due, each logged.
+    /// Learn: the updates now due, each logged and completed (for runs that do not distil).
     /// - Returns: the number of updates made.
     @discardableResult
     func learnIfDue() -> Int {
-        let statistics = experience.learnIfDue()
-        for row in statistics { updates.add(row) }
-        return statistics.count
+        let due = experience.updatesDue()
+        for _ in 0..<due {
+            updateOnce()
+            finishUpdate()
+        }
+        return due
     }
+
+    /// The number of updates now due; the caller makes each with ``updateOnce()`` and ``finishUpdate()``, with
+    /// the distillation step between them (the reference's order: RL update, distillation step, target update).
+    func updatesDue() -> Int { experience.updatesDue() }
+
+    /// One update, logged, with its target networks left for ``finishUpdate()``.
+    func updateOnce() { updates.add(experience.update()) }
+
+    /// Completes the last update: its target networks.
+    func finishUpdate() { experience.finishUpdate() }
 
     /// Distil: takes a prepared distillation step on this peer's learner.
     func apply(_ prepared: PreparedDistillation) -> DistillationRecord { experience.apply(prepared) }
@@ -200,8 +221,13 @@ protocol PeerExperience: AnyObject {
     var distillationStates: any DistillationStateSource { get }
     /// One environment step of one copy.
     func collectStep() throws
-    /// The updates now due, made; one statistics row each.
-    func learnIfDue() -> [UpdateStatistics]
+    /// The number of updates now due (advances the cadence): the caller makes each with ``update()`` and then
+    /// ``finishUpdate()``.
+    func updatesDue() -> Int
+    /// One update, its statistics row; the target networks (if any) are left for ``finishUpdate()``.
+    func update() -> UpdateStatistics
+    /// Moves the target networks the last update left due (nothing for learners without them).
+    func finishUpdate()
     /// Takes a distillation step on the learner.
     func apply(_ prepared: PreparedDistillation) -> DistillationRecord
     /// Stores the memory (buffer or rollouts) under `prefix`; returns the counters.
@@ -258,13 +284,16 @@ final class OffPolicyExperience: PeerExperience {
         offPolicyLearner.observe(runner.observation)
     }
 
-    func learnIfDue() -> [UpdateStatistics] {
-        let count = schedule.updatesDue(stepsTaken: runner.counters.steps, episodesFinished: runner.counters.episodes)
-        return (0..<count).map { _ in
-            schedule.sample(count: batchSize, using: replayStream, into: &batch)
-            return offPolicyLearner.update(on: batch, using: updateStream)
-        }
+    func updatesDue() -> Int {
+        schedule.updatesDue(stepsTaken: runner.counters.steps, episodesFinished: runner.counters.episodes)
     }
+
+    func update() -> UpdateStatistics {
+        schedule.sample(count: batchSize, using: replayStream, into: &batch)
+        return offPolicyLearner.updateBeforeTargets(on: batch, using: updateStream)
+    }
+
+    func finishUpdate() { offPolicyLearner.updateTargetsIfDue() }
 
     func apply(_ prepared: PreparedDistillation) -> DistillationRecord { prepared.apply(to: &offPolicyLearner) }
 
@@ -347,14 +376,20 @@ final class OnPolicyExperience: PeerExperience {
         roundTransitions = []
     }
 
-    func learnIfDue() -> [UpdateStatistics] {
-        guard roundTransitions.isEmpty, rollouts[0].count == onPolicyLearner.rolloutLength else { return [] }
+    /// One PPO iteration once the rollouts are full.
+    func updatesDue() -> Int {
+        roundTransitions.isEmpty && rollouts[0].count == onPolicyLearner.rolloutLength ? 1 : 0
+    }
+
+    func update() -> UpdateStatistics {
         let progressRemaining = 1 - Double(runner.counters.steps) / Double(max(totalSteps, 1))
         let statistics = onPolicyLearner.update(on: rollouts, lastObservations: runner.observations,
                                                 progressRemaining: progressRemaining, using: updateStream)
         for copy in rollouts.indices { rollouts[copy].removeAll() }
-        return [statistics]
+        return statistics
     }
+
+    func finishUpdate() {}
 
     func apply(_ prepared: PreparedDistillation) -> DistillationRecord { prepared.apply(to: &onPolicyLearner) }
 

@@ -9,13 +9,14 @@ import Foundation
 /// has a distillation block (Lai et al., IJCAI 2020); one learner is k = 1, the same loop without a distil phase.
 ///
 /// Each peer runs its family's loop on its own environment copies, buffer or rollouts, networks and streams
-/// (``PeerRun``): collect, learn, distil, log, evaluate. Off-policy and on-policy peers mix freely (TD3 with
+/// (``PeerRun``): collect, learn and distil, log, evaluate. Off-policy and on-policy peers mix freely (TD3 with
 /// PPO, say); each keeps its own cadence, and "an update" is a gradient update for an off-policy learner and a
-/// whole PPO iteration for an on-policy one (so `every: 5` distils after every fifth PPO iteration). The distil phase (``DistillationPhase``) comes after
-/// each learning phase: for every `every` updates a learner made, one distillation step on states from the
-/// peers it distils from (``PeerSelection``). Peers never hold each other. With distillation disabled the distil
-/// phase takes no step and nothing else changes: each learner's logs are byte-identical to a single-learner run
-/// of the same configuration with the same stream names.
+/// whole PPO iteration for an on-policy one (so `every: 5` distils after every fifth PPO iteration). Distillation
+/// (``DistillationPhase``) is interleaved with learning in the reference's order: after every `every`-th update
+/// of a learner, one distillation step on states from the peers it distils from (``PeerSelection``), then that
+/// update's target-network step. Peers never hold each other. With distillation disabled no step is taken and
+/// nothing else changes: each learner's logs are byte-identical to a single-learner run of the same
+/// configuration with the same stream names.
 ///
 /// Schedules (``DistillationSchedule``): `alternate` runs each peer in turn, round robin, for `alternationSteps`
 /// steps, as the reference code does with whole epochs; `lockstep` steps all peers at once, one thread per core,
@@ -33,20 +34,25 @@ public enum Trainer {
     ///     checkpoint's log lengths (``RunFolder/reopen(at:logLengths:)``).
     ///   - stopRequested: polled after every step; when it returns `true` the trainer writes a checkpoint and
     ///     throws ``TrainingStopped``.
+    ///   - events: told of every update, distillation step and target-network step in the order they happen
+    ///     (the `alternate` schedule; for tests of the schedule).
     /// - Returns: the wall-clock figures, which the caller writes apart from the learning logs.
     public static func run(_ configuration: ExperimentConfiguration, seed: UInt64, folder: RunFolder,
                            firstPeerIndex: Int = 0, progress: ProgressLine? = nil,
                            checkpoints: Checkpointer? = nil, resuming checkpoint: Checkpoint? = nil,
-                           stopRequested: @escaping @Sendable () -> Bool = { false }) throws -> RunTiming {
+                           stopRequested: @escaping @Sendable () -> Bool = { false },
+                           events: ((TrainerEvent) -> Void)? = nil) throws -> RunTiming {
         precondition(firstPeerIndex == 0 || configuration.distillation == nil,
                      "peers of a distillation run are learner0 … learner{k−1}")
         let registration = try EnvironmentRegistry.registration(configuration.env)
         let root = RandomStream(seed: seed)
+        let sameEnvironment = configuration.distillation?.sameEnvironmentSeed == true
         let peers = try configuration.resolvedPeers.enumerated().map { offset, peer in
             try PeerRun(index: firstPeerIndex + offset, environment: registration, configuration: peer.learner,
                         training: peer.training, evaluation: configuration.evaluation, root: root, folder: folder,
                         totalSteps: configuration.steps,
-                        historyCapacity: configuration.distillation?.window ?? onPolicyHistoryDefault)
+                        historyCapacity: configuration.distillation?.window ?? onPolicyHistoryDefault,
+                        environmentStreamsOf: sameEnvironment ? firstPeerIndex : nil)
         }
         let distillation = try configuration.distillation.map {
             try DistillationPhase(configuration: $0, peers: peers, folder: folder)
@@ -57,7 +63,7 @@ public enum Trainer {
         let stepsBefore = peers.reduce(0) { $0 + $1.stepsTaken }
         let start = monotonicNow()
         let loop = Loop(peers: peers, steps: configuration.steps, distillation: distillation, progress: progress,
-                        checkpoints: checkpoints, stopRequested: stopRequested)
+                        checkpoints: checkpoints, stopRequested: stopRequested, events: events)
         do {
             switch configuration.distillation?.schedule ?? .alternate {
             case .alternate:
@@ -117,6 +123,7 @@ public enum Trainer {
         let progress: ProgressLine?
         let checkpoints: Checkpointer?
         let stopRequested: @Sendable () -> Bool
+        let events: ((TrainerEvent) -> Void)?
 
         /// Round robin: each peer in turn runs `turn` steps (all of its steps when `nil`), then the next;
         /// from `start` when resuming.
@@ -132,40 +139,51 @@ public enum Trainer {
                 }
                 let peer = peers[position.peer]
                 try peer.collectStep()
-                let updates = peer.learnIfDue()
-                if let distillation {
-                    for _ in 0..<distillation.stepsDue(for: peer.index, afterUpdates: updates) {
-                        guard let prepared = distillation.prepare(for: peer.index, among: peers) else { continue }
-                        distillation.record(peer.apply(prepared), peer: peer.index)
+                for _ in 0..<peer.updatesDue() {
+                    peer.updateOnce()
+                    events?(.update(peer: peer.index))
+                    if let distillation {
+                        for _ in 0..<distillation.stepsDue(for: peer.index, afterUpdates: 1) {
+                            guard let prepared = distillation.prepare(for: peer.index, among: peers) else { continue }
+                            distillation.record(peer.apply(prepared), peer: peer.index)
+                            events?(.distillation(peer: peer.index))
+                        }
                     }
-                    distillation.recordDiagnosticsIfDisabled(for: peer, among: peers, totalSteps: steps)
+                    peer.finishUpdate()
+                    events?(.updateFinished(peer: peer.index))
                 }
                 try peer.logUpdatesIfDue()
-                try distillation?.flushIfDue(for: peer, totalSteps: steps)
+                try distillation?.logIfDue(for: peer, among: peers, totalSteps: steps)
                 if peer.isEvaluationDue(totalSteps: steps) { try peer.evaluate() }
                 position.stepsLeftInTurn -= 1
                 try stepDidEnd(at: position, peerSteps: peer.stepsTaken)
             }
         }
 
-        /// All peers at once, one thread per core: collect and learn in parallel; prepare every due
-        /// distillation step from the same snapshot, then apply them; then log and evaluate in parallel.
+        /// All peers at once, one thread per core: collect in parallel; then update by update, every peer's
+        /// update in parallel, every due distillation step prepared from the same snapshot, then applied together
+        /// with the target-network steps; then log and evaluate in parallel.
         func runLockstep() throws {
+            let peers = self.peers
+            let distils = distillation?.configuration.enabled == true
             for _ in peers[0].stepsTaken..<steps {
-                let updates = try parallel(peers) { peer in
+                let due = try parallel(peers) { peer in
                     try peer.collectStep()
-                    return peer.learnIfDue()
+                    return distils ? peer.updatesDue() : peer.learnIfDue()
                 }
-                if let distillation {
-                    let due = peers.indices.map { distillation.stepsDue(for: $0, afterUpdates: updates[$0]) }
-                    let peers = self.peers
+                if distils, let distillation {
                     for round in 0..<(due.max() ?? 0) {
+                        let updating = peers.indices.map { round < due[$0] }
+                        _ = try parallel(peers) { peer in if updating[peer.index] { peer.updateOnce() } }
+                        let distilling = peers.indices.map {
+                            updating[$0] && distillation.stepsDue(for: $0, afterUpdates: 1) > 0
+                        }
                         let prepared = try parallel(peers) { peer -> PreparedDistillation? in
-                            guard round < due[peer.index] else { return nil }
-                            return distillation.prepare(for: peer.index, among: peers)
+                            distilling[peer.index] ? distillation.prepare(for: peer.index, among: peers) : nil
                         }
                         let records = try parallel(peers) { peer -> DistillationRecord? in
-                            prepared[peer.index].map { peer.apply($0) }
+                            defer { if updating[peer.index] { peer.finishUpdate() } }
+                            return prepared[peer.index].map { peer.apply($0) }
                         }
                         for (index, record) in records.enumerated() {
                             if let record { distillation.record(record, peer: index) }
@@ -178,10 +196,7 @@ public enum Trainer {
                     if peer.isEvaluationDue(totalSteps: steps) { try peer.evaluate() }
                 }
                 if let distillation {
-                    for peer in peers {
-                        distillation.recordDiagnosticsIfDisabled(for: peer, among: peers, totalSteps: steps)
-                    }
-                    for peer in peers { try distillation.flushIfDue(for: peer, totalSteps: steps) }
+                    for peer in peers { try distillation.logIfDue(for: peer, among: peers, totalSteps: steps) }
                 }
                 try stepDidEnd(at: TrainerPosition(peer: 0, stepsLeftInTurn: 0), peerSteps: peers[0].stepsTaken)
             }
@@ -230,6 +245,16 @@ public enum Trainer {
             return try result.get()
         }
     }
+}
+
+/// What the trainer did, in order, for tests of its schedule (``Trainer/run(_:seed:folder:firstPeerIndex:progress:checkpoints:resuming:stopRequested:events:)``).
+public enum TrainerEvent: Equatable, Sendable {
+    /// Peer `peer` made an RL update (critics and actor; its target networks wait).
+    case update(peer: Int)
+    /// Peer `peer` took a distillation step.
+    case distillation(peer: Int)
+    /// Peer `peer` completed its update: its target networks moved (if it has any).
+    case updateFinished(peer: Int)
 }
 
 /// Per-peer results written by concurrent iterations, each to its own index.

@@ -45,6 +45,15 @@ public struct CriticEnsemble<Scalar: BLASScalar>: Sendable, Equatable {
         }
     }
 
+    /// minⱼ Qⱼ(s, a) for each row of `input` ([s, a], observations already prepared), one per row.
+    public func minimumValues(for input: Matrix<Scalar>) -> [Scalar] {
+        var caches: [MLP<Scalar>.Cache] = []
+        forward(input, caches: &caches)
+        var minimum = Matrix<Scalar>()
+        Self.minimum(of: caches, into: &minimum)
+        return minimum.scalars
+    }
+
     /// Writes minⱼ Qⱼ(s, a) of the critics' last forward passes (`caches`) into `result`, `batch × 1`.
     public static func minimum(of caches: [MLP<Scalar>.Cache], into result: inout Matrix<Scalar>) {
         precondition(!caches.isEmpty, "the minimum over no critics is undefined")

@@ -86,7 +86,7 @@ public struct DDPG: OffPolicyLearner, Sendable {
 
     // MARK: Learning
 
-    public mutating func update(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
+    public mutating func updateBeforeTargets(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
         core.prepare(batch)
@@ -117,8 +117,8 @@ public struct DDPG: OffPolicyLearner, Sendable {
                                        workspace: &workspace, gradient: &core.actorGradient)
         core.stepActor()
 
-        // 4. Target updates.
-        core.updateTargets()
+        // 4. Target updates, left to `updateTargetsIfDue()`.
+        core.targetUpdateDue = true
 
         var values = [criticLoss, actorLoss, meanValue]
         if let parameterNoise { values += [parameterNoise.standardDeviation, distance] }
@@ -129,8 +129,14 @@ public struct DDPG: OffPolicyLearner, Sendable {
 
     public func actions(for observations: Matrix<Float>) -> Matrix<Float> { core.actions(for: observations) }
 
+    public mutating func updateTargetsIfDue() { core.updateTargetsIfDue() }
+
     public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         core.values(for: observations, actions: actions)
+    }
+
+    public func minimumValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
+        core.minimumValues(for: observations, actions: actions)
     }
 
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])

@@ -118,8 +118,15 @@ public struct DeterministicActorCritic: Sendable {
     /// One Adam step on φ along ``actorGradient``.
     mutating func stepActor() { actorOptimizer.update(&actor, along: actorGradient) }
 
-    /// Polyak averaging θ′ ← τθ + (1 − τ)θ′, then φ′ ← τφ + (1 − τ)φ′, with τ the target update rate.
-    mutating func updateTargets() {
+    /// Whether an update has left its target networks to ``updateTargetsIfDue()``. Always false between
+    /// environment steps (the trainer completes every update), so checkpoints need not store it.
+    var targetUpdateDue = false
+
+    /// Polyak averaging θ′ ← τθ + (1 − τ)θ′, then φ′ ← τφ + (1 − τ)φ′, with τ the target update rate, if an
+    /// update made it due.
+    mutating func updateTargetsIfDue() {
+        guard targetUpdateDue else { return }
+        targetUpdateDue = false
         let rate = Float(settings.targetUpdateRate)
         targetCritics.polyakAverage(toward: critics, rate: rate)
         targetActor.polyakAverage(toward: actor, rate: rate)
@@ -143,8 +150,18 @@ public struct DeterministicActorCritic: Sendable {
         return critics.networks[0].forward(input).output.scalars
     }
 
-    /// One step of the distillation optimiser on Σᵢ wᵢ · meanₖ (μ(sᵢ)ₖ − ãᵢₖ)², with the gradient clipped by
-    /// its global norm when asked; returns the loss before the step.
+    /// minⱼ Q_θⱼ(s, a) for a batch of raw observations.
+    func minimumValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
+        var prepared = Matrix<Float>()
+        normalization.prepare(observations, into: &prepared)
+        var input = Matrix<Float>()
+        Matrix.concatenatingColumns(prepared, actions, into: &input)
+        return critics.minimumValues(for: input)
+    }
+
+    /// One step on Σᵢ wᵢ · meanₖ (μ(sᵢ)ₖ − ãᵢₖ)², through the distillation optimiser (or the actor's own Adam
+    /// when ``OffPolicySettings/distillationSharesOptimizer``), with the gradient clipped by its global norm when
+    /// asked; returns the loss before the step.
     mutating func distill(states raw: Matrix<Float>, targets: Matrix<Float>, weights: [Float]) -> Double {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
@@ -155,7 +172,11 @@ public struct DeterministicActorCritic: Sendable {
         actor.backward(&distillationCache, outputGradient: distillationGradient, gradient: &actorGradient,
                        computingInputGradient: false)
         if let clip = settings.distillationGradientClip { actorGradient.clipByGlobalNorm(Float(clip)) }
-        distillationOptimizer.update(&actor, along: actorGradient)
+        if settings.distillationSharesOptimizer {
+            actorOptimizer.update(&actor, along: actorGradient)
+        } else {
+            distillationOptimizer.update(&actor, along: actorGradient)
+        }
         return loss
     }
 

@@ -71,6 +71,10 @@ public protocol Distillable: Learner {
     /// actions (off-policy learners: the first critic); `nil` where it has none (PPO).
     func actionValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float]?
 
+    /// minⱼ Qⱼ(s, a) over the learner's critics (twin critics for TD3 and SAC; DDPG's one), one per row;
+    /// `nil` where it has no critic of actions (PPO). The `min-critics` value estimate.
+    func minimumActionValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float]?
+
     /// Actions drawn from the learner's stochastic policy for a batch of raw observations, in [−1, 1]ᵈ units
     /// (`target: sample`, the reference DPD-PPO); `nil` for a deterministic policy. Draws from `stream`.
     func sampledActions(for observations: Matrix<Float>, using stream: RandomStream) -> Matrix<Float>?
@@ -81,6 +85,9 @@ public protocol Distillable: Learner {
 }
 
 extension Distillable {
+    /// Learners without critics of actions have no minimum over them.
+    public func minimumActionValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float]? { nil }
+
     /// Deterministic policies have nothing to sample.
     public func sampledActions(for observations: Matrix<Float>, using stream: RandomStream) -> Matrix<Float>? {
         nil

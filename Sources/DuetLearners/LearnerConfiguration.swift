@@ -195,6 +195,13 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
         set { self[ppo: \.distillationLearningRate, offPolicy: \.distillationLearningRate] = newValue }
     }
 
+    /// Whether distillation steps go through the learner's own policy optimiser (`optimizer: shared`); set by the
+    /// trainer from the distillation block, not a key of the learner block.
+    public var distillationSharesOptimizer: Bool {
+        get { self[ppo: \.distillationSharesOptimizer, offPolicy: \.distillationSharesOptimizer] }
+        set { self[ppo: \.distillationSharesOptimizer, offPolicy: \.distillationSharesOptimizer] = newValue }
+    }
+
     /// Global-norm clip of the distillation gradient, `nil` for none (every algorithm has one).
     public var distillationGradientClip: Double? {
         get { self[ppo: \.distillationGradientClip, offPolicy: \.distillationGradientClip] }

@@ -42,6 +42,10 @@ public struct OffPolicySettings: Sendable, Equatable {
     public var distillationLearningRate: Double
     /// Global-norm clip of the distillation gradient; absent means no clipping.
     public var distillationGradientClip: Double?
+    /// Whether distillation steps go through the actor's own Adam (`optimizer: shared` in the distillation block,
+    /// sharing its moments and learning rate) instead of an Adam of their own. Set by the trainer from the
+    /// distillation block; not a key of the learner block.
+    public var distillationSharesOptimizer = false
 
     /// Stable-Baselines3's common defaults with networks `hidden` and both learning rates `learningRate`: batch
     /// 256, τ 0.005, γ 0.99, no exploration noise, no layer norm, no observation normalisation (clip 5 when on),

@@ -61,6 +61,9 @@ public struct SAC: OffPolicyLearner, Sendable {
     private var explorationMatrix = Matrix<Float>()
     private var explorationStepsSinceDraw = 0
     private var hasUpdatedSinceDraw = true
+    /// Whether an update has left the target critics to ``updateTargetsIfDue()`` (never between environment
+    /// steps, so checkpoints need not store it).
+    private var targetUpdateDue = false
     private var acting = SACPolicy<Float>.ActingBuffers()
 
     // Buffers reused from one update to the next.
@@ -172,7 +175,7 @@ public struct SAC: OffPolicyLearner, Sendable {
 
     // MARK: Learning
 
-    public mutating func update(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
+    public mutating func updateBeforeTargets(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
         updateCount += 1
@@ -224,8 +227,9 @@ public struct SAC: OffPolicyLearner, Sendable {
                                        gradient: &actorGradient)
         actorOptimizer.update(&actor, along: actorGradient)
 
-        // 6. Target critics.
-        targetCritics.polyakAverage(toward: critics, rate: Float(configuration.targetUpdateRate))
+        // 6. Target critics, left to `updateTargetsIfDue()` (distillation moves only the actor, so SAC's order
+        //    does not change what the targets become).
+        targetUpdateDue = true
         var values = [criticLoss, actorLoss, Double(alpha), entropyLoss, entropy]
         if actor.usesStateDependentExploration {
             let logDeviation = actor.explorationLogStandardDeviation
@@ -233,6 +237,13 @@ public struct SAC: OffPolicyLearner, Sendable {
                 / Double(logDeviation.count))
         }
         return UpdateStatistics(values: values)
+    }
+
+    /// θ′ ← τθ + (1 − τ)θ′ if an update made it due.
+    public mutating func updateTargetsIfDue() {
+        guard targetUpdateDue else { return }
+        targetUpdateDue = false
+        targetCritics.polyakAverage(toward: critics, rate: Float(configuration.targetUpdateRate))
     }
 
     // MARK: Distillation hooks
@@ -252,6 +263,26 @@ public struct SAC: OffPolicyLearner, Sendable {
         return critics.networks[0].forward(input).output.scalars
     }
 
+    public func minimumValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
+        var prepared = Matrix<Float>()
+        normalization.prepare(observations, into: &prepared)
+        var input = Matrix<Float>()
+        Matrix.concatenatingColumns(prepared, actions, into: &input)
+        return critics.minimumValues(for: input)
+    }
+
+    /// ã ~ π_φ(·|s) for each row (`target: sample`), reparameterised with standard-normal noise drawn from
+    /// `stream` row by row (under gSDE, one exploration matrix E for the batch), in [−1, 1]ᵈ.
+    public func sampledActions(for observations: Matrix<Float>, using stream: RandomStream) -> Matrix<Float>? {
+        var prepared = Matrix<Float>()
+        normalization.prepare(observations, into: &prepared)
+        let shape = actor.noiseShape(batch: prepared.rows)
+        var sample = SACPolicy<Float>.Sample()
+        sample.noise.fillGaussian(rows: shape.rows, columns: shape.columns, standardDeviation: 1, using: stream)
+        actor.sample(observations: prepared, into: &sample)
+        return sample.actions
+    }
+
     /// One step on Σᵢ wᵢ·meanₖ (tanh(μ(sᵢ))ₖ − ãᵢₖ)²: the gradient reaches the means through tanh
     /// (∂/∂μ = ∂L/∂a·(1 − a²)) and, under gSDE, the mean clip; the log standard deviations get none.
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
@@ -265,7 +296,11 @@ public struct SAC: OffPolicyLearner, Sendable {
                                                   gradient: &actionGradient)
         }
         if let clip = configuration.distillationGradientClip { actorGradient.clipByGlobalNorm(Float(clip)) }
-        distillationOptimizer.update(&actor, along: actorGradient)
+        if configuration.distillationSharesOptimizer {
+            actorOptimizer.update(&actor, along: actorGradient)
+        } else {
+            distillationOptimizer.update(&actor, along: actorGradient)
+        }
         return loss
     }
 }

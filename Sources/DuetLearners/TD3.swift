@@ -69,7 +69,7 @@ public struct TD3: OffPolicyLearner, Sendable {
 
     // MARK: Learning
 
-    public mutating func update(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
+    public mutating func updateBeforeTargets(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
         core.updateCount += 1
@@ -92,13 +92,13 @@ public struct TD3: OffPolicyLearner, Sendable {
         let meanValue = workspace.criticCaches[0].output.mean
         core.stepCritics()
 
-        // 4. Delayed actor step and target updates.
+        // 4. Delayed actor step; its target updates are left to `updateTargetsIfDue()`.
         var actorLoss = Double.nan
         if core.updateCount % configuration.policyDelay == 0 {
             actorLoss = Self.actorLoss(observations: core.observations, actor: core.actor, critics: core.critics,
                                        workspace: &workspace, gradient: &core.actorGradient)
             core.stepActor()
-            core.updateTargets()
+            core.targetUpdateDue = true
         }
         return UpdateStatistics(values: [criticLoss, actorLoss, meanValue])
     }
@@ -107,8 +107,14 @@ public struct TD3: OffPolicyLearner, Sendable {
 
     public func actions(for observations: Matrix<Float>) -> Matrix<Float> { core.actions(for: observations) }
 
+    public mutating func updateTargetsIfDue() { core.updateTargetsIfDue() }
+
     public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         core.values(for: observations, actions: actions)
+    }
+
+    public func minimumValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
+        core.minimumValues(for: observations, actions: actions)
     }
 
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])

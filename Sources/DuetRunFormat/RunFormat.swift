@@ -11,7 +11,7 @@
 /// <run>/learner<k>/episodes.csv   RunFormat.episodeColumns
 /// <run>/learner<k>/evaluations.csv RunFormat.evaluationColumns
 /// <run>/learner<k>/updates.csv    RunFormat.updateColumnsPrefix + the learner's own statistics
-/// <run>/distillation.csv          RunFormat.distillationColumns (runs with two or more peers)
+/// <run>/distillation.csv          RunFormat.distillationColumns + distillationExtraColumns (two or more peers)
 /// ```
 ///
 /// Learners are `learner0` … `learner{k−1}`, in the order of the experiment file's peers.
@@ -53,13 +53,25 @@ public enum RunFormat {
     /// updates in it); the learner's own statistics follow, in the order the learner names them.
     public static let updateColumnsPrefix = ["step", "updates"]
 
-    /// Columns of `distillation.csv`, one row per learner per update-log interval: the step, the learner, the
-    /// peer it distilled from (an index, or `best` / `all` for the k-peer selections), and the interval means of
-    /// the loss, ξ, the fraction of states with ξ > 0, the largest weight, the effective sample size and the
-    /// distance between the learner's and the targets' actions.
+    /// The leading columns of `distillation.csv`, one row per learner per update-log interval: the step, the
+    /// learner, the peer it distils from (an index, or `best` / `all` for the k-peer selections), and, on one
+    /// diagnostic batch drawn at the end of the interval in both arms (distillation on and off alike), the loss
+    /// a step would minimise, ξ's mean, the fraction of states with ξ > 0, the largest weight, the effective
+    /// sample size and the distance between the learner's and the targets' actions.
+    /// ``distillationExtraColumns`` follow.
     public static let distillationColumns = [
         "step", "learner", "peer", "loss", "mean_disadvantage", "fraction_disadvantageous", "max_weight",
         "effective_sample_size", "action_distance",
+    ]
+
+    /// The columns of `distillation.csv` after ``distillationColumns``: the number of distillation steps taken
+    /// in the interval (0 with distillation off) and the interval means of those steps' six statistics (`nan`
+    /// without steps); then, on the diagnostic batch, the mean of each side of ξ = Ṽ − V (the learner's own
+    /// value and the peer's, as the value estimate gives them) and ξ's quartiles.
+    public static let distillationExtraColumns = [
+        "distillation_steps", "step_loss", "step_mean_disadvantage", "step_fraction_disadvantageous",
+        "step_max_weight", "step_effective_sample_size", "step_action_distance", "own_value_mean",
+        "peer_value_mean", "disadvantage_q1", "disadvantage_median", "disadvantage_q3",
     ]
 
     /// The keys of `run.json` (the file lists them sorted); also the coding keys of the writer and the reader.

@@ -49,7 +49,10 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(try header("pair/learner0/updates.csv"), "step,updates,critic_loss,actor_loss,q_mean")
         XCTAssertEqual(try header("pair/distillation.csv"),
                        "step,learner,peer,loss,mean_disadvantage,fraction_disadvantageous,max_weight,"
-                           + "effective_sample_size,action_distance")
+                           + "effective_sample_size,action_distance,distillation_steps,step_loss,"
+                           + "step_mean_disadvantage,step_fraction_disadvantageous,step_max_weight,"
+                           + "step_effective_sample_size,step_action_distance,own_value_mean,peer_value_mean,"
+                           + "disadvantage_q1,disadvantage_median,disadvantage_q3")
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("pair/run.json"))))
             as? [String: Any]
         XCTAssertEqual(record?["arm"] as? String, "distill-on")

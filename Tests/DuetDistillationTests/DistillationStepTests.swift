@@ -32,23 +32,64 @@ final class DistillationStepTests: XCTestCase {
         return configuration
     }
 
-    func testNoGradientFlowsIntoThePeer() {
+    /// The step's targets are the peer's actions on the drawn states and ξ is the peer's value there minus the
+    /// student's, computed once at preparation; applying moves the student only toward them. (The peer is a
+    /// value the step cannot reach: there is no gradient into it to test.)
+    func testTargetsAreThePeersActionsAndOnlyTheStudentMoves() throws {
         var student = learner("student")
         let peer = learner("peer")
         let probe = Matrix<Float>(rows: 8, columns: 3) { row, column in Float(row - column) / 4 }
-        let actionsBefore = peer.actions(for: probe)
-        let valuesBefore = peer.values(for: probe, actions: actionsBefore)
         let studentBefore = student.actions(for: probe)
-        for _ in 0..<5 {
-            guard let prepared = PreparedDistillation.prepare(
+        for round in 0..<5 {
+            let prepared = try XCTUnwrap(PreparedDistillation.prepare(
                 learner: student, peer: peer, peerBuffer: buffer(), configuration: configuration(.disadvantage),
-                using: RandomStream(seed: 3, name: "distillation"))
-            else { return XCTFail("the peer's buffer is not empty") }
+                using: RandomStream(seed: 3, name: "distillation")))
+            XCTAssertEqual(prepared.targets, peer.actions(for: prepared.states), "round \(round)")
+            XCTAssertNotEqual(prepared.targets, student.actions(for: prepared.states))
+            let peerValues = peer.values(for: prepared.states, actions: prepared.targets)
+            let studentValues = student.values(for: prepared.states, actions: student.actions(for: prepared.states))
+            let meanDisadvantage = zip(peerValues, studentValues).map { Double($0) - Double($1) }.reduce(0, +)
+                / Double(peerValues.count)
+            XCTAssertEqual(prepared.weights.meanDisadvantage, meanDisadvantage, accuracy: 1e-9)
             _ = prepared.apply(to: &student)
         }
-        XCTAssertEqual(peer.actions(for: probe), actionsBefore, "the peer's actor changed")
-        XCTAssertEqual(peer.values(for: probe, actions: actionsBefore), valuesBefore, "the peer's critic changed")
         XCTAssertNotEqual(student.actions(for: probe), studentBefore, "the student did not change")
+    }
+
+    /// The `lockstep` snapshot: both learners' steps prepared before either is applied give the same learners
+    /// whichever is applied first; preparing the second after the first was applied reads a changed peer and
+    /// gives another result (so the trainer's prepare-all-then-apply order is what makes it order-free).
+    func testStepsPreparedFromOneSnapshotDoNotDependOnTheOrderOfApplying() throws {
+        let probe = Matrix<Float>(rows: 8, columns: 3) { row, column in Float(row + column) / 5 }
+        let first = learner("a")
+        let second = learner("b")
+        func stepBoth(applyingFirst: Int) throws -> [Matrix<Float>] {
+            var learners = [first, second]
+            var prepared: [PreparedDistillation] = []
+            for index in 0..<2 {
+                let own = learners[index]
+                let peer = learners[1 - index]
+                prepared.append(try XCTUnwrap(PreparedDistillation.prepare(
+                    learner: own, peer: peer, peerBuffer: buffer(), configuration: configuration(.disadvantage),
+                    using: RandomStream(seed: 5, name: "d\(index)"))))
+            }
+            for index in [applyingFirst, 1 - applyingFirst] {
+                var stepped = learners[index]
+                _ = prepared[index].apply(to: &stepped)
+                learners[index] = stepped
+            }
+            return learners.map { $0.actions(for: probe) }
+        }
+        XCTAssertEqual(try stepBoth(applyingFirst: 0), try stepBoth(applyingFirst: 1))
+        var one = first
+        var other = second
+        _ = try XCTUnwrap(PreparedDistillation.prepare(
+            learner: one, peer: other, peerBuffer: buffer(), configuration: configuration(.disadvantage),
+            using: RandomStream(seed: 5, name: "d0"))).apply(to: &one)
+        _ = try XCTUnwrap(PreparedDistillation.prepare(
+            learner: other, peer: one, peerBuffer: buffer(), configuration: configuration(.disadvantage),
+            using: RandomStream(seed: 5, name: "d1"))).apply(to: &other)
+        XCTAssertNotEqual(other.actions(for: probe), try stepBoth(applyingFirst: 0)[1])
     }
 
     func testDistillationLowersTheWeightedLossAndKeepsTargetsFixed() throws {
@@ -60,10 +101,10 @@ final class DistillationStepTests: XCTestCase {
             learner: student, peer: peer, peerBuffer: buffer(), configuration: configuration,
             using: RandomStream(seed: 4, name: "distillation")))
         let targets = prepared.targets
+        XCTAssertEqual(targets, peer.actions(for: prepared.states))
         var losses: [Double] = []
         var learnerCopy = student
         for _ in 0..<200 { losses.append(prepared.apply(to: &learnerCopy).loss) }
-        XCTAssertEqual(prepared.targets, targets)
         XCTAssertEqual(losses[0], prepared.loss, accuracy: 1e-5)
         XCTAssertLessThan(losses.last!, 0.5 * losses[0])
         student = learnerCopy

@@ -66,10 +66,11 @@ final class DistillationWeightsTests: XCTestCase {
         }
     }
 
+    /// The released DPD-PPO code: exp(−αξ) clipped and normalised, then the batch mean (an extra 1/N).
     func testReferencePPOReversesTheOrderingOfWeights() {
-        // exp(−ξ) = [0.13534, 1, 2.71828, 20.08554], sum 23.93916 → [0.00565, 0.04177, 0.11355, 0.83902].
+        // exp(−ξ) = [0.13534, 1, 2.71828, 20.08554], sum 23.93916 → [0.00565, 0.04177, 0.11355, 0.83902], / 4.
         let reversed = weights(.referencePPO).weights
-        assertEqual(reversed, [0.00565, 0.04177, 0.11355, 0.83902])
+        assertEqual(reversed, [0.00565, 0.04177, 0.11355, 0.83902].map { $0 / 4 }, accuracy: 0.0001 / 4)
         let paper = weights(.disadvantage).weights
         XCTAssertEqual(paper.indices.sorted { paper[$0] > paper[$1] },
                        reversed.indices.sorted { reversed[$0] < reversed[$1] })

@@ -25,15 +25,6 @@ private struct LinearPeer: Distillable {
     mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {}
 }
 
-/// A state source that hands out its rows in order (the draw itself is the replay buffer's, tested apart).
-private struct FixedStates: DistillationStateSource {
-    var rows: [Float]
-    var stateCount: Int { rows.count }
-    func sampleStates(count: Int, mostRecent window: Int?, using stream: RandomStream,
-                      into destination: inout Matrix<Float>) {
-        destination = Matrix(rows: count, columns: 1, scalars: Array(rows.prefix(count)))
-    }
-}
 
 final class PeerSelectionTests: XCTestCase {
     /// Learner 0 acts 0 with V ≡ 0. Peer 1 acts +0.5 with V(s) = s, on states {1, −1}; peer 2 acts −0.5 with

@@ -1,5 +1,6 @@
 import DuetConfiguration
 import DuetExperiments
+import DuetRunFormat
 import Foundation
 import XCTest
 
@@ -56,14 +57,17 @@ final class OnPolicyTrainerTests: TrainerTestCase {
         XCTAssert(rows.contains { $0.split(separator: ",")[1] == "1" })
     }
 
-    /// `every: 2` distils after every second PPO iteration: half the distillation rows of `every: 1`.
+    /// `every: 2` distils after every second PPO iteration: half the distillation steps of `every: 1`.
     func testEveryCountsPPOIterations() throws {
         func steps(_ every: Int) throws -> Int {
             let folder = try train(configuration(Self.tinyPair, ["distillation.every=\(every)",
                                                                   "distillation.schedule=lockstep"]),
                                    name: "every-\(every)")
-            return try contents(folder, "distillation.csv").split(separator: "\n").dropFirst()
-                .filter { $0.split(separator: ",")[1] == "0" }.count
+            let column = RunFormat.distillationColumns.count  // distillation_steps
+            let lines = try contents(folder, "distillation.csv").split(separator: "\n").dropFirst()
+            let rows: [[String]] = lines.map { line in line.split(separator: ",").map(String.init) }
+            let learner0: [[String]] = rows.filter { $0[1] == "0" }
+            return learner0.compactMap { Int($0[column]) }.reduce(0, +)
         }
         XCTAssertEqual(try steps(1), 8)
         XCTAssertEqual(try steps(2), 4)
@@ -95,16 +99,16 @@ final class OnPolicyTrainerTests: TrainerTestCase {
                           try contents(train(configuration(), name: "mean"), "learner1/evaluations.csv"))
     }
 
-    func testOnPolicyOptionsNeedOnPolicyPeers() {
-        for option in ["target=sample", "optimizer=shared"] {
-            let key = option.split(separator: "=")[0]
-            XCTAssertThrowsError(try configuration("""
-                learner: {algorithm: td3}
-                distillation: {}
-                """, ["distillation.\(option)"])) { error in
-                let message = String(describing: error)
-                XCTAssert(message.contains("distillation.\(key)") && message.contains("ppo"), message)
-            }
+    /// Sampled targets need stochastic peers (PPO, SAC); the shared optimiser works for every family.
+    func testSampledTargetsNeedStochasticPeers() throws {
+        XCTAssertThrowsError(try configuration("""
+            learner: {algorithm: td3}
+            distillation: {}
+            """, ["distillation.target=sample"])) { error in
+            let message = String(describing: error)
+            XCTAssert(message.contains("distillation.target") && message.contains("ppo, sac"), message)
         }
+        XCTAssertNoThrow(try configuration("learner: {algorithm: td3}\ndistillation: {}", ["distillation.optimizer=shared"]))
+        XCTAssertNoThrow(try configuration("learner: {algorithm: sac}\ndistillation: {}", ["distillation.target=sample"]))
     }
 }

@@ -49,18 +49,26 @@ final class TrainerTests: TrainerTestCase {
     }
 
     /// Distillation draws from its own streams and acts only after learning starts, so a run with distillation
-    /// on matches the run with it off up to the first distillation step, and differs after.
+    /// on matches the run with it off up to the first distillation step, and differs after. Learning starts at
+    /// step 100 here, so learner 0 learns for half of its first turn without distilling (learner 1 has no states
+    /// yet): its distillation stream stays untouched and that learning agrees in both arms.
     func testDistillationOnChangesNothingBeforeTheFirstDistillationStep() throws {
-        let on = try train(configuration(), name: "on")
-        let off = try train(configuration(Self.tinyPair, ["distillation.enabled=false"]), name: "off")
+        let on = try train(configuration(["training.learningStarts=100"]), name: "on")
+        let off = try train(configuration(Self.tinyPair, ["distillation.enabled=false", "training.learningStarts=100"]),
+                            name: "off")
+        let onUpdates = try contents(on, "learner0/updates.csv").split(separator: "\n")
+        let offUpdates = try contents(off, "learner0/updates.csv").split(separator: "\n")
+        XCTAssertEqual(onUpdates.prefix(2), offUpdates.prefix(2), "learner 0's first turn (updates to step 200)")
+        XCTAssertEqual(onUpdates.prefix(2).last?.hasPrefix("200,100,"), true)
+        XCTAssertNotEqual(onUpdates.last, offUpdates.last)
+        // Learner 0's first turn agrees: episode 1 and the evaluation at step 200.
+        let onEpisodes = try contents(on, "learner0/episodes.csv").split(separator: "\n")
+        let offEpisodes = try contents(off, "learner0/episodes.csv").split(separator: "\n")
+        XCTAssertEqual(onEpisodes.prefix(2), offEpisodes.prefix(2))
         for index in 0..<2 {
-            // Learning (and so distillation) starts after step 200: episode 1 and the evaluation at step 200 agree.
-            let onEpisodes = try contents(on, "learner\(index)/episodes.csv").split(separator: "\n")
-            let offEpisodes = try contents(off, "learner\(index)/episodes.csv").split(separator: "\n")
-            XCTAssertEqual(onEpisodes.prefix(2), offEpisodes.prefix(2))
             let onEvaluations = try contents(on, "learner\(index)/evaluations.csv").split(separator: "\n")
             let offEvaluations = try contents(off, "learner\(index)/evaluations.csv").split(separator: "\n")
-            XCTAssertEqual(onEvaluations.prefix(2), offEvaluations.prefix(2))
+            if index == 0 { XCTAssertEqual(onEvaluations.prefix(2), offEvaluations.prefix(2)) }
             XCTAssertNotEqual(onEvaluations.last, offEvaluations.last, "distillation changed nothing")
         }
     }
@@ -86,7 +94,10 @@ final class TrainerTests: TrainerTestCase {
         let pair = try train(configuration(), name: "columns")
         XCTAssertEqual(try contents(pair, "distillation.csv").split(separator: "\n").first,
                        "step,learner,peer,loss,mean_disadvantage,fraction_disadvantageous,max_weight,"
-                           + "effective_sample_size,action_distance")
+                           + "effective_sample_size,action_distance,distillation_steps,step_loss,"
+                           + "step_mean_disadvantage,step_fraction_disadvantageous,step_max_weight,"
+                           + "step_effective_sample_size,step_action_distance,own_value_mean,peer_value_mean,"
+                           + "disadvantage_q1,disadvantage_median,disadvantage_q3")
     }
 
     // MARK: k peers

@@ -20,7 +20,12 @@ final class RunFormatTests: XCTestCase {
         XCTAssertEqual(RunFormat.distillationColumns.joined(separator: ","),
                        "step,learner,peer,loss,mean_disadvantage,fraction_disadvantageous,max_weight,"
                            + "effective_sample_size,action_distance")
-        for columns in [RunFormat.episodeColumns, RunFormat.evaluationColumns, RunFormat.distillationColumns] {
+        XCTAssertEqual(RunFormat.distillationExtraColumns.joined(separator: ","),
+                       "distillation_steps,step_loss,step_mean_disadvantage,step_fraction_disadvantageous,"
+                           + "step_max_weight,step_effective_sample_size,step_action_distance,own_value_mean,"
+                           + "peer_value_mean,disadvantage_q1,disadvantage_median,disadvantage_q3")
+        for columns in [RunFormat.episodeColumns, RunFormat.evaluationColumns,
+                        RunFormat.distillationColumns + RunFormat.distillationExtraColumns] {
             XCTAssertEqual(Set(columns).count, columns.count, "duplicate column in \(columns)")
         }
     }
