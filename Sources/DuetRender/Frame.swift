@@ -134,10 +134,13 @@ extension Panel {
                                DrawingColour(red: 0.6, green: 0.6, blue: 0.6))]
     }
 
-    /// The label as black strokes over the top-left corner (none without a label).
+    /// The label as black strokes over the top-left corner (none without a label): capitals 1/16 of the panel's
+    /// height (8 to 16 px), smaller (down to 5 px) when the label would not fit the panel's width.
     public var labelElements: [DrawingElement] {
         guard let label else { return [] }
-        let r = rectangle, size = max(8, min(16, r.height / 16))
+        let r = rectangle
+        let fitting = (r.width - 4) / (Double(label.count) * StrokeFont.advance / 6 + 0.5)
+        let size = max(5, min(max(8, min(16, r.height / 16)), fitting))
         return StrokeFont.strokes(label, origin: DrawingPoint(r.x + size / 2 + 1, r.y + size / 2), height: size).map {
             DrawingElement(.polyline($0, width: max(1.2, size / 8)), .black)
         }

@@ -26,6 +26,8 @@ struct Duet: ParsableCommand {
             Plot.self,
             Export.self,
             Resume.self,
+            Evaluate.self,
+            Render.self,
         ]
     )
 
