@@ -1,4 +1,5 @@
 import Foundation
+import DuetRunFormat
 
 /// Why a run folder could not be created or written.
 public enum RunFolderError: Error, Equatable, CustomStringConvertible {
@@ -67,6 +68,27 @@ public struct RunFolder: Sendable {
             throw RunFolderError.cannotWrite(path: url.path, reason: error.localizedDescription)
         }
         return folder
+    }
+
+    /// The existing run folder at `url` emptied of what a run writes, to train it again from the start (`duet
+    /// resume` of a run killed before its first checkpoint): the learner folders `learner<k>/`, the distillation
+    /// log, the timing, error, status and checkpoint files. `run.json` and anything else the user keeps there
+    /// (notes, analyses) stay.
+    public static func restarting(at url: URL) throws -> RunFolder {
+        let manager = FileManager.default
+        let ownFiles: Set<String> = [RunFormat.distillationFile, RunFormat.timingFile, RunFormat.errorFile,
+                                     RunFormat.statusFile, RunFormat.checkpointFile, RunFormat.checkpointPartialFile]
+        do {
+            for name in try manager.contentsOfDirectory(atPath: url.path) {
+                let isLearnerFolder = name.hasPrefix("learner") && Int(name.dropFirst("learner".count)) != nil
+                if ownFiles.contains(name) || isLearnerFolder {
+                    try manager.removeItem(at: url.appendingPathComponent(name))
+                }
+            }
+        } catch {
+            throw RunFolderError.cannotWrite(path: url.path, reason: error.localizedDescription)
+        }
+        return RunFolder(url: url, root: url, logs: LogRegistry(resumeLengths: nil))
     }
 
     /// The existing run folder at `url`, for continuing a run: each log it opens is cut to its length in

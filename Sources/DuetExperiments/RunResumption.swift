@@ -95,11 +95,12 @@ public struct RunResumption {
         return .finished(outcome, fromStep: step)
     }
 
-    /// A run with no checkpoint yet: trains it again from the start in a fresh folder with the same `run.json`.
+    /// A run with no checkpoint yet: trains it again from the start in the same folder, emptied of what the run
+    /// wrote (``RunFolder/restarting(at:)``: the user's own files stay), with the same `run.json`.
     private func restart(_ configuration: ExperimentConfiguration, seed: UInt64, stamp: CheckpointStamp,
                          recordBytes: Data, progress: ProgressLine?,
                          stopRequested: @escaping @Sendable () -> Bool) throws -> Result {
-        let runFolder = try RunFolder.create(at: folder, overwrite: true)
+        let runFolder = try RunFolder.restarting(at: folder)
         do {
             try recordBytes.write(to: runFolder.file(RunFormat.runRecordFile), options: .atomic)
         } catch {

@@ -84,6 +84,28 @@ final class ResumeCommandTests: XCTestCase {
         }
     }
 
+    /// A run killed before its first checkpoint starts again from the beginning, in the same folder: what the
+    /// run wrote is replaced, what the user put there stays.
+    func testARestartKeepsTheUsersOwnFiles() throws {
+        let arguments = try trainReference("early", "experiments/smoke/pendulum-td3-tiny.yaml",
+                                           ["--set", "checkpoint.every=150"])
+        let killed = try duet(arguments(path("early-cut")), fault: "kill-at-step=100")
+        XCTAssertEqual(killed.status, 9, killed.standardError)
+        let notes = URL(fileURLWithPath: path("early-cut/notes.md"))
+        let analysis = URL(fileURLWithPath: path("early-cut/analysis/learner0-plot.svg"))
+        try FileManager.default.createDirectory(at: analysis.deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        try Data("seed 0 looked odd\n".utf8).write(to: notes)
+        try Data("<svg/>".utf8).write(to: analysis)
+        let resumed = try duet(["resume", path("early-cut")])
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        XCTAssertEqual(try String(contentsOf: notes, encoding: .utf8), "seed 0 looked odd\n")
+        XCTAssertEqual(try String(contentsOf: analysis, encoding: .utf8), "<svg/>")
+        try FileManager.default.removeItem(at: notes)
+        try FileManager.default.removeItem(at: analysis.deletingLastPathComponent())
+        try assertSameRun("early-full", "early-cut", "restarted run")
+    }
+
     func testResumingAFinishedRunChangesNothing() throws {
         _ = try trainReference("done", "experiments/smoke/pendulum-td3-tiny.yaml", [])
         let before = FileManager.default.contents(atPath: path("done-full/learner0/episodes.csv"))
