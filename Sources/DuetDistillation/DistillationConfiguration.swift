@@ -66,8 +66,8 @@ public enum DistillationSchedule: String, ConfigurationChoice {
 public enum DistillationOptimizer: String, ConfigurationChoice {
     /// A separate Adam with its own moments and learning rate (the reference DPD-DDPG).
     case separate
-    /// The learner's own policy optimiser, sharing its Adam moments and learning rate (the reference DPD-PPO);
-    /// PPO learners only, for now.
+    /// The learner's own policy optimiser, sharing its Adam moments and learning rate: PPO's (the reference
+    /// DPD-PPO; only the policy network's moments move), or the actor's Adam of DDPG, TD3 and SAC.
     case shared
 }
 
@@ -98,7 +98,7 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
     /// Adam step size of the distillation optimiser; overrides each learner's `distillationLearningRate`
     /// when given (the reference DDPG: 1e-4).
     public var learningRate: Double?
-    /// Which optimiser takes the step (`shared` for PPO learners only).
+    /// Which optimiser takes the step: a separate Adam, or the learner's own policy optimiser.
     public var optimizer = DistillationOptimizer.separate
     /// Global-norm clip of the distillation gradient; overrides each learner's `distillationGradientClip`
     /// when given.

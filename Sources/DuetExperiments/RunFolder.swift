@@ -71,18 +71,25 @@ public struct RunFolder: Sendable {
     }
 
     /// The existing run folder at `url` emptied of what a run writes, to train it again from the start (`duet
-    /// resume` of a run killed before its first checkpoint): the learner folders `learner<k>/`, the distillation
-    /// log, the timing, error, status and checkpoint files. `run.json` and anything else the user keeps there
-    /// (notes, analyses) stay.
+    /// resume` of a run killed before its first checkpoint): the distillation log, the timing, error, status and
+    /// checkpoint files, and in each `learner<k>/` its logs and policy files (the folder too once empty).
+    /// `run.json` and anything else the user keeps there (notes, analyses, `duet evaluate`'s CSVs) stay.
     public static func restarting(at url: URL) throws -> RunFolder {
         let manager = FileManager.default
         let ownFiles: Set<String> = [RunFormat.distillationFile, RunFormat.timingFile, RunFormat.errorFile,
                                      RunFormat.statusFile, RunFormat.checkpointFile, RunFormat.checkpointPartialFile]
+        let learnerFiles: Set<String> = [RunFormat.episodesFile, RunFormat.evaluationsFile, RunFormat.updatesFile,
+                                         PolicyFile.finalFile, PolicyFile.bestFile]
         do {
             for name in try manager.contentsOfDirectory(atPath: url.path) {
-                let isLearnerFolder = name.hasPrefix("learner") && Int(name.dropFirst("learner".count)) != nil
-                if ownFiles.contains(name) || isLearnerFolder {
-                    try manager.removeItem(at: url.appendingPathComponent(name))
+                let entry = url.appendingPathComponent(name)
+                if ownFiles.contains(name) {
+                    try manager.removeItem(at: entry)
+                } else if name.hasPrefix("learner"), Int(name.dropFirst("learner".count)) != nil {
+                    for file in try manager.contentsOfDirectory(atPath: entry.path) where learnerFiles.contains(file) {
+                        try manager.removeItem(at: entry.appendingPathComponent(file))
+                    }
+                    if try manager.contentsOfDirectory(atPath: entry.path).isEmpty { try manager.removeItem(at: entry) }
                 }
             }
         } catch {
@@ -97,14 +104,15 @@ public struct RunFolder: Sendable {
         RunFolder(url: url, root: url, logs: LogRegistry(resumeLengths: logLengths))
     }
 
-    /// The folder `name` inside this one, created (or, when resuming, required to exist).
+    /// The folder `name` inside this one, created unless it exists (when resuming, required to exist).
     public func subfolder(_ name: String) throws -> RunFolder {
         let child = url.appendingPathComponent(name)
         var isDirectory: ObjCBool = false
         if logs.isResuming {
             guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory), isDirectory.boolValue
             else { throw RunFolderError.cannotResume(path: child.path, reason: "the folder is missing") }
-        } else {
+        } else if !(FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory)
+                        && isDirectory.boolValue) {  // a restarted run keeps a learner folder holding user files
             do {
                 try FileManager.default.createDirectory(at: child, withIntermediateDirectories: false)
             } catch {

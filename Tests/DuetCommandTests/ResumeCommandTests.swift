@@ -93,6 +93,8 @@ final class ResumeCommandTests: XCTestCase {
         XCTAssertEqual(killed.status, 9, killed.standardError)
         let notes = URL(fileURLWithPath: path("early-cut/notes.md"))
         let analysis = URL(fileURLWithPath: path("early-cut/analysis/learner0-plot.svg"))
+        let beside = URL(fileURLWithPath: path("early-cut/learner0/my-evaluation.csv"))
+        try Data("episode,return\n".utf8).write(to: beside)
         try FileManager.default.createDirectory(at: analysis.deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
         try Data("seed 0 looked odd\n".utf8).write(to: notes)
@@ -101,6 +103,8 @@ final class ResumeCommandTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.standardError)
         XCTAssertEqual(try String(contentsOf: notes, encoding: .utf8), "seed 0 looked odd\n")
         XCTAssertEqual(try String(contentsOf: analysis, encoding: .utf8), "<svg/>")
+        XCTAssertEqual(try String(contentsOf: beside, encoding: .utf8), "episode,return\n")
+        try FileManager.default.removeItem(at: beside)
         try FileManager.default.removeItem(at: notes)
         try FileManager.default.removeItem(at: analysis.deletingLastPathComponent())
         try assertSameRun("early-full", "early-cut", "restarted run")
