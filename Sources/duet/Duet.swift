@@ -9,9 +9,6 @@ struct Duet: ParsableCommand {
         discussion: """
             Duet trains two peer learners (DDPG, TD3, SAC, PPO), each in its own copy of an environment, \
             that distil from each other on the states where the peer is better (Lai et al., IJCAI 2020).
-
-            Commands marked (planned) are part of the command structure but not yet available in this version; \
-            they exit with status 1 and say so.
             """,
         version: DuetVersion.description,
         subcommands: [
