@@ -85,6 +85,16 @@ final class SweepCommandTests: XCTestCase {
             "learner.batchSize,16,distill-on,Pendulum-v1,2", "learner.batchSize,16,distill-off,Pendulum-v1,2",
             "learner.batchSize,32,distill-on,Pendulum-v1,2", "learner.batchSize,32,distill-off,Pendulum-v1,2",
         ])
+        // `duet plot` on the sweep folder draws one curve per setting and arm, labelled by them.
+        let plot = try duet(["plot", path("full"), "-o", path("curves.svg"), "--reps", "200"])
+        XCTAssertEqual(plot.status, 0, plot.standardError)
+        XCTAssert(plot.standardOutput.contains("learning curves, 4 arms on 1 task, 8 runs"), plot.standardOutput)
+        let figure = try String(contentsOfFile: path("curves.svg"), encoding: .utf8)
+        for setting in ["learner.batchSize=16", "learner.batchSize=32"] {
+            for arm in ["distill-on", "distill-off"] {
+                XCTAssert(figure.contains("\(setting)/\(arm)"), "no curve labelled \(setting)/\(arm)")
+            }
+        }
     }
 
     /// SIGTERM to the sweep reaches every running run once: each checkpoints and stops; the sweep then exits 1
