@@ -12,8 +12,6 @@ public struct DistillationRecord: Sendable, Equatable {
     /// Mean Euclidean distance between the learner's actions and the targets on the batch,
     /// (1/N)·Σᵢ ‖π(sᵢ) − ãᵢ‖₂, before the step (the paper's Fig. 3 tracks this distance).
     public var actionDistance: Double
-    /// Both sides of ξ and its quartiles on the batch.
-    public var estimates: DisadvantageEstimates
 }
 
 /// What the value estimate said about a distillation batch: the mean of each side of ξ = Ṽ − V and the
@@ -82,8 +80,18 @@ public struct PreparedDistillation: Sendable {
     public var actionDistance: Double
     /// The weighted loss Σᵢ wᵢ·meanₖ(π(sᵢ)ₖ − ãᵢₖ)² at the current parameters.
     public var loss: Double
-    /// What the value estimate said about the batch (both sides of ξ, ξ's quartiles).
-    public var estimates: DisadvantageEstimates
+    /// The learner's side of ξ per state (V(sᵢ) as the value estimate gives it).
+    public var ownValues: [Float]
+    /// The peer's side of ξ per state (Ṽ(sᵢ)).
+    public var peerValues: [Float]
+    /// ξᵢ = Ṽ(sᵢ) − V(sᵢ), unscaled.
+    public var disadvantages: [Double]
+
+    /// What the value estimate said about the batch (both sides of ξ, ξ's quartiles), computed when asked: only
+    /// the diagnostic batch of each interval needs it, not every step.
+    public var estimates: DisadvantageEstimates {
+        DisadvantageEstimates(ownValues: ownValues, peerValues: peerValues, disadvantages: disadvantages)
+    }
 
     /// Draws the batch and computes targets and weights for `learner` distilling from `peers` (the sources that
     /// ``PeerSelection/sources(for:peerCount:)`` names, in index order) under `selection`.
@@ -189,8 +197,7 @@ public struct PreparedDistillation: Sendable {
             states: states, targets: targets, weights: weights,
             actionDistance: meanDistance(own.actions, targets),
             loss: weightedLoss(own.actions, targets, weights: weights.weights),
-            estimates: DisadvantageEstimates(ownValues: ownValues, peerValues: peerValues,
-                                             disadvantages: disadvantages))
+            ownValues: ownValues, peerValues: peerValues, disadvantages: disadvantages)
     }
 
     /// ξ / σ(ξ) with σ the population standard deviation; ξ unchanged when σ is 0 or not finite.
@@ -234,13 +241,13 @@ public struct PreparedDistillation: Sendable {
     /// The record of this batch without taking the step: the diagnostics a run with distillation switched off
     /// still logs, so both arms can be compared (action distance, fraction of disadvantageous states).
     public var diagnostics: DistillationRecord {
-        DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance, estimates: estimates)
+        DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance)
     }
 
     /// Takes the step on `learner` (one optimiser step on its policy) and returns the record.
     public func apply(to learner: inout some Distillable) -> DistillationRecord {
         let loss = learner.distill(states: states, targets: targets, weights: weights.weights.map { Float($0) })
-        return DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance, estimates: estimates)
+        return DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance)
     }
 
     /// (1/N)·Σᵢ ‖aᵢ − bᵢ‖₂, exposed for tests and diagnostics.

@@ -68,7 +68,7 @@ final class DistillationPhase: @unchecked Sendable {
         let tookSteps = log.accumulator.counts[peer.index] > 0
         let diagnostic = tookSteps || step >= peer.training.learningStarts
             ? prepare(for: peer.index, among: peers, using: peer.diagnosticsStream) : nil
-        try log.write(peer: peer.index, step: step, diagnostic: diagnostic?.diagnostics)
+        try log.write(peer: peer.index, step: step, diagnostic: diagnostic)
     }
 
     /// The step of peer `index` on a batch from the peers it distils from, drawn with `stream`, or `nil` while
@@ -145,7 +145,7 @@ final class DistillationLog {
 
     /// Writes peer `peer`'s row for the interval ending at `step` from its diagnostic batch (no row without
     /// one) and starts the next interval.
-    func write(peer: Int, step: Int, diagnostic: DistillationRecord?) throws {
+    func write(peer: Int, step: Int, diagnostic: PreparedDistillation?) throws {
         let count = accumulator.counts[peer]
         defer {
             accumulator.sums[peer] = Array(repeating: 0, count: DistillationAccumulator.statistics)
@@ -154,7 +154,7 @@ final class DistillationLog {
         guard let diagnostic else { return }
         let stepMeans = accumulator.sums[peer].map { count > 0 ? $0 / Double(count) : .nan }
         let estimates = diagnostic.estimates
-        let row = Self.statistics(of: diagnostic) + [Double(count)] + stepMeans
+        let row = Self.statistics(of: diagnostic.diagnostics) + [Double(count)] + stepMeans
             + [estimates.ownValueMean, estimates.peerValueMean] + estimates.disadvantageQuartiles
         try log.append([CSVLog.format(step), CSVLog.format(peer), labels[peer]] + row.map(CSVLog.format))
     }

@@ -165,6 +165,19 @@ final class DistillationTrainerTests: TrainerTestCase {
         XCTAssertNotEqual(learner1.last, off.last { $0["learner"] == "1" })
     }
 
+    /// The diagnostic batches draw from their own stream, so how often they are drawn (one per update-log
+    /// interval) changes no learning: with distillation on, intervals of 100 and of 50 steps give the same
+    /// episodes and evaluations (they would not if the diagnostics shared the distillation stream).
+    func testDiagnosticBatchesLeaveTheLearningAlone() throws {
+        let coarse = try train(pair(), name: "coarse")
+        let fine = try train(pair(["training.updateLogInterval=50"]), name: "fine")
+        XCTAssertGreaterThan(try distillationRows(fine).count, try distillationRows(coarse).count)
+        for file in ["learner0/episodes.csv", "learner0/evaluations.csv", "learner1/episodes.csv",
+                     "learner1/evaluations.csv"] {
+            XCTAssertEqual(try contents(coarse, file), try contents(fine, file), file)
+        }
+    }
+
     /// `sameEnvironmentSeed`: both learners' environments draw learner 0's stream names, so after the run both
     /// environment streams are in the same state (Pendulum draws only at resets, and both learners reset alike);
     /// without it they differ.
