@@ -131,13 +131,13 @@ final class DistillationTrainerTests: TrainerTestCase {
         let viaLearner = try train(pair(["learner.distillationLearningRate=0.003",
                                          "learner.distillationGradientClip=0.5"]), name: "learner")
         let defaults = try train(pair(), name: "defaults")
-        let clipOnly = try train(pair(["distillation.learningRate=0.003"]), name: "clip-only")
+        let rateOnly = try train(pair(["distillation.learningRate=0.003"]), name: "rate-only")
         for file in ["distillation.csv", "learner0/evaluations.csv", "learner1/updates.csv"] {
             XCTAssertEqual(try contents(viaBlock, file), try contents(viaLearner, file), file)
         }
         XCTAssertNotEqual(try contents(viaBlock, "learner1/evaluations.csv"),
                           try contents(defaults, "learner1/evaluations.csv"))
-        XCTAssertNotEqual(try contents(viaBlock, "distillation.csv"), try contents(clipOnly, "distillation.csv"))
+        XCTAssertNotEqual(try contents(viaBlock, "distillation.csv"), try contents(rateOnly, "distillation.csv"))
     }
 
     /// Both arms draw the same diagnostic batches from their own stream: the rows fall on the same steps, the
