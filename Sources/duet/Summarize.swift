@@ -1,5 +1,8 @@
 import ArgumentParser
+import DuetExperiments
+import DuetNumerics
 import DuetResults
+import DuetRunFormat
 import Foundation
 
 /// `duet summarize`: per-arm scores with bootstrap intervals, and each arm against a baseline. Parsing only; the
@@ -23,6 +26,17 @@ struct Summarize: ParsableCommand {
             Warnings about the runs (incomplete runs, learners evaluated at different steps) go to standard \
             error, one per line.
 
+            Distillation score (after Alkhulaifi et al., PeerJ Comput. Sci. 2021), lower is better: DS = a·S + \
+            (1 − a)·(1 − P), with S the student's policy parameters over its teacher's (the network tensors of \
+            learner<k>/policy-final.duet) and P the student's normalised return over its teacher's, (R − \
+            R_random)/(R_teacher − R_random) with the task's random return from the normalisation table. It is \
+            shown per task and arm when runs name a teacher in run.json (configuration.distillation.teacher, its \
+            learner distillation.teacherPeer), and, with --distillation-score, for every arm but the baseline, \
+            runs without a teacher being scored against the baseline arm (its mean return; S from the policy \
+            files, or 1 assumed for same-architecture peers). An arm whose score cannot be computed (a teacher \
+            folder that no longer exists, a missing policy file) gets a line 'score unavailable: <why>' and the \
+            rest of the summary is unchanged.
+
             \(RunSelection.normalisationHelp)
             """)
 
@@ -33,7 +47,7 @@ struct Summarize: ParsableCommand {
 
     /// Which table `--format csv` prints.
     enum Table: String, CaseIterable, ExpressibleByArgument {
-        case arms, comparisons, paired, pairs, scores, keys
+        case arms, comparisons, paired, pairs, scores, keys, distillation
     }
 
     @OptionGroup var input: RunSelection
@@ -58,6 +72,16 @@ struct Summarize: ParsableCommand {
         valueName: "γ"))
     var optimalityThreshold: Double?
 
+    @Flag(name: .customLong("distillation-score"), help: ArgumentHelp(
+        "Also give the distillation score of every arm but the baseline, scoring runs without a teacher against "
+            + "the baseline arm (see above)."))
+    var distillationScore = false
+
+    @Option(name: .customLong("score-weight"), help: ArgumentHelp(
+        "The distillation score's weight a of the size ratio, from 0 (performance only) to 1 (size only); implies "
+            + "--distillation-score. (default: 0.5)", valueName: "a"))
+    var scoreWeight: Double?
+
     @Option(help: ArgumentHelp("Bootstrap replicates per interval.", valueName: "n"))
     var reps: Int = StratifiedBootstrap.defaultReplicates
 
@@ -76,8 +100,9 @@ struct Summarize: ParsableCommand {
         "The table --format csv prints: arms (the default; one row per task and arm), comparisons (one row per "
             + "arm against the baseline, per task, unpaired), paired (the same rows paired by seed: differences' "
             + "mean and IQM, Wilcoxon's test, unpaired seeds), pairs (one row per seed pair: both scores and their "
-            + "difference), scores (one row per run: its raw return and score) or keys (a sweep's folder: one row per "
-            + "grid key and value, the other settings pooled)."))
+            + "difference), scores (one row per run: its raw return and score), keys (a sweep's folder: one row per "
+            + "grid key and value, the other settings pooled) or distillation (one row per task and arm: the "
+            + "distillation score and its parts; implies --distillation-score)."))
     var table: Table?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp(
@@ -102,6 +127,10 @@ struct Summarize: ParsableCommand {
             }
         }
         if overwrite, output == nil { throw ValidationError("--overwrite applies only with --output") }
+        if let scoreWeight, !(scoreWeight >= 0 && scoreWeight <= 1) {
+            throw ValidationError(
+                "--score-weight must be between 0 and 1 (inclusive), e.g. 0.5, got \(NumberText.shortest(scoreWeight))")
+        }
     }
 
     func run() throws {
@@ -118,7 +147,16 @@ struct Summarize: ParsableCommand {
             let options = SummaryOptions(
                 scores: scoreOptions, bootstrap: StratifiedBootstrap(replicates: reps, confidence: confidence),
                 seed: seed, optimalityThreshold: optimalityThreshold ?? 1, baseline: baseline)
-            let summary = try Summary(scores: scores, options: options)
+            var summary = try Summary(scores: scores, options: options)
+            let scoresReferenceArms = distillationScore || scoreWeight != nil || table == .distillation
+            if scoresReferenceArms || runs.runs.contains(where: { $0.teacher != nil }) {
+                summary.distillationScores = DistillationScores(
+                    scores: scores, runs: runs, reference: summary.baseline,
+                    options: DistillationScoreOptions(
+                        weight: scoreWeight ?? DistillationScore.defaultWeight,
+                        normalisation: try input.normalisationTable() ?? .builtIn,
+                        scoresReferenceArms: scoresReferenceArms, parameterCount: policyParameterCount))
+            }
             let grid = try input.runs.count == 1 ? SweepGrid.load(from: URL(fileURLWithPath: input.runs[0])) : nil
             let keys = grid.map { SweepTables(scores: scores, grid: $0, bootstrap: options.bootstrap, seed: seed) }
             switch format {
@@ -134,6 +172,7 @@ struct Summarize: ParsableCommand {
                                            + input.runs.joined(separator: " "))
                     }
                     text = keys.csv()
+                case .distillation: text = summary.distillationCSV()
                 case .arms, .scores: text = summary.armsCSV()
                 }
             case .json: text = summary.json()
@@ -146,6 +185,19 @@ struct Summarize: ParsableCommand {
             print(text, terminator: "")
         }
     }
+}
+
+/// The parameters of learner `learner`'s final policy in the run folder `run`: the sizes of the policy file's
+/// `network.*` tensors summed (PolicyFile.swift lists the entries); nil when the run has no such file.
+@Sendable
+func policyParameterCount(run: URL, learner: Int) throws -> Int? {
+    let url = run.appendingPathComponent(RunFormat.learnerFolder(learner)).appendingPathComponent(PolicyFile.finalFile)
+    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    let archive = try PolicyFile(contentsOf: url).archive
+    return DistillationScore.parameterCount(tensors: archive.names.compactMap { name in
+        guard case let .tensor(tensor)? = archive[name] else { return nil }
+        return (name: name, count: tensor.rows * tensor.columns)
+    })
 }
 
 // MARK: Shared by summarize, export and plot

@@ -230,6 +230,119 @@ final class ResultsCommandTests: XCTestCase {
         XCTAssertEqual((object["warnings"] as? [Any])?.count, 0)
     }
 
+    // MARK: summarize: the distillation score
+
+    /// The repository root, where `experiments/` lives.
+    private var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+    }
+
+    /// Trains the tiny TD3 preset on Pendulum-v1 into `name` with hidden layers `hidden` (for its policy file),
+    /// then replaces its evaluations with one at step 300 returning `finalReturn`, so scores are hand-computable.
+    private func trainPolicy(_ name: String, hidden: String, finalReturn: Double) throws -> String {
+        let outcome = try DuetExecutable.run(
+            ["train", "experiments/smoke/pendulum-td3-tiny.yaml", "--seed", "1", "--steps", "300", "--out", path(name),
+             "--set", "learner.hidden=\(hidden)", "--set", "evaluation.every=100000"],
+            in: repository, environment: ["COLUMNS": "80"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path("\(name)/learner0/policy-final.duet")))
+        try write("step,episodes,return_mean,return_std,return_min,return_max\n"
+                  + "300,2,\(finalReturn),1,\(finalReturn - 1),\(finalReturn + 1)\n",
+                  to: "\(name)/learner0/evaluations.csv")
+        return path(name)
+    }
+
+    /// Sets run.json's arm and `configuration.distillation.teacher` (what a teacher-student run records).
+    private func link(_ run: String, arm: String, teacher: String) throws {
+        let file = URL(fileURLWithPath: run).appendingPathComponent("run.json")
+        var record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        var configuration = try XCTUnwrap(record["configuration"] as? [String: Any])
+        var distillation = configuration["distillation"] as? [String: Any] ?? [:]
+        distillation["teacher"] = teacher
+        distillation["teacherPeer"] = 0
+        configuration["distillation"] = distillation
+        record["configuration"] = configuration
+        record["arm"] = arm
+        try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]).write(to: file)
+    }
+
+    /// A student (TD3, hidden 32-32) and its teacher (64-64) trained briefly for their policy files, with final
+    /// returns −400 and −200 written over their evaluations. Sizes from the policy files' network tensors:
+    /// student 3·32 + 32 + 32·32 + 32 + 32·1 + 1 = 1217, teacher 3·64 + 64 + 64·64 + 64 + 64·1 + 1 = 4481, so
+    /// S = 1217/4481 = 0.2716. Pendulum-v1's random return −1221: P = (−400 + 1221)/(−200 + 1221) = 821/1021 =
+    /// 0.8041. DS = 0.5·0.2716 + 0.5·(1 − 0.8041) = 0.1358 + 0.0979 = 0.2337.
+    func testSummarizeShowsTheDistillationScoreOfATeacherStudentRun() throws {
+        let teacher = try trainPolicy("teacher", hidden: "[64,64]", finalReturn: -200)
+        let student = try trainPolicy("students/s1", hidden: "[32,32]", finalReturn: -400)
+        try link(student, arm: "teacher-student", teacher: teacher)
+
+        let table = try duet(["summarize", path("students"), "--reps", "100"])
+        XCTAssertEqual(table.status, 0, table.standardError)
+        let lines = table.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("Distillation score (after Alkhulaifi et al. 2021)") }, "\(lines)")
+        XCTAssertTrue(lines.contains("Pendulum-v1  teacher-student  1 teacher run     1    1217            4481  "
+                                     + "0.272  0.804  0.234"), table.standardOutput)
+
+        let csv = try duet(["summarize", path("students"), "--reps", "100", "--format", "csv", "--table",
+                            "distillation"])
+        let rows = csvRows(csv.standardOutput)
+        XCTAssertEqual(rows.first, ["task", "arm", "teacher_runs", "reference_arm", "runs", "metric", "learners",
+                                    "score_weight", "student_parameters", "teacher_parameters", "size_ratio",
+                                    "size_assumed", "return_ratio", "distillation_score", "unavailable"])
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertEqual(rows[1][0...9], ["Pendulum-v1", "teacher-student", "1", "", "1", "final", "mean", "0.5",
+                                        "1217", "4481"])
+        XCTAssertEqual(try XCTUnwrap(Double(rows[1][10])), 1217.0 / 4481, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(Double(rows[1][12])), 821.0 / 1021, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(Double(rows[1][13])), 0.5 * 1217 / 4481 + 0.5 * 200 / 1021, accuracy: 1e-12)
+
+        // a = 1 scores size alone: S = 0.272.
+        let sizeOnly = try duet(["summarize", path("students"), "--reps", "100", "--score-weight", "1"])
+        XCTAssertTrue(sizeOnly.standardOutput.contains("DS = a·S + (1 − a)·(1 − P), a = 1."))
+        XCTAssertTrue(sizeOnly.standardOutput.contains("1217            4481  0.272  0.804  0.272\n"),
+                      sizeOnly.standardOutput)
+
+        let json = try duet(["summarize", path("students"), "--reps", "100", "--format", "json"])
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8))
+            as? [String: Any])
+        let arm = try XCTUnwrap(((object["distillation_score"] as? [String: Any])?["arms"] as? [[String: Any]])?.first)
+        XCTAssertEqual(arm["teacher_parameters"] as? Double, 4481)
+        XCTAssertEqual(((arm["per_run"] as? [[String: Any]])?.first)?["teacher"] as? String, teacher)
+
+        // A teacher folder that no longer exists: the summary is printed, with the reason in place of the score.
+        try FileManager.default.removeItem(atPath: teacher)
+        let gone = try duet(["summarize", path("students"), "--reps", "100"])
+        XCTAssertEqual(gone.status, 0, gone.standardError)
+        XCTAssertTrue(gone.standardOutput.contains("Pendulum-v1  teacher-student     1  -400.0"), gone.standardOutput)
+        XCTAssertTrue(gone.standardOutput.contains("score unavailable: Pendulum-v1 teacher-student: teacher folder "
+                                                   + "\(teacher) (distillation.teacher of \(student)) no longer "
+                                                   + "exists\n"), gone.standardOutput)
+    }
+
+    /// The on arm against the off arm as its reference, on the fixed ablation (no policy files, so S = 1 is
+    /// assumed). Final returns: distill-off mean −171 (the reference), distill-on mean −14; P̄ =
+    /// (−14 + 1221)/(−171 + 1221) = 1207/1050 = 1.1495, DS = 0.5·1 + 0.5·(1 − 1.1495) = 0.4252.
+    func testSummarizeScoresTheOnArmAgainstTheOffArmWhenAsked() throws {
+        let runs = try writeExperiment()
+        let plain = try duet(["summarize", runs, "--reps", "100"])
+        XCTAssertFalse(plain.standardOutput.contains("Distillation score"), "only on request without teachers")
+        let outcome = try duet(["summarize", runs, "--reps", "100", "--distillation-score"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssertTrue(outcome.standardOutput.hasPrefix(plain.standardOutput), "the rest is unchanged")
+        let lines = outcome.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("Pendulum-v1  distill-on  distill-off arm     5")
+                          && $0.hasSuffix("1.000*  1.150  0.425") }, outcome.standardOutput)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("* S = 1 assumed") }, outcome.standardOutput)
+
+        let csv = csvRows(try duet(["summarize", runs, "--reps", "100", "--format", "csv", "--table",
+                                    "distillation"]).standardOutput)
+        XCTAssertEqual(csv.count, 2)
+        XCTAssertEqual(csv[1][0...4], ["Pendulum-v1", "distill-on", "0", "distill-off", "5"])
+        XCTAssertEqual(csv[1][11], "true")
+        XCTAssertEqual(try XCTUnwrap(Double(csv[1][13])), 0.5 + 0.5 * (1 - 1207.0 / 1050), accuracy: 1e-12)
+    }
+
     /// Seed 0 of distill-off at step 10000: learner 0 returns −200 + 10·(5 mod 7) = −150, learner 1
     /// −200 + 10·(7 mod 7) = −200; so mean −175, max −150, learner1 −200.
     func testLearnerSelection() throws {
@@ -482,6 +595,12 @@ final class ResultsCommandTests: XCTestCase {
              "--confidence must be between 0 and 1 (exclusive), e.g. 0.95, got 1"),
             (["summarize", runs, "--table", "scores"], "--table applies only to --format csv"),
             (["summarize", runs, "--overwrite"], "--overwrite applies only with --output"),
+            (["summarize", runs, "--score-weight", "1.5"],
+             "--score-weight must be between 0 and 1 (inclusive), e.g. 0.5, got 1.5"),
+            (["summarize", runs, "--score-weight=-0.1"],
+             "--score-weight must be between 0 and 1 (inclusive), e.g. 0.5, got -0.1"),
+            (["summarize", runs, "--score-weight", "nan"],
+             "--score-weight must be between 0 and 1 (inclusive), e.g. 0.5, got nan"),
             (["summarize", runs, "--metric", "last"],
              "The value 'last' is invalid for '--metric <metric>'. Please provide one of 'final', 'auc' or 'best'."),
             (["summarize", runs, "--learners", "both"], "The value 'both' is invalid for '--learners <learners>'"),

@@ -19,6 +19,24 @@ public struct RunLabel: Sendable, Hashable {
     }
 }
 
+/// The teacher a run distilled from, read from its `run.json` (`configuration.distillation.teacher` and
+/// `configuration.distillation.teacherPeer`): a finished run's folder and the learner of it that taught.
+public struct TeacherLink: Sendable, Hashable {
+    /// The teacher's run folder (key `teacher`, a path; a relative one is taken from the student's run folder).
+    public var url: URL
+    /// The teacher run's learner that taught, `learner<peer>/` (key `teacherPeer`, a non-negative integer,
+    /// default 0).
+    public var peer: Int
+
+    /// The folder's path, as messages print it.
+    public var path: String { url.path }
+
+    public init(url: URL, peer: Int = 0) {
+        self.url = url
+        self.peer = peer
+    }
+}
+
 /// One row of a learner's `evaluations.csv`.
 public struct Evaluation: Sendable, Equatable {
     /// Environment steps of this learner when it was evaluated (column `step`).
@@ -120,8 +138,9 @@ public struct DistillationRecord: Sendable, Equatable {
 /// ```
 ///
 /// The names are ``RunFormat``'s, which the trainer writes with. `run.json` may hold more keys; only `arm`,
-/// `seed` and `env` are read. Learners are `learner0/`, `learner1/`, … with consecutive indices; the `peer`
-/// column of `distillation.csv` is optional (older logs lack it). In `evaluations.csv`, `step` counts the environment steps of that
+/// `seed` and `env` are read, and `configuration.distillation.teacher` / `teacherPeer` when present (``teacher``;
+/// absent, `null` or an empty string: no teacher). Learners are `learner0/`, `learner1/`, … with consecutive
+/// indices; the `peer` column of `distillation.csv` is optional (older logs lack it). In `evaluations.csv`, `step` counts the environment steps of that
 /// learner and must strictly increase; at least one evaluation is required. Columns are found by name (extra
 /// columns are ignored). `episodes.csv` is read only on request (``episodes(learner:)``). Each problem is a
 /// one-line ``ResultsError`` naming the file.
@@ -130,6 +149,8 @@ public struct Run: Sendable {
     public var url: URL
     /// The run's arm, seed and task.
     public var metadata: RunLabel
+    /// The run's teacher, for a run that distilled from a trained run.
+    public var teacher: TeacherLink?
     /// The learners' evaluations, `learners[k]` from `learner<k>/evaluations.csv`.
     public var learners: [[Evaluation]]
     /// The rows of `distillation.csv`, if it was asked for and exists.
@@ -146,13 +167,15 @@ public struct Run: Sendable {
     /// - Precondition: at least one learner; every learner has at least one evaluation, with strictly
     ///   increasing steps.
     public init(url: URL, metadata: RunLabel, learners: [[Evaluation]],
-                distillation: [DistillationRecord]? = nil, warnings: [ResultsWarning] = []) {
+                distillation: [DistillationRecord]? = nil, warnings: [ResultsWarning] = [],
+                teacher: TeacherLink? = nil) {
         precondition(!learners.isEmpty, "a run needs at least one learner")
         precondition(learners.allSatisfy { evaluations in
             !evaluations.isEmpty && zip(evaluations, evaluations.dropFirst()).allSatisfy { $0.step < $1.step }
         }, "every learner needs at least one evaluation, with strictly increasing steps")
         self.url = url
         self.metadata = metadata
+        self.teacher = teacher
         self.learners = learners
         self.distillation = distillation
         self.warnings = warnings
@@ -161,7 +184,7 @@ public struct Run: Sendable {
     /// Reads the run folder at `url`.
     /// - Parameter readingDistillation: also read `distillation.csv` when present (for diagnostics).
     public static func load(from url: URL, readingDistillation: Bool = false) throws -> Run {
-        let metadata = try readMetadata(url.appendingPathComponent(RunFormat.runRecordFile))
+        let record = try readRecord(url.appendingPathComponent(RunFormat.runRecordFile))
         var learners: [[Evaluation]] = []
         var warnings: [ResultsWarning] = []
         while isDirectory(url.appendingPathComponent(RunFormat.learnerFolder(learners.count))) {
@@ -179,7 +202,12 @@ public struct Run: Sendable {
             distillation = records
             warnings += fileWarnings
         }
-        return Run(url: url, metadata: metadata, learners: learners, distillation: distillation, warnings: warnings)
+        let teacher = record.teacher.map { link in
+            TeacherLink(url: link.path.hasPrefix("/") ? URL(fileURLWithPath: link.path)
+                            : url.appendingPathComponent(link.path).standardizedFileURL, peer: link.peer)
+        }
+        return Run(url: url, metadata: record.metadata, learners: learners, distillation: distillation,
+                   warnings: warnings, teacher: teacher)
     }
 
     /// The training episodes of learner `learner`, from its `episodes.csv`.
@@ -198,7 +226,10 @@ public struct Run: Sendable {
 
     // MARK: Reading
 
-    static func readMetadata(_ file: URL) throws -> RunLabel {
+    static func readMetadata(_ file: URL) throws -> RunLabel { try readRecord(file).metadata }
+
+    /// The keys of `run.json` results read: the label and the teacher link (its path as written).
+    static func readRecord(_ file: URL) throws -> (metadata: RunLabel, teacher: (path: String, peer: Int)?) {
         let path = file.path
         guard FileManager.default.fileExists(atPath: path) else {
             throw ResultsError.missingFile(path: path, expected: "run.json with keys \"arm\", \"seed\", \"env\"")
@@ -210,7 +241,8 @@ public struct Run: Sendable {
             throw ResultsError.unreadable(path: path, reason: error.localizedDescription)
         }
         do {
-            return try JSONDecoder().decode(MetadataFile.self, from: data).metadata
+            let decoded = try JSONDecoder().decode(MetadataFile.self, from: data)
+            return (decoded.metadata, decoded.teacher)
         } catch let problem as MetadataFile.Problem {
             switch problem {
             case let .missing(key): throw ResultsError.missingKey(path: path, key: key)
@@ -231,7 +263,17 @@ public struct Run: Sendable {
 
         typealias Key = RunFormat.RunKey
 
+        /// The keys of `configuration` and of `configuration.distillation` read here.
+        private struct NestedKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ name: String) { stringValue = name }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
         var metadata: RunLabel
+        var teacher: (path: String, peer: Int)?
 
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: Key.self)
@@ -248,6 +290,35 @@ public struct Run: Sendable {
             guard !arm.isEmpty else { throw Problem.wrongType("arm", expected: "a non-empty string") }
             guard !task.isEmpty else { throw Problem.wrongType("env", expected: "a non-empty string") }
             metadata = RunLabel(arm: arm, seed: seed, task: task)
+            teacher = try Self.teacher(in: container)
+        }
+
+        /// `configuration.distillation.teacher` and `teacherPeer`, when the run has a teacher.
+        private static func teacher(in container: KeyedDecodingContainer<Key>) throws -> (path: String, peer: Int)? {
+            guard container.contains(.configuration), try !container.decodeNil(forKey: .configuration),
+                  let configuration = try? container.nestedContainer(keyedBy: NestedKey.self, forKey: .configuration)
+            else { return nil }
+            let distillationKey = NestedKey("distillation")
+            guard configuration.contains(distillationKey), try !configuration.decodeNil(forKey: distillationKey),
+                  let distillation = try? configuration.nestedContainer(keyedBy: NestedKey.self,
+                                                                        forKey: distillationKey)
+            else { return nil }
+            let teacherKey = NestedKey("teacher"), peerKey = NestedKey("teacherPeer")
+            guard distillation.contains(teacherKey), try !distillation.decodeNil(forKey: teacherKey) else { return nil }
+            guard let path = try? distillation.decode(String.self, forKey: teacherKey) else {
+                throw Problem.wrongType("configuration.distillation.teacher",
+                                        expected: "a run folder's path (a string)")
+            }
+            guard !path.isEmpty else { return nil }
+            var peer = 0
+            if distillation.contains(peerKey), try !distillation.decodeNil(forKey: peerKey) {
+                guard let value = try? distillation.decode(Int.self, forKey: peerKey), value >= 0 else {
+                    throw Problem.wrongType("configuration.distillation.teacherPeer",
+                                            expected: "a non-negative integer")
+                }
+                peer = value
+            }
+            return (path, peer)
         }
     }
 

@@ -8,6 +8,17 @@ public enum ScoreMetric: String, Sendable, Hashable, CaseIterable {
     /// The highest evaluation return.
     case best
 
+    /// The metric of a curve's values (in step order).
+    /// - Precondition: at least one value.
+    public func score(of values: [Double]) -> Double {
+        precondition(!values.isEmpty, "a score needs at least one evaluation")
+        switch self {
+        case .final: return values[values.count - 1]
+        case .auc: return Statistics.mean(values)
+        case .best: return values.max() ?? .nan
+        }
+    }
+
     /// What the metric is, for report headers.
     public var phrase: String {
         switch self {
@@ -101,12 +112,7 @@ public struct ScoreSet: Sendable {
                                               excluded: excluded))
             }
             if excluded { continue }
-            let raw: Double
-            switch options.metric {
-            case .final: raw = curve.values[curve.values.count - 1]
-            case .auc: raw = Statistics.mean(curve.values)
-            case .best: raw = curve.values.max() ?? .nan
-            }
+            let raw = options.metric.score(of: curve.values)
             let value = try options.normalisation.map { try $0.normalise(raw, task: curve.metadata.task) } ?? raw
             scores.append(RunScore(path: curve.path, metadata: curve.metadata, value: value, rawValue: raw,
                                    lastStep: curve.steps[curve.steps.count - 1]))

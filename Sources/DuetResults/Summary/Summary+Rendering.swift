@@ -55,6 +55,7 @@ extension Summary {
             text += comparisonTable.rendered()
             text += pairedText(score: score)
         }
+        if let distillationScores { text += distillationText(distillationScores) }
         if includingWarnings, !warnings.isEmpty {
             text += "\nWarnings:\n" + warnings.map { "- \($0.description)\n" }.joined()
         }
@@ -160,7 +161,9 @@ extension Summary {
     /// The whole summary as JSON with a fixed key order: the options (`metric`, `learners`, `scale`,
     /// `incomplete_runs`, `confidence`, `replicates`, `seed`, `interval_method`, `optimality_threshold`,
     /// `baseline`), then `arms` and `comparisons` (keys as the CSV columns, aggregate rows with `"task": null`,
-    /// intervals as `[lower, upper]`), then `warnings` (one string each). Non-finite numbers are `null`.
+    /// intervals as `[lower, upper]`), then `distillation_score` when the summary has distillation scores
+    /// (``distillationCSV()``'s columns per arm, and `per_run`), then `warnings` (one string each). Non-finite
+    /// numbers are `null`.
     ///
     /// Each comparison has a `paired` object: `pairs`, `unpaired_seeds` (`{"arm": [...], "baseline": [...]}`),
     /// `mean_difference`, `mean_interval`, `iqm_difference`, `iqm_interval` (of the per-seed differences),
@@ -208,6 +211,7 @@ extension Summary {
             ("baseline", .string(baseline)),
             ("arms", .array(armObjects)),
             ("comparisons", .array(comparisonObjects)),
+        ] + (distillationScores.map { [("distillation_score", Self.distillationJSON($0))] } ?? []) + [
             ("warnings", .array(warnings.map { .string($0.description) })),
         ]).rendered()
     }

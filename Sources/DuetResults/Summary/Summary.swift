@@ -101,6 +101,9 @@ public struct Summary: Sendable {
     public var warnings: [ResultsWarning]
     /// The baseline arm of the comparisons (nil when there is only one arm).
     public var baseline: String?
+    /// The arms' distillation scores, when asked for (``DistillationScores``; set after the summary is made, since
+    /// they read teachers and policy files): rendered after the comparisons, and in JSON as `distillation_score`.
+    public var distillationScores: DistillationScores?
 
     /// Whether the scores are normalised.
     public var isNormalised: Bool { options.scores.normalisation != nil }
