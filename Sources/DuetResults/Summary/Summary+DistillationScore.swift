@@ -63,8 +63,8 @@ extension Summary {
         }
         if !table.rows.isEmpty { text += table.rendered() }
         if assumed {
-            text += "* S = 1 assumed for runs scored against the reference arm: same-architecture peers, "
-                + "some policy files missing.\n"
+            text += "* S = 1 assumed for runs scored against the reference arm (same-architecture peers): "
+                + "policy files missing or unreadable.\n"
         }
         if let reason = scores.unavailable { unavailable.append(reason) }
         text += unavailable.map { "score unavailable: \($0)\n" }.joined()
