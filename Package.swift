@@ -113,7 +113,7 @@ let package = Package(
                     dependencies: ["DuetConfiguration", "DuetLearners", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "DuetLearnersTests", dependencies: ["DuetLearners", "DuetTestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "DuetDistillationTests", dependencies: ["DuetDistillation", "DuetLearners"]),
+        .testTarget(name: "DuetDistillationTests", dependencies: ["DuetDistillation", "DuetLearners", "DuetTestSupport"]),
         .testTarget(name: "DuetExperimentsTests",
                     dependencies: ["DuetExperiments", "DuetConfiguration", "DuetEnvironments", "DuetTestSupport"]),
         .testTarget(name: "DuetRunFormatTests", dependencies: ["DuetRunFormat"]),

@@ -52,6 +52,59 @@ public enum DistillationTarget: String, ConfigurationChoice {
     case sample
 }
 
+/// What a distillation step minimises (the distillation family, dpd-algorithm.md §6).
+public enum DistillationObjectiveKind: String, ConfigurationChoice {
+    /// Action matching (the paper, Eq. 11): Σᵢ wᵢ · meanₖ(π(sᵢ)ₖ − ãᵢₖ)². The default.
+    case actions
+    /// Sample relations (``SampleRelations``): match the B×B pairwise distances and angles between the batch's
+    /// actions or last hidden features, not the outputs; works across widths and architectures.
+    case relations
+    /// Layer relations (``LayerRelations``): per state, match the cosines between the policy's successive hidden
+    /// layers, projected to a common width.
+    case layerRelations = "layer-relations"
+    /// Soft targets (``GaussianDivergence``): the KL divergence between the peer's and the learner's Gaussian
+    /// policies (SAC before squashing, PPO over raw actions), weighted per state as the action matching is.
+    case kl
+}
+
+/// The `relations:` block: the settings of the `relations` and `layer-relations` objectives.
+public struct RelationConfiguration: ValidatedConfiguration, Encodable, Sendable, Equatable {
+    /// What the sample relations compare: the actions (default) or the last hidden layers.
+    public var features = RelationFeatures.actions
+    /// λ_D, the distance relation's coefficient (RKD's 25 : 50 ratio gives the defaults 1 : 2).
+    public var distance = 1.0
+    /// λ_A, the angle relation's coefficient.
+    public var angle = 2.0
+    /// ρ, the penalty of a relation's difference: huber (default, as the papers) or squared.
+    public var penalty = RelationPenalty.huber
+    /// m, the common width the layer relations project every hidden layer to.
+    public var projectionWidth = 64
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case features, distance, angle, penalty, projectionWidth }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
+        let defaults = RelationConfiguration()
+        features = try container.decode(forKey: .features, default: defaults.features)
+        distance = try container.decode(forKey: .distance, default: defaults.distance)
+        angle = try container.decode(forKey: .angle, default: defaults.angle)
+        penalty = try container.decode(forKey: .penalty, default: defaults.penalty)
+        projectionWidth = try container.decode(forKey: .projectionWidth, default: defaults.projectionWidth)
+    }
+
+    public func validate(at path: String) throws {
+        try require(distance.isFinite && distance >= 0, "distance", at: path, value: distance, accepted: "a number ≥ 0")
+        try require(angle.isFinite && angle >= 0, "angle", at: path, value: angle, accepted: "a number ≥ 0")
+        try require(distance + angle > 0, "distance", at: path, value: "distance 0 and angle 0",
+                    accepted: "at least one of distance and angle > 0")
+        try require(projectionWidth >= 1, "projectionWidth", at: path, value: projectionWidth,
+                    accepted: "an integer ≥ 1")
+    }
+}
+
 /// How the peers take turns.
 public enum DistillationSchedule: String, ConfigurationChoice {
     /// The reference code: one learner runs a whole period (``DistillationConfiguration/alternationSteps``
@@ -119,6 +172,21 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
     /// Give every learner's training environments the streams of learner 0's, so all peers see the same initial
     /// states and noise (the released DPD-DDPG code seeds both learners' environments alike, defect 6).
     public var sameEnvironmentSeed = false
+    /// What each step minimises: action matching (the paper), sample relations, layer relations or the Gaussian
+    /// KL (soft targets).
+    public var objective = DistillationObjectiveKind.actions
+    /// The settings of the relation objectives.
+    public var relations = RelationConfiguration()
+    /// For `objective: kl`: KL(peer ‖ learner) (forward, default) or KL(learner ‖ peer).
+    public var klDirection = KLDirection.forward
+    /// Instance-specific smoothing (``InstanceSmoothing``): the `a` of Beta(a, 1) whose sorted draws shrink each
+    /// target toward the learner's own action by the rank of ξ; absent means none. Action matching only.
+    public var smoothing: Double?
+    /// Teacher-student distillation: the folder of a finished run whose trained learner (its final checkpoint)
+    /// the single learner distils from, one way, on its own states; absent means peers distil from each other.
+    public var teacher: String?
+    /// Which of the teacher run's peers teaches (`learner<i>`).
+    public var teacherPeer = 0
 
     /// The peer selection in force: ``peerSelection`` or `best`.
     public var resolvedPeerSelection: PeerSelection { peerSelection ?? .best }
@@ -129,7 +197,7 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
     enum CodingKeys: String, CodingKey, CaseIterable {
         case enabled, weighting, alpha, weightClip, normalizeWeights, valueEstimate, target, batchSize
         case learningRate, optimizer, gradientClip, every, window, schedule, alternationSteps, peerSelection
-        case xiScale, sameEnvironmentSeed
+        case xiScale, sameEnvironmentSeed, objective, relations, klDirection, smoothing, teacher, teacherPeer
     }
 
     public init(from decoder: any Decoder) throws {
@@ -153,10 +221,17 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
         peerSelection = try container.decodeIfPresent(PeerSelection.self, forKey: .peerSelection)
         xiScale = try container.decode(forKey: .xiScale, default: defaults.xiScale)
         sameEnvironmentSeed = try container.decode(forKey: .sameEnvironmentSeed, default: defaults.sameEnvironmentSeed)
+        objective = try container.decode(forKey: .objective, default: defaults.objective)
+        relations = try container.decode(forKey: .relations, default: defaults.relations)
+        klDirection = try container.decode(forKey: .klDirection, default: defaults.klDirection)
+        smoothing = try container.decodeIfPresent(Double.self, forKey: .smoothing)
+        teacher = try container.decodeIfPresent(String.self, forKey: .teacher)
+        teacherPeer = try container.decode(forKey: .teacherPeer, default: defaults.teacherPeer)
     }
 
-    /// Writes the keys of the file; the two keys added with the fidelity options only when they differ from
-    /// their defaults, so the configuration of every earlier run (and its fingerprint) reads as it did.
+    /// Writes the keys of the file; the keys added with the fidelity options and the distillation family only
+    /// when they differ from their defaults, so the configuration of every earlier run (and its fingerprint)
+    /// reads as it did.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(enabled, forKey: .enabled)
@@ -177,6 +252,12 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
         try container.encodeIfPresent(peerSelection, forKey: .peerSelection)
         if xiScale != .none { try container.encode(xiScale, forKey: .xiScale) }
         if sameEnvironmentSeed { try container.encode(sameEnvironmentSeed, forKey: .sameEnvironmentSeed) }
+        if objective != .actions { try container.encode(objective, forKey: .objective) }
+        if relations != RelationConfiguration() { try container.encode(relations, forKey: .relations) }
+        if klDirection != .forward { try container.encode(klDirection, forKey: .klDirection) }
+        try container.encodeIfPresent(smoothing, forKey: .smoothing)
+        try container.encodeIfPresent(teacher, forKey: .teacher)
+        if teacherPeer != 0 { try container.encode(teacherPeer, forKey: .teacherPeer) }
     }
 
     public func validate(at path: String) throws {
@@ -196,6 +277,21 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
         if let window { try require(window >= 1, "window", at: path, value: window, accepted: "an integer ≥ 1") }
         try require(alternationSteps >= 1, "alternationSteps", at: path, value: alternationSteps,
                     accepted: "an integer ≥ 1")
+        try relations.validate(at: ConfigurationPath.appending("relations", to: path))
+        if objective == .relations {
+            try require(batchSize >= 2, "batchSize", at: path, value: batchSize,
+                        accepted: "an integer ≥ 2 with objective: relations (relations need pairs of states)")
+        }
+        if let smoothing {
+            try require(smoothing.isFinite && smoothing > 0, "smoothing", at: path, value: smoothing,
+                        accepted: "a number > 0 (the a of Beta(a, 1))")
+            try require(objective == .actions, "smoothing", at: path, value: smoothing,
+                        accepted: "smoothing only with objective: actions (it shrinks the action targets)")
+        }
+        if let teacher {
+            try require(!teacher.isEmpty, "teacher", at: path, value: "an empty path", accepted: "a run folder")
+        }
+        try require(teacherPeer >= 0, "teacherPeer", at: path, value: teacherPeer, accepted: "an integer ≥ 0")
     }
 
     /// The weight clip range as a pair.

@@ -86,6 +86,9 @@ public struct PreparedDistillation: Sendable {
     public var peerValues: [Float]
     /// ξᵢ = Ṽ(sᵢ) − V(sᵢ), unscaled.
     public var disadvantages: [Double]
+    /// The objective of the step when it is not action matching (relations, layer relations, the Gaussian KL),
+    /// with the peers' side as constants; `nil` for action matching against ``targets``.
+    public var objective: FamilyObjective?
 
     /// What the value estimate said about the batch (both sides of ξ, ξ's quartiles), computed when asked: only
     /// the diagnostic batch of each interval needs it, not every step.
@@ -147,22 +150,26 @@ public struct PreparedDistillation: Sendable {
         }
 
         // Targets and the peers' values: per state from the chosen peer.
-        let targets: Matrix<Float>
+        var targets: Matrix<Float>
         let peerValues: [Float]
+        var sourceOfRow: [Int]  // the source each row's target comes from
         if sources.count == 1 || selection != .best {
             let pairs = zip(sources, parts).map { targetsAndValues(of: $0, on: $1) }
             targets = pairs.count == 1 ? pairs[0].0 : Matrix.stackingRows(pairs.map(\.0))
             peerValues = pairs.flatMap(\.1)
+            sourceOfRow = parts.indices.flatMap { part in [Int](repeating: part, count: parts[part].rows) }
         } else {
             let candidates = sources.map { targetsAndValues(of: $0, on: states) }
             var chosen = Matrix<Float>(rows: states.rows, columns: candidates[0].0.columns)
             var values = [Float](repeating: 0, count: states.rows)
+            sourceOfRow = [Int](repeating: 0, count: states.rows)
             for row in 0..<states.rows {
                 var best = 0
                 for candidate in 1..<candidates.count where candidates[candidate].1[row] > candidates[best].1[row] {
                     best = candidate
                 }
                 values[row] = candidates[best].1[row]
+                sourceOfRow[row] = best
                 for column in 0..<chosen.columns { chosen[row, column] = candidates[best].0[row, column] }
             }
             targets = chosen
@@ -193,11 +200,87 @@ public struct PreparedDistillation: Sendable {
         if configuration.xiScale == .standardize {
             weights.meanDisadvantage = disadvantages.reduce(0, +) / Double(max(disadvantages.count, 1))
         }
+        let actionDistance = meanDistance(own.actions, targets)
+        var objective: FamilyObjective?
+        let loss: Double
+        if configuration.objective == .actions {
+            if let a = configuration.smoothing {
+                let amounts = InstanceSmoothing.amounts(disadvantages: disadvantages, a: a, using: stream)
+                targets = InstanceSmoothing.smoothed(targets: targets, own: own.actions, amounts: amounts)
+            }
+            loss = weightedLoss(own.actions, targets, weights: weights.weights)
+        } else {
+            // Each source covers its own part of the batch, or (best of several) the whole batch.
+            let coverage: [Range<Int>] = sources.count > 1 && selection == .best
+                ? sources.map { _ in 0..<states.rows }
+                : parts.indices.map { part in
+                    let start = parts[..<part].reduce(0) { $0 + $1.rows }
+                    return start..<(start + parts[part].rows)
+                }
+            let readouts = zip(sources, coverage).map { source, rows in
+                source.learner.policyReadout(for: states.rows(rows))
+            }
+            let ownReadout = learner.policyReadout(for: states)
+            let built = familyObjective(configuration: configuration, weights: weights.weights, chosen: sourceOfRow,
+                                        coverage: coverage, peerReadouts: readouts, ownReadout: ownReadout)
+            objective = built
+            loss = built.evaluate(ownReadout).loss
+        }
         return PreparedDistillation(
-            states: states, targets: targets, weights: weights,
-            actionDistance: meanDistance(own.actions, targets),
-            loss: weightedLoss(own.actions, targets, weights: weights.weights),
-            ownValues: ownValues, peerValues: peerValues, disadvantages: disadvantages)
+            states: states, targets: targets, weights: weights, actionDistance: actionDistance, loss: loss,
+            ownValues: ownValues, peerValues: peerValues, disadvantages: disadvantages, objective: objective)
+    }
+
+    /// The family objective of `configuration` with the peers' side as constants: per row r, the peer is source
+    /// `chosen[r]`, whose readout `peerReadouts[chosen[r]]` covers the rows `coverage[chosen[r]]`.
+    static func familyObjective(configuration: DistillationConfiguration, weights: [Double], chosen: [Int],
+                                coverage: [Range<Int>], peerReadouts: [PolicyReadout<Float>],
+                                ownReadout: PolicyReadout<Float>) -> FamilyObjective {
+        let settings = configuration.relations
+        /// Row r of the chosen peer's matrix `part(readout)`.
+        func peerRow<Value>(_ row: Int, _ part: (Int, PolicyReadout<Float>) -> Value) -> Value {
+            let source = chosen[row]
+            return part(row - coverage[source].lowerBound, peerReadouts[source])
+        }
+        switch configuration.objective {
+        case .actions:
+            preconditionFailure("action matching takes the targets, not a family objective")
+        case .relations:
+            precondition(Set(coverage).count == coverage.count,
+                         "sample relations need one peer per part of the batch (configuration validation checks it)")
+            let parts = zip(coverage, peerReadouts).map { rows, readout in
+                let features = settings.features == .actions ? readout.actions : FamilyObjective.lastHidden(readout)
+                return FamilyObjective.RelationPart(rows: rows, target: SampleRelations.matrices(of: features),
+                                                    weights: Array(weights[rows]))
+            }
+            return .sampleRelations(parts: parts, features: settings.features, distanceWeight: settings.distance,
+                                    angleWeight: settings.angle, penalty: settings.penalty)
+        case .layerRelations:
+            let width = settings.projectionWidth
+            let peerCosines = peerReadouts.map { readout in
+                LayerRelations.cosines(LayerRelations.project(readout.hidden, by: LayerRelations.projections(
+                    for: readout.hidden.map(\.columns), commonWidth: width)))
+            }
+            let target = chosen.indices.map { row in peerRow(row) { offset, _ in peerCosines[chosen[row]][offset] } }
+            return .layerRelations(
+                projections: LayerRelations.projections(for: ownReadout.hidden.map(\.columns), commonWidth: width),
+                target: target, weights: weights, penalty: settings.penalty)
+        case .kl:
+            let columns = ownReadout.actions.columns
+            /// The chosen peer's Gaussian parameter `part` at each row.
+            func gather(_ part: (GaussianReadout<Float>) -> Matrix<Float>) -> Matrix<Float> {
+                Matrix(rows: chosen.count, columns: columns) { row, k in
+                    peerRow(row) { offset, readout in
+                        guard let gaussian = readout.gaussian else {
+                            preconditionFailure("objective: kl needs peers with Gaussian policies")
+                        }
+                        return part(gaussian)[offset, k]
+                    }
+                }
+            }
+            let peer = GaussianReadout(means: gather(\.means), logDeviations: gather(\.logDeviations))
+            return .gaussian(peer: peer, weights: weights, direction: configuration.klDirection)
+        }
     }
 
     /// ξ / σ(ξ) with σ the population standard deviation; ξ unchanged when σ is 0 or not finite.
@@ -246,7 +329,11 @@ public struct PreparedDistillation: Sendable {
 
     /// Takes the step on `learner` (one optimiser step on its policy) and returns the record.
     public func apply(to learner: inout some Distillable) -> DistillationRecord {
-        let loss = learner.distill(states: states, targets: targets, weights: weights.weights.map { Float($0) })
+        let loss = if let objective {
+            learner.distill(states: states, objective: objective)
+        } else {
+            learner.distill(states: states, targets: targets, weights: weights.weights.map { Float($0) })
+        }
         return DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance)
     }
 

@@ -11,16 +11,22 @@ import DuetRunFormat
 final class DistillationPhase: @unchecked Sendable {
     let configuration: DistillationConfiguration
     private let peerCount: Int
+    /// The fixed teacher every learner distils from instead of its peers (teacher-student), on its own states.
+    private let teacher: (any Distillable)?
     private let log: DistillationLog
     /// Updates made by each learner since its last distillation step (fewer than `every`).
     private(set) var cadence: DistillationCadence
 
-    init(configuration: DistillationConfiguration, peers: [PeerRun], folder: RunFolder) throws {
+    /// The phase over `peers`; with a `teacher`, every learner distils from it alone (the `peer` column says
+    /// `teacher`).
+    init(configuration: DistillationConfiguration, peers: [PeerRun], teacher: (any Distillable)? = nil,
+         folder: RunFolder) throws {
         self.configuration = configuration
         peerCount = peers.count
+        self.teacher = teacher
         let selection = configuration.resolvedPeerSelection
         log = try DistillationLog(folder: folder, labels: peers.map {
-            selection.label(for: $0.index, peerCount: peers.count)
+            teacher == nil ? selection.label(for: $0.index, peerCount: peers.count) : "teacher"
         })
         cadence = DistillationCadence(peerCount: peers.count)
     }
@@ -76,8 +82,13 @@ final class DistillationPhase: @unchecked Sendable {
     private func prepare(for index: Int, among peers: [PeerRun], using stream: RandomStream)
         -> PreparedDistillation? {
         let selection = configuration.resolvedPeerSelection
-        let sources = selection.sources(for: index, peerCount: peers.count).map { source in
-            DistillationPeer(index: source, learner: peers[source].learner, states: peers[source].distillationStates)
+        let sources = if let teacher {
+            [DistillationPeer(index: peers.count, learner: teacher, states: peers[index].distillationStates)]
+        } else {
+            selection.sources(for: index, peerCount: peers.count).map { source in
+                DistillationPeer(index: source, learner: peers[source].learner,
+                                 states: peers[source].distillationStates)
+            }
         }
         return PreparedDistillation.prepare(learner: peers[index].learner, peers: sources, selection: selection,
                                             configuration: configuration, using: stream)

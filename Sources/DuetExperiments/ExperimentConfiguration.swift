@@ -44,13 +44,13 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
     public var checkpoint = CheckpointConfiguration()
 
     /// The number of peers k trained side by side.
-    public var peerCount: Int { peers?.count ?? (distillation == nil ? 1 : 2) }
+    public var peerCount: Int { peers?.count ?? (distillation == nil || distillation?.teacher != nil ? 1 : 2) }
 
     /// The peers in order (`learner0` first), with the distillation block's learning rate and gradient clip
     /// (when given) applied to each learner and the top-level `training:` for peers without their own.
     public var resolvedPeers: [ResolvedPeer] {
         let listed = peers ?? ([PeerConfiguration(learner: learner)]
-            + (distillation == nil ? [] : [PeerConfiguration(learner: peer ?? learner)]))
+            + (peerCount == 1 ? [] : [PeerConfiguration(learner: peer ?? learner)]))
         return listed.map { entry in
             var resolved = entry.learner
             if let rate = distillation?.learningRate { resolved.distillationLearningRate = rate }
@@ -162,9 +162,47 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
                         "valueEstimate", at: distillationPath, value: distillation.valueEstimate.rawValue,
                         accepted: "own-action, or peer-action, own-critic, min-critics when no peer is ppo (they "
                             + "need critics of actions)" + peersHere)
+            try validateFamily(distillation, at: distillationPath)
         } else if peers == nil {
             try require(peer == nil, "peer", at: path, value: "a learner block",
                         accepted: "a peer only together with a distillation block")
+        }
+    }
+}
+
+extension ExperimentConfiguration {
+    /// The distillation family's constraints that depend on the peers: a teacher trains one learner; the
+    /// relation objectives need hidden layers (two for layer relations, as many in every peer); the Gaussian KL
+    /// needs Gaussian policies of one family without gSDE; sample relations with several sources need one peer
+    /// per part of the batch. (The teacher's own architecture is checked when it is loaded.)
+    func validateFamily(_ distillation: DistillationConfiguration, at path: String) throws {
+        let learners = resolvedPeers.map(\.learner)
+        let algorithms = learners.map(\.algorithm)
+        let peersHere = " (peers here: " + algorithms.map(\.rawValue).joined(separator: ", ") + ")"
+        if distillation.teacher != nil {
+            try require(peers == nil && peer == nil, "teacher", at: path, value: distillation.teacher ?? "",
+                        accepted: "a teacher together with one learner: (no peer: or peers:)")
+        }
+        let depths = learners.map(\.hiddenLayerCount)
+        switch distillation.objective {
+        case .actions:
+            break
+        case .relations:
+            if distillation.relations.features == .hidden {
+                try require(depths.allSatisfy { $0 >= 1 }, "relations", at: path, value: "features: hidden",
+                            accepted: "features: hidden only for policies with a hidden layer")
+            }
+            try require(peerCount <= 2 || distillation.resolvedPeerSelection != .best, "peerSelection", at: path,
+                        value: "best", accepted: "all or ring with objective: relations and more than two peers "
+                            + "(relations compare the states of one peer)")
+        case .layerRelations:
+            try require(depths.allSatisfy { $0 >= 2 } && Set(depths).count == 1, "objective", at: path,
+                        value: "layer-relations", accepted: "layer-relations only for peers with the same number "
+                            + "(≥ 2) of hidden layers (here: \(depths.map(String.init).joined(separator: ", ")))")
+        case .kl:
+            let gaussian = learners.allSatisfy(\.hasGaussianReadout)
+            try require(gaussian && Set(algorithms).count == 1, "objective", at: path, value: "kl",
+                        accepted: "kl only when every peer is sac, or every peer is ppo, without gSDE" + peersHere)
         }
     }
 }

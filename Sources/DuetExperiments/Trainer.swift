@@ -54,8 +54,9 @@ public enum Trainer {
                         historyCapacity: configuration.distillation?.window ?? onPolicyHistoryDefault,
                         environmentStreamsOf: sameEnvironment ? firstPeerIndex : nil)
         }
+        let teacher = try TeacherRun.load(for: configuration)
         let distillation = try configuration.distillation.map {
-            try DistillationPhase(configuration: $0, peers: peers, folder: folder)
+            try DistillationPhase(configuration: $0, peers: peers, teacher: teacher, folder: folder)
         }
         if let checkpoint {
             try restore(checkpoint, peers: peers, distillation: distillation, steps: configuration.steps)

@@ -93,6 +93,7 @@ public struct TrainingSession {
                     stopRequested: @escaping @Sendable () -> Bool = { false }) throws -> Outcome {
         let configuration = try resolvedConfiguration()
         try ResourceEstimate.check(configuration, source: configurationPath)
+        _ = try TeacherRun.load(for: configuration)  // a bad teacher is an error before any folder exists
         let url = URL(fileURLWithPath: output ?? Self.defaultOutput(for: configurationPath, seed: seed))
         let folder = try RunFolder.create(at: url, overwrite: overwrite)
         let metadata = RunMetadata(arm: resolvedArm(for: configuration), seed: seed, env: configuration.env,

@@ -143,6 +143,15 @@ public struct DDPG: OffPolicyLearner, Sendable {
         -> Double {
         core.distill(states: observations, targets: targets, weights: weights)
     }
+
+    public func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float> {
+        core.policyReadout(for: observations)
+    }
+
+    public mutating func distill(states observations: Matrix<Float>, objective: some DistillationObjective)
+        -> Double {
+        core.distill(states: observations, objective: objective)
+    }
 }
 
 // MARK: - The loss steps, in order

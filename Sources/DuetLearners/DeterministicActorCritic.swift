@@ -171,13 +171,46 @@ public struct DeterministicActorCritic: Sendable {
                                                          weights: weights, gradient: &distillationGradient)
         actor.backward(&distillationCache, outputGradient: distillationGradient, gradient: &actorGradient,
                        computingInputGradient: false)
+        stepDistillation()
+        return loss
+    }
+
+    /// μ(s) and the actor's hidden layers for a batch of raw observations (a deterministic policy: no Gaussian).
+    func policyReadout(for raw: Matrix<Float>) -> PolicyReadout<Float> {
+        var prepared = Matrix<Float>()
+        normalization.prepare(raw, into: &prepared)
+        var cache = MLP<Float>.Cache()
+        actor.forward(prepared, cache: &cache)
+        return PolicyReadout(actions: cache.output, hidden: cache.hiddenActivations, gaussian: nil)
+    }
+
+    /// One step on `objective`'s loss of the actor's readout, through the same optimiser and clip as the
+    /// action-matching step; returns the loss before the step.
+    mutating func distill(states raw: Matrix<Float>, objective: some DistillationObjective) -> Double {
+        let flushing = SubnormalFlushing()
+        defer { flushing.end() }
+        normalization.prepare(raw, into: &observations)
+        actor.forward(observations, cache: &distillationCache)
+        let (loss, gradient) = objective.evaluate(
+            PolicyReadout(actions: distillationCache.output, hidden: distillationCache.hiddenActivations,
+                          gaussian: nil))
+        let outputGradient = gradient.actions
+            ?? Matrix(rows: observations.rows, columns: distillationCache.output.columns)
+        actor.backward(&distillationCache, outputGradient: outputGradient, gradient: &actorGradient,
+                       computingInputGradient: false, hiddenGradients: gradient.hiddenGradients)
+        stepDistillation()
+        return loss
+    }
+
+    /// Clips the distillation gradient in ``actorGradient`` when asked and steps the actor with the distillation
+    /// optimiser (or the actor's own Adam when ``OffPolicySettings/distillationSharesOptimizer``).
+    private mutating func stepDistillation() {
         if let clip = settings.distillationGradientClip { actorGradient.clipByGlobalNorm(Float(clip)) }
         if settings.distillationSharesOptimizer {
             actorOptimizer.update(&actor, along: actorGradient)
         } else {
             distillationOptimizer.update(&actor, along: actorGradient)
         }
-        return loss
     }
 
     // MARK: Checkpoints

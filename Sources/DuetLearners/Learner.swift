@@ -82,6 +82,15 @@ public protocol Distillable: Learner {
     /// One distillation step on the policy: minimises Σᵢ wᵢ · meanₖ (π(sᵢ)ₖ − ãᵢₖ)² with the learner's
     /// distillation optimiser; no gradient reaches the weights or the targets. Returns the loss before the step.
     mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float]) -> Double
+
+    /// The policy network's readout on a batch of raw observations: π(s), the hidden layers and the Gaussian of
+    /// a stochastic policy (what the distillation family's objectives compare, as learner and as peer).
+    func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float>
+
+    /// One distillation step on the policy that minimises `objective`'s loss of the readout on `observations`,
+    /// with the same optimiser and gradient clip as ``distill(states:targets:weights:)``. Returns the loss before
+    /// the step.
+    mutating func distill(states observations: Matrix<Float>, objective: some DistillationObjective) -> Double
 }
 
 extension Distillable {

@@ -183,6 +183,19 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
         set { self[ppo: \.hidden, offPolicy: \.hidden] = newValue }
     }
 
+    /// The number of hidden layers of the policy network.
+    public var hiddenLayerCount: Int { hidden.count }
+
+    /// Whether the policy's Gaussian is a function of the state alone (SAC and PPO without gSDE), which the
+    /// soft-target objective (`objective: kl`) compares; gSDE's variance depends on a held exploration matrix.
+    public var hasGaussianReadout: Bool {
+        switch self {
+        case let .sac(sac): return sac.stateDependentExploration == nil
+        case let .ppo(ppo): return !ppo.stateDependentExploration
+        case .ddpg, .td3: return false
+        }
+    }
+
     /// The discount factor γ (every algorithm has one).
     public var discount: Double {
         get { self[ppo: \.discount, offPolicy: \.discount] }

@@ -56,6 +56,9 @@ public struct PPO: OnPolicyLearner, Sendable {
     private var logDeviationOptimizer: Adam<Float>
     private var valueOptimizer: Adam<Float>
     private var distillationOptimizer: Adam<Float>
+    /// The distillation optimiser of log σ, for objectives that distil the whole Gaussian (`objective: kl`) with a
+    /// separate optimiser; untouched by every other objective.
+    private var distillationLogDeviationOptimizer: Adam<Float>
     /// Each copy's running discounted return, for reward scaling.
     private var discountedReturns: [Double]
     /// gSDE: each copy's exploration matrix W (`H × dim(A)`).
@@ -109,6 +112,8 @@ public struct PPO: OnPolicyLearner, Sendable {
         logDeviationOptimizer = Adam(for: parameters.logDeviation, learningRate: rate, epsilon: 1e-5)
         valueOptimizer = Adam(for: value, learningRate: rate, epsilon: 1e-5)
         distillationOptimizer = Adam(for: policy, learningRate: Float(configuration.distillationLearningRate))
+        distillationLogDeviationOptimizer = Adam(for: parameters.logDeviation,
+                                                 learningRate: Float(configuration.distillationLearningRate))
         observationStatistics = configuration.observationNormalization
             ? RunningMeanStandardDeviation(dimension: observationDimension, clip: configuration.observationClip)
             : nil
@@ -365,13 +370,78 @@ public struct PPO: OnPolicyLearner, Sendable {
         var gradient = parameters.policy.zeroed()
         parameters.policy.backward(&cache, outputGradient: meanGradient, gradient: &gradient,
                                    computingInputGradient: false)
-        if let clip = configuration.distillationGradientClip { gradient.clipByGlobalNorm(Float(clip)) }
-        if configuration.distillationSharesOptimizer {
-            policyOptimizer.update(&parameters.policy, along: gradient)
-        } else {
-            distillationOptimizer.update(&parameters.policy, along: gradient)
-        }
+        stepDistillation(policyGradient: &gradient, logDeviationGradient: nil)
         return loss
+    }
+
+    /// μ(s) as [−1, 1]ᵈ actions, the policy network's hidden layers and (without gSDE) the Gaussian
+    /// N(μ(s), σ²) over raw actions with the state-independent log σ on every row.
+    public func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float> {
+        var cache = MLP<Float>.Cache()
+        return policyReadout(inputs: policyInputs(for: observations), cache: &cache)
+    }
+
+    /// The readout of the policy on normalised `inputs`, through `cache`.
+    private func policyReadout(inputs: Matrix<Float>, cache: inout MLP<Float>.Cache) -> PolicyReadout<Float> {
+        parameters.policy.forward(inputs, cache: &cache)
+        let means = cache.output
+        var gaussian: GaussianReadout<Float>?
+        if !configuration.stateDependentExploration {
+            let logDeviation = parameters.logDeviation.values
+            gaussian = GaussianReadout(means: means, logDeviations: Matrix(rows: means.rows, columns: means.columns) {
+                _, k in logDeviation[0, k]
+            })
+        }
+        return PolicyReadout(actions: unitActions(means), hidden: cache.hiddenActivations, gaussian: gaussian)
+    }
+
+    /// One step on `objective`'s loss of the policy's readout: ∂L/∂a reaches the raw mean as ∂L/∂a / h, ∂L/∂μ
+    /// adds to it, the hidden layers' gradients join the backward pass, and ∂L/∂log σ (summed over the batch,
+    /// log σ being state-independent) moves log σ through its own optimiser (the PPO one when shared).
+    public mutating func distill(states observations: Matrix<Float>, objective: some DistillationObjective)
+        -> Double {
+        var cache = MLP<Float>.Cache()
+        let readout = policyReadout(inputs: policyInputs(for: observations), cache: &cache)
+        let (loss, readoutGradient) = objective.evaluate(readout)
+        var meanGradient = Matrix<Float>(rows: readout.actions.rows, columns: actionDimension)
+        for row in 0..<meanGradient.rows {
+            for k in 0..<actionDimension {
+                var total: Float = 0
+                if let actions = readoutGradient.actions { total += actions[row, k] / actionHalfRange[k] }
+                if let means = readoutGradient.means { total += means[row, k] }
+                meanGradient[row, k] = total
+            }
+        }
+        var gradient = parameters.policy.zeroed()
+        parameters.policy.backward(&cache, outputGradient: meanGradient, gradient: &gradient,
+                                   computingInputGradient: false, hiddenGradients: readoutGradient.hiddenGradients)
+        var logDeviationGradient: LogStandardDeviation<Float>?
+        if let perState = readoutGradient.logDeviations, !configuration.stateDependentExploration {
+            logDeviationGradient = LogStandardDeviation(values: Matrix(rows: 1, columns: actionDimension) { _, k in
+                (0..<perState.rows).reduce(Float(0)) { $0 + perState[$1, k] }
+            })
+        }
+        stepDistillation(policyGradient: &gradient, logDeviationGradient: logDeviationGradient)
+        return loss
+    }
+
+    /// Clips the policy network's distillation gradient (and, on its own, log σ's) by the global norm when
+    /// asked, and steps them with the distillation optimisers or, when shared, PPO's own.
+    private mutating func stepDistillation(policyGradient: inout MLP<Float>,
+                                           logDeviationGradient: LogStandardDeviation<Float>?) {
+        if let clip = configuration.distillationGradientClip { policyGradient.clipByGlobalNorm(Float(clip)) }
+        if configuration.distillationSharesOptimizer {
+            policyOptimizer.update(&parameters.policy, along: policyGradient)
+        } else {
+            distillationOptimizer.update(&parameters.policy, along: policyGradient)
+        }
+        guard var logDeviationGradient else { return }
+        if let clip = configuration.distillationGradientClip { logDeviationGradient.clipByGlobalNorm(Float(clip)) }
+        if configuration.distillationSharesOptimizer {
+            logDeviationOptimizer.update(&parameters.logDeviation, along: logDeviationGradient)
+        } else {
+            distillationLogDeviationOptimizer.update(&parameters.logDeviation, along: logDeviationGradient)
+        }
     }
 
     // MARK: Checkpoints
@@ -383,6 +453,7 @@ public struct PPO: OnPolicyLearner, Sendable {
         logDeviationOptimizer.store(in: &archive, prefix: name("logStandardDeviationAdam"))
         valueOptimizer.store(in: &archive, prefix: name("valueAdam"))
         distillationOptimizer.store(in: &archive, prefix: name("distillationAdam"))
+        distillationLogDeviationOptimizer.store(in: &archive, prefix: name("distillationLogStandardDeviationAdam"))
         for (label, statistics) in [("observationStatistics", observationStatistics),
                                     ("returnStatistics", returnStatistics)] {
             guard let statistics else { continue }
@@ -404,6 +475,12 @@ public struct PPO: OnPolicyLearner, Sendable {
         try restored.logDeviationOptimizer.restore(from: archive, prefix: name("logStandardDeviationAdam"))
         try restored.valueOptimizer.restore(from: archive, prefix: name("valueAdam"))
         try restored.distillationOptimizer.restore(from: archive, prefix: name("distillationAdam"))
+        // Checkpoints written before the Gaussian objectives have no such optimiser: it was then never used, so
+        // its fresh state is the exact one.
+        if archive[name("distillationLogStandardDeviationAdam") + ".step"] != nil {
+            try restored.distillationLogDeviationOptimizer.restore(
+                from: archive, prefix: name("distillationLogStandardDeviationAdam"))
+        }
         func statistics(_ label: String, like current: RunningMeanStandardDeviation?) throws
             -> RunningMeanStandardDeviation? {
             guard let current else { return nil }

@@ -295,13 +295,42 @@ public struct SAC: OffPolicyLearner, Sendable {
             DistillationLoss.weightedSquaredError(prediction: actions, targets: targets, weights: weights,
                                                   gradient: &actionGradient)
         }
+        stepDistillation()
+        return loss
+    }
+
+    /// tanh(μ(s)), the actor's hidden layers and (without gSDE) its pre-squash Gaussian, for raw observations.
+    public func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float> {
+        var prepared = Matrix<Float>()
+        normalization.prepare(observations, into: &prepared)
+        var cache = MLP<Float>.Cache()
+        return actor.readout(observations: prepared, cache: &cache)
+    }
+
+    /// One step on `objective`'s loss of the actor's readout (``SACPolicy/readoutBackward(_:readout:gradient:into:)``
+    /// carries its gradient to φ), with the same optimiser and clip as the action-matching step.
+    public mutating func distill(states observations: Matrix<Float>, objective: some DistillationObjective)
+        -> Double {
+        let flushing = SubnormalFlushing()
+        defer { flushing.end() }
+        normalization.prepare(observations, into: &self.observations)
+        var cache = MLP<Float>.Cache()
+        let readout = actor.readout(observations: self.observations, cache: &cache)
+        let (loss, gradient) = objective.evaluate(readout)
+        actor.readoutBackward(&cache, readout: readout, gradient: gradient, into: &actorGradient)
+        stepDistillation()
+        return loss
+    }
+
+    /// Clips the distillation gradient in ``actorGradient`` when asked and steps the actor with the distillation
+    /// optimiser (or the actor's own Adam when the configuration shares it).
+    private mutating func stepDistillation() {
         if let clip = configuration.distillationGradientClip { actorGradient.clipByGlobalNorm(Float(clip)) }
         if configuration.distillationSharesOptimizer {
             actorOptimizer.update(&actor, along: actorGradient)
         } else {
             distillationOptimizer.update(&actor, along: actorGradient)
         }
-        return loss
     }
 }
 

@@ -204,6 +204,65 @@ public struct SACPolicy<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable
         return loss
     }
 
+    // MARK: Distillation readout
+
+    /// The policy's readout on a batch (one forward pass into `cache`): the deterministic actions tanh(μ(s)) (μ
+    /// clipped under gSDE), the hidden layers, and for the Gaussian form the pre-squash Gaussian
+    /// N(μ(s), σ(s)²) with log σ = clamp(ℓ_raw, −20, 2); no Gaussian under gSDE.
+    public func readout(observations: Matrix<Scalar>, cache: inout MLP<Scalar>.Cache) -> PolicyReadout<Scalar> {
+        network.forward(observations, cache: &cache)
+        var actions = Matrix<Scalar>()
+        modes(output: cache.output, into: &actions)
+        var gaussian: GaussianReadout<Scalar>?
+        if !usesStateDependentExploration {
+            let output = cache.output
+            let dimension = actionDimension
+            let low = Scalar(SquashedGaussian.minimumLogStandardDeviation)
+            let high = Scalar(SquashedGaussian.maximumLogStandardDeviation)
+            gaussian = GaussianReadout(
+                means: Matrix(rows: output.rows, columns: dimension) { row, k in output[row, k] },
+                logDeviations: Matrix(rows: output.rows, columns: dimension) { row, k in
+                    min(max(output[row, dimension + k], low), high)
+                })
+        }
+        return PolicyReadout(actions: actions, hidden: cache.hiddenActivations, gaussian: gaussian)
+    }
+
+    /// ∂L/∂φ for the gradient `readoutGradient` of a loss of ``readout(observations:cache:)``'s result, into
+    /// `gradient` (overwritten): ∂L/∂a reaches μ through tanh (·(1 − a²)), ∂L/∂μ adds to it, ∂L/∂log σ reaches
+    /// ℓ_raw where the clamp passes it (−20 ≤ ℓ_raw ≤ 2), the hidden layers' gradients join the backward pass;
+    /// under gSDE the mean clip masks μ's gradient and log σ_W gets none.
+    public func readoutBackward(_ cache: inout MLP<Scalar>.Cache, readout: PolicyReadout<Scalar>,
+                                gradient readoutGradient: PolicyReadoutGradient<Scalar>, into gradient: inout SACPolicy) {
+        let batch = cache.output.rows
+        let dimension = actionDimension
+        let output = cache.output
+        let low = Scalar(SquashedGaussian.minimumLogStandardDeviation)
+        let high = Scalar(SquashedGaussian.maximumLogStandardDeviation)
+        var outputGradient = Matrix<Scalar>(rows: batch, columns: network.outputCount)
+        for row in 0..<batch {
+            for k in 0..<dimension {
+                var meanGradient: Scalar = 0
+                if let actionGradient = readoutGradient.actions {
+                    let action = readout.actions[row, k]
+                    meanGradient += actionGradient[row, k] * (1 - action * action)
+                }
+                if let means = readoutGradient.means { meanGradient += means[row, k] }
+                outputGradient[row, k] = meanGradient
+                if let logDeviations = readoutGradient.logDeviations, !usesStateDependentExploration {
+                    let raw = output[row, dimension + k]
+                    outputGradient[row, dimension + k] = raw >= low && raw <= high ? logDeviations[row, k] : 0
+                }
+            }
+        }
+        if usesStateDependentExploration {
+            maskClippedMeans(output: output, gradient: &outputGradient)
+            gradient.explorationLogStandardDeviation.fill(with: 0)
+        }
+        network.backward(&cache, outputGradient: outputGradient, gradient: &gradient.network,
+                         computingInputGradient: false, hiddenGradients: readoutGradient.hiddenGradients)
+    }
+
     // MARK: Acting under gSDE
 
     /// gSDE: a fresh exploration matrix W = exp(log σ_W) ⊙ E for a standard-normal E (`H × dim(A)`).

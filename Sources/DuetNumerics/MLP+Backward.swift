@@ -27,17 +27,24 @@ extension MLP {
     ///   - lastHiddenGradient: an extra ∂L/∂h added to the gradient reaching the last hidden layer's output h
     ///     (``Cache/lastHiddenActivation``), for a loss that also reads h directly (gSDE's state-dependent
     ///     noise does); `batch × width of the last hidden layer`.
+    ///   - hiddenGradients: extra gradients ∂L/∂hₗ added to the gradient reaching hidden layer l's output hₗ
+    ///     (``Cache/hiddenActivations``), one entry per hidden layer (`nil` for none), for a loss that reads the
+    ///     hidden layers directly (relational distillation does); empty for none.
     /// - Precondition: `outputGradient` is `batch × outputCount` for the cache's batch; a `lastHiddenGradient`
-    ///   needs a hidden layer and the matching shape.
+    ///   needs a hidden layer and the matching shape; `hiddenGradients` is empty or has one entry per hidden
+    ///   layer, each `nil` or of its layer's shape.
     @inlinable
     public func backward(_ cache: inout Cache, outputGradient: Matrix<Scalar>, gradient: inout MLP,
-                         computingInputGradient: Bool = true, lastHiddenGradient: Matrix<Scalar>? = nil) {
+                         computingInputGradient: Bool = true, lastHiddenGradient: Matrix<Scalar>? = nil,
+                         hiddenGradients: [Matrix<Scalar>?] = []) {
         let layerCount = layers.count
         let batch = cache.batchSize
         precondition(cache.activations.count == layerCount, "backward needs the cache of a forward pass")
         precondition(outputGradient.rows == batch && outputGradient.columns == outputCount,
                      "the output gradient must be \(batch)×\(outputCount), not \(outputGradient.shape)")
         precondition(lastHiddenGradient == nil || layerCount > 1, "a last hidden gradient needs a hidden layer")
+        precondition(hiddenGradients.isEmpty || hiddenGradients.count == layerCount - 1,
+                     "\(hiddenGradients.count) hidden gradients for \(layerCount - 1) hidden layers")
         if !gradient.hasSameShapes(as: self) { gradient = zeroed() }
         for index in stride(from: layerCount - 1, through: 0, by: -1) {
             let width = layers[index].outputCount
@@ -78,6 +85,11 @@ extension MLP {
                 if index == layerCount - 1, let extra = lastHiddenGradient {
                     precondition(extra.shape == cache.gradients[index - 1].shape,
                                  "the last hidden gradient must be \(cache.gradients[index - 1].shape), not \(extra.shape)")
+                    Kernels<Scalar>.add(extra.base, into: cache.gradients[index - 1].mutableBase(), count: extra.count)
+                }
+                if !hiddenGradients.isEmpty, let extra = hiddenGradients[index - 1] {
+                    precondition(extra.shape == cache.gradients[index - 1].shape,
+                                 "hidden gradient \(index - 1) must be \(cache.gradients[index - 1].shape), not \(extra.shape)")
                     Kernels<Scalar>.add(extra.base, into: cache.gradients[index - 1].mutableBase(), count: extra.count)
                 }
             } else if computingInputGradient {

@@ -124,6 +124,10 @@ extension MLP {
             activations.count > 1 ? activations[activations.count - 2] : storedInput
         }
 
+        /// The outputs h₁ … h_{L−1} of the hidden layers in the last forward pass (after their activations), first
+        /// to last, each `batch × width`; empty for a network without hidden layers.
+        @inlinable public var hiddenActivations: [Matrix<Scalar>] { Array(activations.dropLast()) }
+
         /// The input gradient ∂L/∂X of the last backward pass, `batch × inputCount` (empty before the first, or
         /// when it was not asked for).
         @inlinable public var inputGradient: Matrix<Scalar> { storedInputGradient }

@@ -17,6 +17,7 @@ struct Duet: ParsableCommand {
             Envs.self,
             Bench.self,
             Train.self,
+            BornAgain.self,
             Ablate.self,
             Sweep.self,
             Summarize.self,

@@ -3,13 +3,14 @@ import DuetLearners
 import DuetNumerics
 import DuetRandom
 
-/// A one-dimensional state source that hands out its rows in order (the draw itself is the replay buffer's,
-/// tested apart), so distillation batches can be hand-worked.
+/// A state source that hands out its rows in order (the draw itself is the replay buffer's, tested apart), so
+/// distillation batches can be hand-worked: `rows` holds the states' values one after the other, `width` each.
 struct FixedStates: DistillationStateSource {
     var rows: [Float]
-    var stateCount: Int { rows.count }
+    var width = 1
+    var stateCount: Int { rows.count / width }
     func sampleStates(count: Int, mostRecent window: Int?, using stream: RandomStream,
                       into destination: inout Matrix<Float>) {
-        destination = Matrix(rows: count, columns: 1, scalars: Array(rows.prefix(count)))
+        destination = Matrix(rows: count, columns: width, scalars: Array(rows.prefix(count * width)))
     }
 }

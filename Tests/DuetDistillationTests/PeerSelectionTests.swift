@@ -21,6 +21,10 @@ private struct LinearPeer: Distillable {
     mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float]) -> Double {
         0
     }
+    func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float> {
+        PolicyReadout(actions: policyEvaluation(for: observations).actions, hidden: [], gaussian: nil)
+    }
+    mutating func distill(states observations: Matrix<Float>, objective: some DistillationObjective) -> Double { 0 }
     func store(in archive: inout ParameterArchive<Float>, prefix: String) {}
     mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {}
 }

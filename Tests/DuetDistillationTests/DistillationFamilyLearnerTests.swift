@@ -1,0 +1,126 @@
+import DuetDistillation
+import DuetLearners
+import DuetNumerics
+import DuetRandom
+import XCTest
+
+/// The distillation family on real learners: each objective's steps pull the learner toward its peer, across
+/// network widths for the relations, and for both Gaussian families for the KL.
+final class DistillationFamilyLearnerTests: XCTestCase {
+    /// A learner of `algorithm` with `hidden` widths on 3-dimensional states and 2-dimensional actions.
+    private func learner(_ algorithm: LearnerAlgorithm, hidden: [Int], seed: UInt64) -> any Distillable {
+        var configuration = LearnerConfiguration(algorithm: algorithm)
+        configuration.hidden = hidden
+        configuration.distillationLearningRate = 1e-3
+        let stream = RandomStream(seed: seed, name: "initialization")
+        if case let .ppo(ppo) = configuration {
+            return PPO(observationDimension: 3, actionLow: [-2, -2], actionHigh: [2, 2], configuration: ppo,
+                       initialization: stream)
+        }
+        return makeLearner(configuration: configuration, observationDimension: 3, actionDimension: 2,
+                           initialization: stream)
+    }
+
+    /// 32 fixed states in [−1, 1]³.
+    private let states = FixedStates(rows: (0..<96).map { index in Float(sin(Double(index) * 1.7)) }, width: 3)
+
+    /// The loss of `configuration`'s step from `peer` before the first and after `steps` steps.
+    private func lossBeforeAndAfter(_ configuration: DistillationConfiguration, learner: inout some Distillable,
+                                    peer: any Distillable, steps: Int) -> (before: Double, after: Double) {
+        let stream = RandomStream(seed: 1, name: "distillation")
+        func prepared() -> PreparedDistillation {
+            PreparedDistillation.prepare(learner: learner, peers: [DistillationPeer(index: 1, learner: peer,
+                                                                                     states: states)],
+                                         selection: .best, configuration: configuration, using: stream)!
+        }
+        let before = prepared().loss
+        for _ in 0..<steps { _ = prepared().apply(to: &learner) }
+        return (before, prepared().loss)
+    }
+
+    private func configuration(_ objective: DistillationObjectiveKind) -> DistillationConfiguration {
+        var configuration = DistillationConfiguration()
+        configuration.objective = objective
+        configuration.weighting = .uniform
+        configuration.batchSize = 32
+        return configuration
+    }
+
+    /// Actors of widths 64 and 256 have relation matrices of the same size: distilling the narrow one's last
+    /// hidden layer (and its actions) toward the wide one's relations brings the matrices together.
+    func testRelationsPullActorsOfDifferentWidthsTogether() {
+        let peer = learner(.td3, hidden: [256, 256], seed: 2)
+        for features in RelationFeatures.allCases {
+            var narrow = learner(.td3, hidden: [64, 64], seed: 1)
+            var settings = configuration(.relations)
+            settings.relations.features = features
+            let (before, after) = lossBeforeAndAfter(settings, learner: &narrow, peer: peer, steps: 150)
+            XCTAssertGreaterThan(before, 0, "\(features)")
+            XCTAssertLessThan(after, 0.5 * before, "\(features): \(before) → \(after)")
+        }
+    }
+
+    func testLayerRelationsPullTheLayersCosinesTogether() {
+        let peer = learner(.td3, hidden: [256, 128], seed: 2)
+        var narrow = learner(.ddpg, hidden: [64, 32], seed: 1)
+        let (before, after) = lossBeforeAndAfter(configuration(.layerRelations), learner: &narrow, peer: peer,
+                                                 steps: 150)
+        XCTAssertGreaterThan(before, 0)
+        XCTAssertLessThan(after, 0.5 * before, "\(before) → \(after)")
+    }
+
+    /// The Gaussian KL moves both the means and the standard deviations: SAC's state-dependent σ(s) and PPO's
+    /// state-independent log σ.
+    func testGaussianKLPullsStochasticPoliciesTogether() {
+        for algorithm in [LearnerAlgorithm.sac, .ppo] {
+            for direction in KLDirection.allCases {
+                let peer = learner(algorithm, hidden: [32, 32], seed: 2)
+                var student = learner(algorithm, hidden: [32, 32], seed: 1)
+                var settings = configuration(.kl)
+                settings.klDirection = direction
+                if algorithm == .ppo {
+                    // PPO's log σ starts at 0 in both: make the peer's wider so that σ has something to learn.
+                    var widePeer = peer as! PPO
+                    var archive = ParameterArchive<Float>(source: "test")
+                    widePeer.store(in: &archive, prefix: "p")
+                    archive.store(Matrix<Float>(rows: 1, columns: 2, repeating: 0.7),
+                                  as: "p.parameters.logStandardDeviation")
+                    try! widePeer.restore(from: archive, prefix: "p")
+                    let (before, after) = lossBeforeAndAfter(settings, learner: &student, peer: widePeer, steps: 300)
+                    XCTAssertLessThan(after, 0.5 * before, "ppo \(direction): \(before) → \(after)")
+                    let readout = student.policyReadout(for: Matrix(rows: 1, columns: 3, repeating: 0))
+                    XCTAssertGreaterThan(readout.gaussian!.logDeviations[0, 0], 0.1, "ppo \(direction): log σ moved")
+                } else {
+                    let (before, after) = lossBeforeAndAfter(settings, learner: &student, peer: peer, steps: 300)
+                    XCTAssertLessThan(after, 0.5 * before, "sac \(direction): \(before) → \(after)")
+                }
+            }
+        }
+    }
+
+    /// With instance smoothing the step's targets lie between the peer's actions and the learner's own, each by
+    /// its amount, and the action distance is still measured to the peer's actions.
+    func testSmoothingShrinksTheTargetsTowardTheLearner() {
+        let peer = learner(.td3, hidden: [32, 32], seed: 2)
+        let student = learner(.td3, hidden: [32, 32], seed: 1)
+        var plain = configuration(.actions)
+        let sources = [DistillationPeer(index: 1, learner: peer, states: states)]
+        let unsmoothed = PreparedDistillation.prepare(learner: student, peers: sources, selection: .best,
+                                                      configuration: plain,
+                                                      using: RandomStream(seed: 1, name: "d"))!
+        plain.smoothing = 1
+        let smoothed = PreparedDistillation.prepare(learner: student, peers: sources, selection: .best,
+                                                    configuration: plain, using: RandomStream(seed: 1, name: "d"))!
+        XCTAssertEqual(smoothed.states, unsmoothed.states)
+        XCTAssertEqual(smoothed.actionDistance, unsmoothed.actionDistance)
+        let own = student.policyEvaluation(for: smoothed.states).actions
+        XCTAssertLessThan(smoothed.loss, unsmoothed.loss)
+        for row in 0..<own.rows {
+            for k in 0..<own.columns {
+                let (low, high) = (min(own[row, k], unsmoothed.targets[row, k]),
+                                   max(own[row, k], unsmoothed.targets[row, k]))
+                XCTAssertTrue(smoothed.targets[row, k] >= low - 1e-6 && smoothed.targets[row, k] <= high + 1e-6)
+            }
+        }
+    }
+}
