@@ -13,7 +13,8 @@
 //   v_t    = v_{t+1} − η·H(θ_t)·v_{t+1}       (H = ∇²_θ ℓ: the Hessian-vector product)
 //
 // Both products come from one tangent pass along v_{t+1} (`StateSetStudent+Passes.swift`), as
-// (∂g/∂S)ᵀ·v = d/dε ∇_S ℓ(θ + ε·v) by the symmetry of second derivatives; for the labels, with r = f_θ(X) − M
+// (∂g/∂S)ᵀ·v = d/dε ∇_S ℓ(θ + ε·v) by the symmetry of second derivatives (for the states, the tangent of the
+// input gradient, times c_S for the student's standardisation); for the labels, with r = f_θ(X) − M
 // and ẏ the output's tangent, (∇_M ℓ)˙ = −w ⊙ ẏ/K and (∇_ρ ℓ)˙ = −2·w ⊙ r ⊙ ẏ/K. The networks θ_0 … θ_T are
 // kept from the forward sweep, so the cost is about three times that of training the student, and the memory
 // T + 1 copies of it.
@@ -22,11 +23,13 @@ import DuetNumerics
 /// The imitation objective J of a state set, and its meta-gradient ∂J/∂(X, M, ρ).
 public struct StateSetObjective: Sendable {
     /// The student trained on the set.
-    public var student: StateSetStudent
-    /// The teacher's own states s_n, N × dim(S).
-    public var teacherStates: Matrix<Double>
+    public let student: StateSetStudent
+    /// The teacher's own states s_n, N × dim(S), in raw units.
+    public let teacherStates: Matrix<Double>
     /// The teacher's actions a_n on them, N × dim(A), in [−1, 1]ᵈ.
-    public var teacherActions: Matrix<Double>
+    public let teacherActions: Matrix<Double>
+    /// The teacher's states as the student reads them, standardised.
+    let standardizedTeacherStates: Matrix<Double>
 
     /// An objective from its parts.
     /// - Precondition: one action per state, and widths that fit them.
@@ -39,6 +42,7 @@ public struct StateSetObjective: Sendable {
         self.student = student
         self.teacherStates = teacherStates
         self.teacherActions = teacherActions
+        standardizedTeacherStates = student.standardized(teacherStates)
     }
 
     /// L(θ) = (1/N) Σ_n ‖f_θ(s_n) − a_n‖²/2, how far `network` acts from the teacher on its states.
@@ -60,8 +64,9 @@ public struct StateSetObjective: Sendable {
         let weights = set.weights
         let rate = student.learningRate
         let scale = 1 / Double(set.count)
+        let standardizedStates = student.standardized(set.states)
         for network in trajectory.dropLast().reversed() {
-            let activations = StudentPasses.activations(of: network, for: set.states)
+            let activations = StudentPasses.activations(of: network, for: standardizedStates)
             let tangents = StudentPasses.forwardTangents(of: network, activations: activations, direction: direction)
             let residual = StateSetStudent.residual(activations[activations.count - 1], set.means)
             let outputTangent = tangents[tangents.count - 1]
@@ -73,10 +78,12 @@ public struct StateSetObjective: Sendable {
             guard let inputTangent = passes.inputTangent, let hessianProduct = passes.parametersTangent else {
                 preconditionFailure("a backward pass with a tangent returns its tangents")
             }
-            // ∂J/∂S += η·(−(∇_S ℓ)˙): for X −(∇_X ℓ)˙, for M ġ_Y, for ρ 2·w ⊙ r ⊙ ẏ/K.
+            // ∂J/∂S += η·(−(∇_S ℓ)˙): for X −c_S ⊙ (∇_X̃ ℓ)˙, for M ġ_Y, for ρ 2·w ⊙ r ⊙ ẏ/K.
             let r = residual.scalars, w = weights.scalars, y = outputTangent.scalars
             let term = StateSet(
-                states: StudentPasses.map(inputTangent) { -$0 }, means: outputGradientTangent,
+                states: Matrix(rows: inputTangent.rows, columns: inputTangent.columns) {
+                    -inputTangent[$0, $1] * student.inputScale[$1] },
+                means: outputGradientTangent,
                 logStandardDeviations: Matrix(rows: residual.rows, columns: residual.columns,
                                               scalars: (0..<r.count).map { 2 * w[$0] * r[$0] * y[$0] * scale }))
             gradient.add(term, scaledBy: rate)
@@ -88,7 +95,7 @@ public struct StateSetObjective: Sendable {
 
     /// L(θ) and ∇_θ L(θ).
     func imitation(of network: MLP<Double>) -> (loss: Double, gradient: MLP<Double>) {
-        let activations = StudentPasses.activations(of: network, for: teacherStates)
+        let activations = StudentPasses.activations(of: network, for: standardizedTeacherStates)
         let residual = StateSetStudent.residual(activations[activations.count - 1], teacherActions)
         let count = Double(teacherStates.rows)
         let loss = residual.scalars.reduce(0) { $0 + $1 * $1 } / 2 / count

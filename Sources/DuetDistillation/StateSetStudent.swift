@@ -6,7 +6,10 @@
 //   θ_{t+1} = θ_t − η·∇_θ ℓ(θ_t; X, M, ρ),   t = 0 … T − 1
 //
 // Plain gradient descent (no momentum, no mini-batches) makes the inner loop a smooth, deterministic function
-// of the set and of θ_0, which is what the unrolled meta-gradient differentiates; a seed fixes θ_0.
+// of the set and of θ_0, which is what the unrolled meta-gradient differentiates; a seed fixes θ_0. The network
+// reads standardised states x̃ = (x − μ_S) ⊙ c_S (μ_S and c_S = 1/σ_S from the teacher's states, fixed), so that a
+// state's components weigh alike whatever their units (Pendulum's angular velocity spans ±8, its cosine ±1);
+// sets and gradients stay in raw units, ∂/∂x = c_S ⊙ ∂/∂x̃.
 import DuetLearners
 import DuetNumerics
 import DuetRandom
@@ -21,16 +24,34 @@ public struct StateSetStudent: Sendable, Equatable {
     public var steps: Int
     /// η, the student's step size.
     public var learningRate: Double
+    /// μ_S, subtracted from each state before the network (dim(S) values).
+    public var inputMean: [Double]
+    /// c_S = 1/σ_S, multiplying each centred state (dim(S) values).
+    public var inputScale: [Double]
 
-    /// A student description.
-    /// - Precondition: at least an input and an output width, all positive; `steps` ≥ 0; `learningRate` > 0.
-    public init(widths: [Int], hiddenActivation: Activation = .relu, steps: Int, learningRate: Double) {
+    /// A student description; by default it reads raw states (μ_S = 0, c_S = 1).
+    /// - Precondition: at least an input and an output width, all positive; `steps` ≥ 0; `learningRate` > 0; one
+    ///   finite mean and positive scale per input.
+    public init(widths: [Int], hiddenActivation: Activation = .relu, steps: Int, learningRate: Double,
+                inputMean: [Double]? = nil, inputScale: [Double]? = nil) {
         precondition(widths.count >= 2 && widths.allSatisfy { $0 > 0 }, "a student needs positive widths")
         precondition(steps >= 0 && learningRate > 0, "a student needs steps ≥ 0 and a positive step size")
         self.widths = widths
         self.hiddenActivation = hiddenActivation
         self.steps = steps
         self.learningRate = learningRate
+        self.inputMean = inputMean ?? Array(repeating: 0, count: widths[0])
+        self.inputScale = inputScale ?? Array(repeating: 1, count: widths[0])
+        precondition(self.inputMean.count == widths[0] && self.inputScale.count == widths[0]
+                        && self.inputMean.allSatisfy(\.isFinite) && self.inputScale.allSatisfy { $0 > 0 && $0.isFinite },
+                     "a student needs one finite mean and one positive scale per input")
+    }
+
+    /// x̃ = (x − μ_S) ⊙ c_S for each row of `states`.
+    public func standardized(_ states: Matrix<Double>) -> Matrix<Double> {
+        Matrix(rows: states.rows, columns: states.columns) { row, column in
+            (states[row, column] - inputMean[column]) * inputScale[column]
+        }
     }
 
     /// θ_0: a fresh network drawn from `stream` with PyTorch's default `Linear` initialisation, as the actors.
@@ -57,7 +78,7 @@ public struct StateSetStudent: Sendable, Equatable {
 
     /// One step θ − η·∇_θ ℓ(θ).
     func step(_ network: MLP<Double>, on set: StateSet, weights: Matrix<Double>) -> MLP<Double> {
-        let activations = StudentPasses.activations(of: network, for: set.states)
+        let activations = StudentPasses.activations(of: network, for: standardized(set.states))
         let residual = Self.residual(activations[activations.count - 1], set.means)
         let gradient = StudentPasses.backward(of: network, activations: activations,
                                               outputGradient: Self.outputGradient(residual: residual, weights: weights))
@@ -68,7 +89,7 @@ public struct StateSetStudent: Sendable, Equatable {
 
     /// ℓ(θ; X, M, ρ) for `network`.
     public func loss(of network: MLP<Double>, on set: StateSet) -> Double {
-        let output = StudentPasses.activations(of: network, for: set.states).last ?? Matrix()
+        let output = StudentPasses.activations(of: network, for: standardized(set.states)).last ?? Matrix()
         let residual = Self.residual(output, set.means).scalars
         let weights = set.weights.scalars
         return (0..<residual.count).reduce(0) { $0 + weights[$1] * residual[$1] * residual[$1] } / 2 / Double(set.count)

@@ -12,6 +12,8 @@
 // | `student.hiddenActivation`     | integer | f: 0 identity, 1 ReLU, 2 tanh (the output is tanh)               |
 // | `student.steps`                | integer | T, the student's gradient steps on the set                       |
 // | `student.learningRate`         | Float64 | η, its step size                                                 |
+// | `student.inputMean`            | Float64 | μ_S: the student reads (x − μ_S) ⊙ c_S                           |
+// | `student.inputScale`           | Float64 | c_S = 1/σ_S                                                      |
 // | `teacher.step`                 | integer | the teacher policy's environment steps when it was kept          |
 //
 // A student trained as `student.*` says, from any θ_0, on (X, M, ρ) is what the set was learned to teach.
@@ -49,6 +51,8 @@ public struct DistilledStateSetFile: Sendable, Equatable {
         archive.store(PolicyFile.code(of: student.hiddenActivation), as: "student.hiddenActivation")
         archive.store(student.steps, as: "student.steps")
         archive.store([student.learningRate], as: "student.learningRate")
+        archive.store(student.inputMean, as: "student.inputMean")
+        archive.store(student.inputScale, as: "student.inputScale")
         archive.store(teacherStep, as: "teacher.step")
         return archive
     }
@@ -82,6 +86,11 @@ public struct DistilledStateSetFile: Sendable, Equatable {
             let steps = try archive.integer(named: "student.steps")
             let rate = try archive.reals(named: "student.learningRate", count: 1)[0]
             guard steps >= 0, rate > 0 else { throw fail("student.steps must be ≥ 0 and student.learningRate positive") }
+            let mean = try archive.reals(named: "student.inputMean", count: widths[0])
+            let scale = try archive.reals(named: "student.inputScale", count: widths[0])
+            guard mean.allSatisfy(\.isFinite), scale.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw fail("student.inputMean must be finite and student.inputScale positive")
+            }
             let states = try archive.tensor(named: "stateSet.states")
             guard states.columns == widths[0], states.rows > 0 else {
                 throw fail("stateSet.states is \(states.shape), the student takes \(widths[0]) inputs")
@@ -90,7 +99,8 @@ public struct DistilledStateSetFile: Sendable, Equatable {
             set = StateSet(states: states, means: try archive.tensor(named: "stateSet.means", shape: labels),
                            logStandardDeviations: try archive.tensor(named: "stateSet.logStandardDeviations",
                                                                      shape: labels))
-            student = StateSetStudent(widths: widths, hiddenActivation: activation, steps: steps, learningRate: rate)
+            student = StateSetStudent(widths: widths, hiddenActivation: activation, steps: steps, learningRate: rate,
+                                      inputMean: mean, inputScale: scale)
             teacherStep = try archive.integer(named: "teacher.step")
         } catch let error as PolicyFileError {
             throw error

@@ -3,6 +3,7 @@
 //
 //   1. The teacher's own states: `teacherEpisodes` deterministic episodes of the policy, every observation kept
 //      (N of them), labelled with the teacher's action a_n = μ(s_n).
+//      The student reads states standardised by their mean and standard deviation over these N states.
 //   2. The set starts as K distinct states drawn from them with their teacher actions and s = 1, and is learned by
 //      `iterations` Adam steps on the exact meta-gradient (DuetDistillation, `StateSetObjective.swift`).
 //   3. For each evaluation student j: one θ_0, trained T steps on the learned set (arm `synthetic`) and, from the
@@ -17,6 +18,7 @@ import DuetEnvironments
 import DuetLearners
 import DuetNumerics
 import DuetRandom
+import Foundation
 
 /// Why a distilled state set cannot be made.
 public enum DistilledStateSetError: Error, Equatable, CustomStringConvertible {
@@ -125,8 +127,10 @@ public enum DistilledStateSetStudy {
         }
         let observations = Matrix(states.map { $0.map(Double.init) })
         let actions = Matrix(states.map { teacher.action(for: $0).map(Double.init) })
+        let (mean, scale) = standardization(of: observations)
         let student = StateSetStudent(widths: [observations.columns] + settings.hidden + [actions.columns],
-                                      steps: settings.steps, learningRate: settings.learningRate)
+                                      steps: settings.steps, learningRate: settings.learningRate,
+                                      inputMean: mean, inputScale: scale)
         let objective = StateSetObjective(student: student, teacherStates: observations, teacherActions: actions)
 
         // 2. The set, from K real states.
@@ -143,7 +147,7 @@ public enum DistilledStateSetStudy {
             let real = realSet(of: objective, count: settings.states, using: root.child("real states \(index)"))
             for (arm, set) in [(DistilledStateSetResult.Arm.synthetic, learned), (.real, real)] {
                 let network = student.trained(on: set, from: start)
-                let outcomes = try PolicyEpisodes.run(policy(of: network), in: registration,
+                let outcomes = try PolicyEpisodes.run(policy(of: network, student: student), in: registration,
                                                       episodes: settings.episodes,
                                                       using: root.child("evaluation \(index)"))
                 rows.append(.init(arm: arm, student: index, returns: outcomes.map(\.totalReward),
@@ -188,9 +192,33 @@ public enum DistilledStateSetStudy {
                             objective.teacherActions[chosen[$0], $1] })
     }
 
-    /// A student network as a policy that acts as the trained student does (raw observations, tanh actions).
-    public static func policy(of network: MLP<Double>) -> SavedPolicy {
-        let layers = network.layers.map { layer in
+    /// μ_S and c_S = 1/σ_S per column (population σ; c_S = 1 for a column that does not vary).
+    public static func standardization(of states: Matrix<Double>) -> (mean: [Double], scale: [Double]) {
+        let count = Double(states.rows)
+        let mean = (0..<states.columns).map { column in
+            (0..<states.rows).reduce(0) { $0 + states[$1, column] } / count
+        }
+        let scale = (0..<states.columns).map { column -> Double in
+            let variance = (0..<states.rows).reduce(0) { $0 + pow(states[$1, column] - mean[column], 2) } / count
+            return variance > 1e-12 ? 1 / variance.squareRoot() : 1
+        }
+        return (mean, scale)
+    }
+
+    /// A trained student as a policy that acts as it does on raw observations, with tanh actions: its
+    /// standardisation folded into the first layer, W₁′ = diag(c_S)·W₁ and b₁′ = b₁ − (μ_S ⊙ c_S)·W₁.
+    public static func policy(of network: MLP<Double>, student: StateSetStudent) -> SavedPolicy {
+        var folded = network
+        let first = network.layers[0]
+        folded.layers[0].weight = Matrix(rows: first.weight.rows, columns: first.weight.columns) { row, column in
+            first.weight[row, column] * student.inputScale[row]
+        }
+        folded.layers[0].bias = Matrix(rows: 1, columns: first.weight.columns) { _, column in
+            first.bias[0, column] - (0..<first.weight.rows).reduce(0) {
+                $0 + student.inputMean[$1] * student.inputScale[$1] * first.weight[$1, column]
+            }
+        }
+        let layers = folded.layers.map { layer in
             Dense<Float>(weight: Matrix(rows: layer.weight.rows, columns: layer.weight.columns,
                                         scalars: layer.weight.scalars.map { Float($0) }),
                          bias: Matrix(rows: 1, columns: layer.bias.columns, scalars: layer.bias.scalars.map { Float($0) }))

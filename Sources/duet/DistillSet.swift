@@ -18,10 +18,12 @@ struct DistillSet: ParsableCommand {
             actions. K of those states, labelled with the teacher's action and a standard deviation of 1, start \
             the synthetic set; --iterations Adam steps (--meta-learning-rate) on the exact meta-gradient then move \
             the states, the label means and the label deviations so that a fresh student (a tanh network with \
-            --hidden layers) trained only on them, by --steps steps of gradient descent with step size \
+            --hidden layers, reading states standardised by the teacher states' mean and deviation) trained only \
+            on them, by --steps steps of gradient descent with step size \
             --learning-rate on the labels' Gaussian negative log-likelihood, acts like the teacher on the teacher's \
             states (the meta-gradient differentiates through the whole unrolled training; each iteration draws a \
-            new student; after each step the label means are clipped to [-1, 1] and the deviations to [0.5, 2]). Then --students students are trained from the same initial weights on the learned set \
+            new student; after each step the label means are clipped to [-1, 1] and the deviations to \
+            [0.5, 2]). Then --students students are trained from the same initial weights on the learned set \
             and on K real teacher-labelled states drawn afresh, and play --episodes episodes each, as does the \
             teacher. Writes state-set.duet, distillation.csv (iteration,imitation_loss), evaluation.csv \
             (arm,student,mean_return,imitation_loss) and summary.txt into --out (default: \
@@ -42,10 +44,10 @@ struct DistillSet: ParsableCommand {
     var policy: String = "final"
 
     @Option(help: ArgumentHelp("T, the student's gradient steps on the set.", valueName: "T"))
-    var steps: Int = 200
+    var steps: Int = 500
 
     @Option(help: ArgumentHelp("η, the student's step size.", valueName: "η"))
-    var learningRate: Double = 0.1
+    var learningRate: Double = 0.5
 
     @Option(help: ArgumentHelp("The student's hidden widths.", valueName: "w,w,…"))
     var hidden: String = "64,64"
@@ -54,7 +56,7 @@ struct DistillSet: ParsableCommand {
     var iterations: Int = 500
 
     @Option(help: "Adam's step size on the states and labels.")
-    var metaLearningRate: Double = 0.01
+    var metaLearningRate: Double = 0.002
 
     @Option(help: ArgumentHelp("The teacher's episodes whose states are imitated.", valueName: "n"))
     var teacherEpisodes: Int = 5
@@ -166,7 +168,7 @@ struct DistillSet: ParsableCommand {
             + "kept at step \(run.record.step)) on \(registration.identifier), seed \(settings.seed): "
             + "K = \(settings.states) states from \(result.teacherStateCount) teacher states "
             + "(\(settings.teacherEpisodes) episodes)\n"
-        text += "student \(student.widths.map(String.init).joined(separator: "-")) (ReLU, tanh output), "
+        text += "student \(student.widths.map(String.init).joined(separator: "-")) (ReLU, tanh output, standardised inputs), "
             + "T = \(student.steps) steps, η = \(student.learningRate); \(settings.iterations) outer iterations, "
             + "Adam \(settings.metaLearningRate), labels in [-1, 1] with s in [0.5, 2]\n"
         if let first = result.losses.first, let last = result.losses.last {

@@ -22,7 +22,9 @@ final class DistilledStateSetFileTests: XCTestCase {
                            means: Matrix(rows: 4, columns: 1) { _, _ in stream.uniform(from: -1, to: 1) },
                            logStandardDeviations: Matrix(rows: 4, columns: 1) { _, _ in stream.gaussian() })
         return DistilledStateSetFile(set: set, student: StateSetStudent(widths: [3, 16, 1], hiddenActivation: .tanh,
-                                                                        steps: 25, learningRate: 0.05),
+                                                                        steps: 25, learningRate: 0.05,
+                                                                        inputMean: [0.1, -2, 3],
+                                                                        inputScale: [1, 0.125, 4]),
                                      teacherStep: 1200)
     }
 
@@ -34,7 +36,7 @@ final class DistilledStateSetFileTests: XCTestCase {
         XCTAssertEqual(original.archive.names,
                        ["stateSet.format", "stateSet.states", "stateSet.means", "stateSet.logStandardDeviations",
                         "student.widths", "student.hiddenActivation", "student.steps", "student.learningRate",
-                        "teacher.step"])
+                        "student.inputMean", "student.inputScale", "teacher.step"])
     }
 
     func testUnreadableFilesNameTheFileAndTheReason() throws {
@@ -61,14 +63,27 @@ final class DistilledStateSetFileTests: XCTestCase {
         }
     }
 
-    /// A student as a policy acts as its Double network does, to Float precision.
-    func testAStudentPolicyActsAsItsNetwork() {
-        let student = StateSetStudent(widths: [3, 8, 1], steps: 0, learningRate: 0.1)
+    /// A student as a policy acts as its Double network does on the standardised observation, to Float
+    /// precision (the standardisation folded into its first layer).
+    func testAStudentPolicyActsAsItsNetworkOnStandardisedObservations() {
+        let student = StateSetStudent(widths: [3, 8, 1], steps: 0, learningRate: 0.1, inputMean: [0.5, -1, 2],
+                                      inputScale: [2, 0.25, 0.125])
         let network = student.initialNetwork(using: RandomStream(seed: 1))
-        let policy = DistilledStateSetStudy.policy(of: network)
-        let observation: [Float] = [0.5, -0.25, 2]
-        let expected = network.forward(Matrix(row: observation.map(Double.init))).output[0, 0]
+        let policy = DistilledStateSetStudy.policy(of: network, student: student)
+        let observation: [Float] = [0.5, -0.25, 7]
+        let input = student.standardized(Matrix(row: observation.map(Double.init)))
+        XCTAssertEqual(input.row(0), [0, 0.1875, 0.625])
+        let expected = network.forward(input).output[0, 0]
         XCTAssertEqual(Double(policy.action(for: observation)[0]), expected, accuracy: 1e-6)
+    }
+
+    /// The standardisation: the states' mean and 1/σ per column, 1 for a constant column.
+    func testTheStandardisationIsTheStatesMeanAndDeviation() {
+        let states = Matrix<Double>([[1, 5], [3, 5], [5, 5]])
+        let (mean, scale) = DistilledStateSetStudy.standardization(of: states)
+        XCTAssertEqual(mean, [3, 5])
+        XCTAssertEqual(scale[0], 1 / (8.0 / 3).squareRoot(), accuracy: 1e-15)   // σ² = (4 + 0 + 4)/3
+        XCTAssertEqual(scale[1], 1)
     }
 
     /// Real sets are K distinct teacher states with the teacher's actions and s = 1.

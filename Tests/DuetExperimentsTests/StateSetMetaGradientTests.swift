@@ -9,14 +9,16 @@ import XCTest
 /// by ±h, and compare (J(S + h·e) − J(S − h·e))/2h with the analytic entry, for every state, label mean and log
 /// deviation. (Here rather than beside DuetDistillation for the shared checker in DuetTestSupport.)
 final class StateSetMetaGradientTests: XCTestCase {
-    /// A tiny problem: a 2-4-2 student, K = 3 states, T = 4 steps, N = 5 teacher states.
+    /// A tiny problem: a 2-4-2 student reading standardised states, K = 3 states, T = 4 steps, N = 5 teacher
+    /// states.
     func problem(hidden: Activation, seed: UInt64) -> (objective: StateSetObjective, set: StateSet,
                                                         initial: MLP<Double>) {
         let stream = RandomStream(seed: seed)
         func matrix(_ rows: Int, _ columns: Int, _ low: Double, _ high: Double) -> Matrix<Double> {
             Matrix(rows: rows, columns: columns) { _, _ in stream.uniform(from: low, to: high) }
         }
-        let student = StateSetStudent(widths: [2, 4, 2], hiddenActivation: hidden, steps: 4, learningRate: 0.5)
+        let student = StateSetStudent(widths: [2, 4, 2], hiddenActivation: hidden, steps: 4, learningRate: 0.5,
+                                      inputMean: [0.3, -0.2], inputScale: [2, 0.5])
         let objective = StateSetObjective(student: student, teacherStates: matrix(5, 2, -1, 1),
                                           teacherActions: matrix(5, 2, -0.8, 0.8))
         let set = StateSet(states: matrix(3, 2, -1, 1), means: matrix(3, 2, -0.8, 0.8),
