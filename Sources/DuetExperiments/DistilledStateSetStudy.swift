@@ -5,7 +5,8 @@
 //      (N of them), labelled with the teacher's action a_n = μ(s_n).
 //      The student reads states standardised by their mean and standard deviation over these N states.
 //   2. The set starts as K distinct states drawn from them with their teacher actions and s = 1, and is learned by
-//      `iterations` Adam steps on the exact meta-gradient (DuetDistillation, `StateSetObjective.swift`).
+//      `iterations` Adam steps on the exact meta-gradient (DuetDistillation, `StateSetObjective.swift`), keeping
+//      the set that started the block of 25 iterations with the lowest mean J (`StateSetDistiller.swift`).
 //   3. For each evaluation student j: one θ_0, trained T steps on the learned set (arm `synthetic`) and, from the
 //      same θ_0, on K real states drawn afresh from the teacher's states with the teacher's labels and s = 1
 //      (arm `real`, the same training and loss); both play the same `episodes` episodes, and so does the teacher.
@@ -102,6 +103,10 @@ public struct DistilledStateSetResult: Sendable {
     public var file: DistilledStateSetFile
     /// N, the teacher states.
     public var teacherStateCount: Int
+    /// The Adam steps that led to the kept set (the one that started the block with the lowest mean J).
+    public var keptIteration: Int
+    /// The iterations of a block.
+    public var block: Int
     /// J of each outer iteration's student.
     public var losses: [Double]
     /// The evaluated policies, student by student: synthetic, real, teacher.
@@ -137,8 +142,9 @@ public enum DistilledStateSetStudy {
         let initial = realSet(of: objective, count: settings.states, using: root.child("initial states"))
         let distiller = StateSetDistiller(objective: objective, iterations: settings.iterations,
                                           learningRate: settings.metaLearningRate)
-        let (learned, losses) = distiller.distill(from: initial, initializations: root.child("student initialisations"),
-                                                  progress: progress)
+        let (learned, kept, losses) = distiller.distill(from: initial,
+                                                        initializations: root.child("student initialisations"),
+                                                        progress: progress)
 
         // 3. Students on the learned set and on real states, and the teacher, on the same episodes.
         var rows: [DistilledStateSetResult.Row] = []
@@ -159,7 +165,8 @@ public enum DistilledStateSetStudy {
         }
         return DistilledStateSetResult(
             file: DistilledStateSetFile(set: learned, student: student, teacherStep: teacherStep),
-            teacherStateCount: states.count, losses: losses, rows: rows)
+            teacherStateCount: states.count, keptIteration: kept, block: distiller.block, losses: losses,
+            rows: rows)
     }
 
     /// Every observation the teacher acts on in `episodes` deterministic episodes played on `stream`.

@@ -23,7 +23,8 @@ struct DistillSet: ParsableCommand {
             --learning-rate on the labels' Gaussian negative log-likelihood, acts like the teacher on the teacher's \
             states (the meta-gradient differentiates through the whole unrolled training; each iteration draws a \
             new student; after each step the label means are clipped to [-1, 1] and the deviations to \
-            [0.5, 2]). Then --students students are trained from the same initial weights on the learned set \
+            [0.5, 2]; the set kept is the one that started the block of 25 iterations with the lowest mean \
+            imitation loss). Then --students students are trained from the same initial weights on the learned set \
             and on K real teacher-labelled states drawn afresh, and play --episodes episodes each, as does the \
             teacher. Writes state-set.duet, distillation.csv (iteration,imitation_loss), evaluation.csv \
             (arm,student,mean_return,imitation_loss) and summary.txt into --out (default: \
@@ -171,8 +172,13 @@ struct DistillSet: ParsableCommand {
         text += "student \(student.widths.map(String.init).joined(separator: "-")) (ReLU, tanh output, standardised inputs), "
             + "T = \(student.steps) steps, η = \(student.learningRate); \(settings.iterations) outer iterations, "
             + "Adam \(settings.metaLearningRate), labels in [-1, 1] with s in [0.5, 2]\n"
-        if let first = result.losses.first, let last = result.losses.last {
-            text += "imitation loss J of the outer loop's students: first \(loss(first)), last \(loss(last))\n"
+        let blocks = stride(from: 0, to: result.losses.count, by: result.block).map { start in
+            Statistics.mean(Array(result.losses[start..<min(start + result.block, result.losses.count)]))
+        }
+        if let first = blocks.first, let last = blocks.last {
+            text += "imitation loss J of the outer loop's students, mean per block of \(result.block): first "
+                + "\(loss(first)), kept set's (after \(result.keptIteration) steps) "
+                + "\(loss(blocks[result.keptIteration / result.block])), last \(loss(last))\n"
         }
         text += "\(settings.students) students per arm, \(settings.episodes) episodes each; 95% percentile bootstrap "
             + "over the students\n\n"

@@ -46,8 +46,13 @@ final class StateSetStudentTests: XCTestCase {
         let objective = objective()
         let initial = realSet(objective, count: 2)
         let distiller = StateSetDistiller(objective: objective, iterations: 40, learningRate: 0.05)
-        let (learned, losses) = distiller.distill(from: initial, initializations: RandomStream(seed: 5).child("init"))
+        let (learned, kept, losses) = distiller.distill(from: initial,
+                                                        initializations: RandomStream(seed: 5).child("init"))
         XCTAssertEqual(losses.count, 40)
+        // Blocks of 25: the kept set started block 0 (the initial set) or block 1 (after 25 steps), whichever
+        // block's mean J was lower.
+        let blocks = [losses[0..<25].reduce(0, +) / 25, losses[25...].reduce(0, +) / 15]
+        XCTAssertEqual(kept, blocks[1] < blocks[0] ? 25 : 0, "block means \(blocks)")
         XCTAssertNotEqual(learned, initial)
         let held = RandomStream(seed: 99).child("held-out students")
         var before = 0.0, after = 0.0
@@ -63,8 +68,8 @@ final class StateSetStudentTests: XCTestCase {
     func testTheLabelsStayInTheirBox() {
         let objective = objective()
         let distiller = StateSetDistiller(objective: objective, iterations: 20, learningRate: 0.5,
-                                          minimumStandardDeviation: 0.8, maximumStandardDeviation: 1.25)
-        let (learned, _) = distiller.distill(from: realSet(objective, count: 3),
+                                          minimumStandardDeviation: 0.8, maximumStandardDeviation: 1.25, block: 1)
+        let (learned, _, _) = distiller.distill(from: realSet(objective, count: 3),
                                              initializations: RandomStream(seed: 6).child("init"))
         XCTAssertTrue(learned.means.scalars.allSatisfy { (-1...1).contains($0) }, "\(learned.means)")
         let deviations = learned.logStandardDeviations.scalars.map { exp($0) }
