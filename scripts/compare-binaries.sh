@@ -53,6 +53,12 @@ run_both() { # name, file, extra arguments...
 
 for file in experiments/*.yaml experiments/smoke/*.yaml; do
     name=$(basename "$file" .yaml)
+    teacher=$(sed -n 's/^ *teacher: *\([^ #]*\).*/\1/p' "$file")
+    if [ -n "$teacher" ] && [ ! -f "$teacher/status.json" ]; then
+        # A teacher-student file needs its trained teacher (see the file): nothing to run without it.
+        echo "skipped $name: its teacher $teacher is not trained here"
+        continue
+    fi
     if grep -q '^distillation:' "$file"; then
         pair=(--set distillation.alternationSteps=500)
         run_both "$name-on" "$file" "${pair[@]}" --distill

@@ -46,6 +46,16 @@ public enum TeacherRun {
         guard distillation.teacherPeer < peers.count else {
             throw unusable("no learner\(distillation.teacherPeer) (accepted teacherPeer: 0…\(peers.count - 1))")
         }
+        // The objective's constraints between the two (same family for kl, same depth for layer relations)
+        // are those of a pair made of the student and the teacher.
+        var pair = configuration
+        pair.distillation?.teacher = nil
+        pair.peer = peers[distillation.teacherPeer].learner
+        do {
+            try pair.validate(at: "")
+        } catch {
+            throw unusable("its learner\(distillation.teacherPeer) cannot teach this learner: \(error)")
+        }
         let checkpoint: Checkpoint
         do {
             checkpoint = try Checkpoint(contentsOf: URL(fileURLWithPath: path)

@@ -60,7 +60,8 @@ public struct TrainingSession {
         public var timing: RunTiming
     }
 
-    /// Reads and validates the configuration and applies `distill` (no side effects).
+    /// Reads and validates the configuration, applies `distill` and `singleLearner`, and makes a relative
+    /// `distillation.teacher` absolute (no side effects).
     public func resolvedConfiguration() throws -> ExperimentConfiguration {
         var configuration = try ConfigurationFile.load(ExperimentConfiguration.self, from: configurationPath,
                                                        overrides: overrides)
@@ -73,6 +74,10 @@ public struct TrainingSession {
             configuration.distillation?.enabled = distill
         }
         if singleLearner { configuration.keepFirstPeerOnly() }
+        // A teacher is recorded by its absolute path, so that run.json names it wherever it is read from.
+        if let teacher = configuration.distillation?.teacher, !teacher.hasPrefix("/") {
+            configuration.distillation?.teacher = URL(fileURLWithPath: teacher).standardizedFileURL.path
+        }
         return configuration
     }
 

@@ -18,6 +18,7 @@ struct Duet: ParsableCommand {
             Bench.self,
             Train.self,
             BornAgain.self,
+            DistillSet.self,
             Ablate.self,
             Sweep.self,
             Summarize.self,

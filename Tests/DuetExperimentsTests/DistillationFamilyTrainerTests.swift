@@ -166,6 +166,13 @@ final class DistillationFamilyTrainerTests: TrainerTestCase {
             }
             XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent(name).path))
         }
+        // A one-layer teacher has no layer relations to give a two-layer student.
+        let shallow = try session(Self.single, name: "shallow", overrides: ["learner.hidden=[16]"])
+        XCTAssertThrowsError(try session(Self.single + "\ndistillation: {teacher: \(shallow.path), objective: layer-relations}\n",
+                                         name: "layers")) { error in
+            let message = String(describing: error)
+            XCTAssertTrue(message.contains("cannot teach this learner") && message.contains("layer-relations"), message)
+        }
         let otherTask = Self.single.replacingOccurrences(of: "Pendulum-v1", with: "MountainCarContinuous-v0")
             + "\ndistillation: {teacher: \(teacher.path)}\n"
         XCTAssertThrowsError(try session(otherTask, name: "other")) { error in
