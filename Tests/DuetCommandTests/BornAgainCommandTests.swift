@@ -4,25 +4,7 @@ import XCTest
 
 /// `duet born-again` end to end on a tiny budget: the generations' folders and teachers, the printed finals,
 /// continuing a finished study, and bad input.
-final class BornAgainCommandTests: XCTestCase {
-    private var scratch: URL!
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("duet-born-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
-    private var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-    }
-
-    private func duet(_ arguments: [String]) throws -> DuetExecutable.Outcome {
-        try DuetExecutable.run(arguments, in: repository, environment: ["COLUMNS": "80"])
-    }
-
+final class BornAgainCommandTests: CommandTestCase {
     func testHelpText() throws {
         let outcome = try duet(["born-again", "--help"])
         XCTAssertEqual(outcome.status, 0)

@@ -5,28 +5,7 @@ import XCTest
 /// `duet distill-set` end to end on a tiny trained run: it writes the set, the learning curve, the evaluation and
 /// the summary, the same bytes for the same seed; every kind of bad input is one line naming the flag or file,
 /// with nothing written.
-final class DistillSetCommandTests: XCTestCase {
-    private var scratch: URL!
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("duet-distill-set-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
-    /// The repository root, where `experiments/` lives.
-    private var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-    }
-
-    private func duet(_ arguments: [String]) throws -> DuetExecutable.Outcome {
-        try DuetExecutable.run(arguments, in: repository, environment: ["COLUMNS": "80"])
-    }
-
-    private func path(_ name: String) -> String { scratch.appendingPathComponent(name).path }
-
+final class DistillSetCommandTests: CommandTestCase {
     /// A tiny TD3 run on Pendulum-v1 (seconds in release).
     private func train() throws -> String {
         let outcome = try duet(["train", "experiments/smoke/pendulum-td3-tiny.yaml", "--seed", "3", "--out", path("run"),

@@ -5,28 +5,7 @@ import XCTest
 /// `duet render` end to end on tiny trained runs: one frame per state, the episodes `duet evaluate` plays with the
 /// same seed, two peers or two runs side by side, PNG frames through rsvg-convert, and one-line errors that
 /// leave no file.
-final class RenderCommandTests: XCTestCase {
-    private var scratch: URL!
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("duet-render-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
-    /// The repository root, where `experiments/` lives.
-    private var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-    }
-
-    private func duet(_ arguments: [String]) throws -> DuetExecutable.Outcome {
-        try DuetExecutable.run(arguments, in: repository, environment: ["COLUMNS": "80"])
-    }
-
-    private func path(_ name: String) -> String { scratch.appendingPathComponent(name).path }
-
+final class RenderCommandTests: CommandTestCase {
     private func train(_ config: String, _ name: String, _ extra: [String] = []) throws -> String {
         let outcome = try duet(["train", config, "--seed", "4", "--out", path(name)] + extra)
         XCTAssertEqual(outcome.status, 0, outcome.standardError)

@@ -4,28 +4,7 @@ import XCTest
 
 /// `duet train`, `duet ablate` and `duet quickstart` end to end on tiny budgets: help texts snapshot-tested,
 /// CSV headers, one-line errors that leave no run folder, and the main job writing its table and figures.
-final class TrainCommandTests: XCTestCase {
-    private var scratch: URL!
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("duet-train-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
-
-    /// The repository root, where `experiments/` lives.
-    private var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-    }
-
-    private func duet(_ arguments: [String]) throws -> DuetExecutable.Outcome {
-        try DuetExecutable.run(arguments, in: repository, environment: ["COLUMNS": "80"])
-    }
-
-    private func path(_ name: String) -> String { scratch.appendingPathComponent(name).path }
-
+final class TrainCommandTests: CommandTestCase {
     private func header(_ file: String) throws -> Substring? {
         try String(contentsOfFile: path(file), encoding: .utf8).split(separator: "\n").first
     }
