@@ -69,6 +69,6 @@ for study in td3 sac halfcheetah; do
     title="Pendulum-v1, $study pair: the distillation family"
     [ $study = halfcheetah ] && title="HalfCheetah-v5, TD3 pair: the distillation family"
     "$duet" summarize "$out/$study" --baseline off --distillation-score > "plots/family/$study-summary.txt"
-    "$duet" plot "$out/$study" -o "plots/family/$study-curves.svg" --title "$title"
+    "$duet" plot "$out/$study" -o "plots/family/$study-curves.svg" --overwrite --title "$title"
 done
 cat plots/family/td3-summary.txt plots/family/sac-summary.txt plots/family/halfcheetah-summary.txt
