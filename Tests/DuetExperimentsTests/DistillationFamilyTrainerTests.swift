@@ -61,6 +61,37 @@ final class DistillationFamilyTrainerTests: TrainerTestCase {
                        try contents(train(configuration(Self.sacPair), name: "kl-b"), "distillation.csv"))
     }
 
+    /// Peers of widths 16 and 64 (`peers:`) distil through relations of their last hidden layers, which have no
+    /// common width: the pair trains, and the relations' loss on the diagnostic batches (the same estimator in
+    /// both arms) is lower, summed over the run, with distillation on than off.
+    func testRelationsDistilBetweenPeersOfDifferentWidths() throws {
+        let yaml = """
+            env: Pendulum-v1
+            steps: 800
+            evaluation: {every: 400, episodes: 2}
+            training: {bufferSize: 10000, learningStarts: 100, updateLogInterval: 100}
+            peers:
+              - learner: {algorithm: td3, hidden: [16, 16], batchSize: 16, noise: {kind: gaussian, scale: 0.1}}
+              - learner: {algorithm: td3, hidden: [64, 64], batchSize: 16, noise: {kind: gaussian, scale: 0.1}}
+            distillation: {batchSize: 16, alternationSteps: 200, objective: relations, weighting: uniform,
+                           learningRate: 1.0e-3, relations: {features: hidden}}
+            """
+        /// The diagnostic losses of a run, every learner and interval.
+        func losses(_ run: URL) throws -> [Double] {
+            let lines = try contents(run, "distillation.csv").split(separator: "\n").map(String.init)
+            let column = try XCTUnwrap(lines[0].split(separator: ",").map(String.init).firstIndex(of: "loss"))
+            return lines.dropFirst().compactMap { Double($0.split(separator: ",", omittingEmptySubsequences: false)[column]) }
+        }
+        let on = try train(configuration(yaml), name: "widths-on")
+        let off = try train(configuration(yaml, ["distillation.enabled=false"]), name: "widths-off")
+        XCTAssertGreaterThan(try distillationSteps(on), 0)
+        let (onLosses, offLosses) = (try losses(on), try losses(off))
+        XCTAssertEqual(onLosses.count, offLosses.count)
+        XCTAssertGreaterThan(onLosses.count, 4)
+        XCTAssertTrue(onLosses.allSatisfy(\.isFinite))
+        XCTAssertLessThan(onLosses.reduce(0, +), offLosses.reduce(0, +), "on \(onLosses), off \(offLosses)")
+    }
+
     /// Off, a family objective leaves each learner exactly as a single learner (the diagnostic batches draw from
     /// their own stream).
     func testLayerRelationsOffLeaveEachLearnerIdenticalToASingleRun() throws {
