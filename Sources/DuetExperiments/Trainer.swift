@@ -26,6 +26,8 @@ public enum Trainer {
     /// Trains the peers of `configuration` with root seed `seed`, writing `learner0/` … `learner{k−1}/` and,
     /// with a distillation block, `distillation.csv` into `folder`.
     /// - Parameters:
+    ///   - teacher: the teacher of a teacher-student run when the caller has loaded it already (`nil`: loaded
+    ///     here from `distillation.teacher`, if any), so its checkpoint is read once.
     ///   - firstPeerIndex: the index of the first peer, which names its streams and folder (`learner<i>`): a
     ///     single run with index 1 draws exactly what learner 1 of a pair without distillation draws. Only
     ///     without distillation (with it, peers are `learner0` … `learner{k−1}`).
@@ -38,7 +40,7 @@ public enum Trainer {
     ///     (the `alternate` schedule; for tests of the schedule).
     /// - Returns: the wall-clock figures, which the caller writes apart from the learning logs.
     public static func run(_ configuration: ExperimentConfiguration, seed: UInt64, folder: RunFolder,
-                           firstPeerIndex: Int = 0, progress: ProgressLine? = nil,
+                           teacher: (any Distillable)? = nil, firstPeerIndex: Int = 0, progress: ProgressLine? = nil,
                            checkpoints: Checkpointer? = nil, resuming checkpoint: Checkpoint? = nil,
                            stopRequested: @escaping @Sendable () -> Bool = { false },
                            events: ((TrainerEvent) -> Void)? = nil) throws -> RunTiming {
@@ -54,7 +56,7 @@ public enum Trainer {
                         historyCapacity: configuration.distillation?.window ?? onPolicyHistoryDefault,
                         environmentStreamsOf: sameEnvironment ? firstPeerIndex : nil)
         }
-        let teacher = try TeacherRun.load(for: configuration)
+        let teacher = try teacher ?? TeacherRun.load(for: configuration)
         let distillation = try configuration.distillation.map {
             try DistillationPhase(configuration: $0, peers: peers, teacher: teacher, folder: folder)
         }
@@ -248,7 +250,7 @@ public enum Trainer {
     }
 }
 
-/// What the trainer did, in order, for tests of its schedule (``Trainer/run(_:seed:folder:firstPeerIndex:progress:checkpoints:resuming:stopRequested:events:)``).
+/// What the trainer did, in order, for tests of its schedule (``Trainer/run(_:seed:folder:teacher:firstPeerIndex:progress:checkpoints:resuming:stopRequested:events:)``).
 public enum TrainerEvent: Equatable, Sendable {
     /// Peer `peer` made an RL update (critics and actor; its target networks wait).
     case update(peer: Int)

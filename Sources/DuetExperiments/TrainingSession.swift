@@ -1,4 +1,5 @@
 import DuetConfiguration
+import DuetLearners
 import DuetRunFormat
 import Foundation
 
@@ -98,7 +99,7 @@ public struct TrainingSession {
                     stopRequested: @escaping @Sendable () -> Bool = { false }) throws -> Outcome {
         let configuration = try resolvedConfiguration()
         try ResourceEstimate.check(configuration, source: configurationPath)
-        _ = try TeacherRun.load(for: configuration)  // a bad teacher is an error before any folder exists
+        let teacher = try TeacherRun.load(for: configuration)  // a bad teacher is an error before any folder exists
         let url = URL(fileURLWithPath: output ?? Self.defaultOutput(for: configurationPath, seed: seed))
         let folder = try RunFolder.create(at: url, overwrite: overwrite)
         let metadata = RunMetadata(arm: resolvedArm(for: configuration), seed: seed, env: configuration.env,
@@ -114,15 +115,18 @@ public struct TrainingSession {
                                    seed: seed),
             folder: folder)
         return try Self.train(configuration, seed: seed, folder: folder, checkpoints: checkpoints, resuming: nil,
+                              teacher: teacher,
                               progress: progress, stopRequested: stopRequested)
     }
 
     /// Trains into `folder` and records the outcome in `status.json` (and `error.txt` for a failure).
+    /// - Parameter teacher: the teacher of a teacher-student run, already loaded (`nil`: loaded by the trainer).
     static func train(_ configuration: ExperimentConfiguration, seed: UInt64, folder: RunFolder,
-                      checkpoints: Checkpointer, resuming checkpoint: Checkpoint?, progress: ProgressLine?,
+                      checkpoints: Checkpointer, resuming checkpoint: Checkpoint?,
+                      teacher: (any Distillable)? = nil, progress: ProgressLine?,
                       stopRequested: @escaping @Sendable () -> Bool) throws -> Outcome {
         do {
-            let timing = try Trainer.run(configuration, seed: seed, folder: folder, progress: progress,
+            let timing = try Trainer.run(configuration, seed: seed, folder: folder, teacher: teacher, progress: progress,
                                          checkpoints: checkpoints, resuming: checkpoint, stopRequested: stopRequested)
             try folder.writeJSON(timing, to: RunFormat.timingFile)
             try? FileManager.default.removeItem(at: folder.file(RunFormat.errorFile))
