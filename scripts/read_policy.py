@@ -15,6 +15,13 @@ From Python:
     action = policy.act(observation)                 # in [-1, 1]^d, as Duet's deterministicAction
     env_action = policy.to_box(action, low, high)    # as Duet's trainer rescales it
 
+A gSDE policy (SAC or PPO with stateDependentExploration) written by this Duet also keeps its exploration log
+standard deviations log σ_W (H x d): `policy.exploration_matrix(rng)` draws W = exp(log σ_W) * E, E ~ N(0, I), and
+`policy.act_with_noise(observation, W)` is the exploration action with the noise h(s) @ W on the last hidden
+layer's output h(s), as `duet evaluate --stochastic` acts (one W per episode):
+
+    python3 scripts/read_policy.py POLICY --observations obs.csv --exploration-matrix w.csv   # H rows, d columns
+
 Actions agree with Duet's to about 1e-6 (float32 arithmetic in another order; Duet's tanh is a vectorised
 approximation within 7 ulps).
 """
@@ -122,6 +129,10 @@ class Policy:
             self.center = entries["action.center"].astype(np.float32)
             self.half_range = entries["action.halfRange"].astype(np.float32)
         self.observation_dimension = self.weights[0].shape[0]
+        # gSDE's log σ_W (absent in files from before Duet kept it, and without gSDE).
+        self.exploration_log_std = entries.get("action.explorationLogStandardDeviation")
+        if self.exploration_log_std is not None and entries.get("action.explorationFeatures") != layers - 1:
+            raise ValueError(f"{source}: action.explorationFeatures is not the last hidden layer ({layers - 1})")
 
     @classmethod
     def load(cls, path):
@@ -140,7 +151,14 @@ class Policy:
 
     def network(self, x):
         """The actor network's output for network inputs `x` (one row per observation, or one vector)."""
+        return self._forward(x)[0]
+
+    def _forward(self, x):
+        """The network's output and the last hidden layer's output h (the input without a hidden layer)."""
+        features = x
         for index, (weight, bias) in enumerate(zip(self.weights, self.biases)):
+            if index == len(self.weights) - 1:
+                features = x
             x = (x @ weight + bias).astype(np.float32)
             if index < len(self.weights) - 1:
                 if self.layer_norms:
@@ -151,7 +169,7 @@ class Policy:
                 x = _activate(self.hidden_activation, x)
             else:
                 x = _activate(self.output_activation, x)
-        return x
+        return x, features
 
     def act(self, observation):
         """The deterministic action in [-1, 1]^d for a raw observation (or rows of them)."""
@@ -165,6 +183,26 @@ class Policy:
             return np.tanh(mean)
         return np.clip((output - self.center) / self.half_range, -1, 1)
 
+    def exploration_matrix(self, rng):
+        """gSDE: a fresh exploration matrix W = exp(log σ_W) * E (H x d), E standard normal from `rng`
+        (a numpy Generator)."""
+        if self.exploration_log_std is None:
+            raise ValueError(f"{self.source}: no gSDE exploration log std in this policy file")
+        log_std = self.exploration_log_std.astype(np.float64)
+        return (np.exp(log_std) * rng.standard_normal(log_std.shape)).astype(np.float32)
+
+    def act_with_noise(self, observation, matrix):
+        """gSDE: the exploration action in [-1, 1]^d for a raw observation (or rows) and a held matrix W (H x d):
+        SAC tanh(clip(mu) + h @ W), PPO clip((mu + h @ W - c) / h_box, -1, 1)."""
+        if self.exploration_log_std is None:
+            raise ValueError(f"{self.source}: no gSDE exploration log std in this policy file")
+        output, features = self._forward(self.network_input(observation))
+        noise = (features @ np.asarray(matrix, dtype=np.float32)).astype(np.float32)
+        if self.head == 2:
+            mean = output if self.mean_clip is None else np.clip(output, -self.mean_clip, self.mean_clip)
+            return np.tanh(mean + noise)
+        return np.clip((output + noise - self.center) / self.half_range, -1, 1)
+
     @staticmethod
     def to_box(action, low, high):
         """An action in [-1, 1]^d as the environment's box action, low + (a + 1)/2 (high - low), as Duet rescales."""
@@ -177,8 +215,11 @@ class Policy:
         widths = [self.weights[0].shape[0]] + [w.shape[1] for w in self.weights]
         kept = f", evaluation mean {self.evaluation_mean:.2f}" if self.evaluation_mean is not None else ""
         normalised = "normalised" if self.observation_mean is not None else "raw"
+        sde = ""
+        if self.exploration_log_std is not None:
+            sde = f"; gSDE log std {self.exploration_log_std.shape[0]} x {self.exploration_log_std.shape[1]}"
         return (f"{self.source}: {self.algorithm.upper()} policy kept at step {self.step}{kept}; network {widths} "
-                f"({self.hidden_activation}), {normalised} observations, {self.action_dimension} actions")
+                f"({self.hidden_activation}), {normalised} observations, {self.action_dimension} actions{sde}")
 
 
 def main():
@@ -188,6 +229,8 @@ def main():
                                                "actions, one per row")
     parser.add_argument("--low", type=float, nargs="+", help="the action box's lower bounds (prints box actions)")
     parser.add_argument("--high", type=float, nargs="+", help="the action box's upper bounds")
+    parser.add_argument("--exploration-matrix", help="gSDE: a CSV file of the exploration matrix W (H rows, d "
+                                                     "columns); prints the exploration actions with that W")
     arguments = parser.parse_args()
     try:
         policy = Policy.load(arguments.policy)
@@ -202,7 +245,20 @@ def main():
         print(f"error: {arguments.observations}: rows of {observations.shape[1]} values; the policy takes "
               f"{policy.observation_dimension}", file=sys.stderr)
         return 1
-    actions = policy.act(observations)
+    if arguments.exploration_matrix is not None:
+        if policy.exploration_log_std is None:
+            print(f"error: {arguments.policy}: not a gSDE policy with its exploration log std; "
+                  "--exploration-matrix needs one", file=sys.stderr)
+            return 1
+        matrix = np.loadtxt(arguments.exploration_matrix, delimiter=",", dtype=np.float32, ndmin=2)
+        if matrix.shape != policy.exploration_log_std.shape:
+            print(f"error: {arguments.exploration_matrix}: a {matrix.shape[0]} x {matrix.shape[1]} matrix; the "
+                  f"policy needs {policy.exploration_log_std.shape[0]} x {policy.exploration_log_std.shape[1]}",
+                  file=sys.stderr)
+            return 1
+        actions = policy.act_with_noise(observations, matrix)
+    else:
+        actions = policy.act(observations)
     if arguments.low is not None or arguments.high is not None:
         if arguments.low is None or arguments.high is None:
             print("error: give both --low and --high", file=sys.stderr)

@@ -4,6 +4,7 @@
 // therefore plays exactly the episodes of the run's first evaluation.
 import DuetEnvironments
 import DuetLearners
+import DuetNumerics
 import DuetRandom
 
 /// Runs episodes of a ``SavedPolicy``.
@@ -22,21 +23,46 @@ public enum PolicyEpisodes {
     public enum Mode {
         /// The deterministic action μ(s), as the trainer's evaluations.
         case deterministic
-        /// Actions drawn from the policy, with draws from `stream` (``SavedPolicy/sampledAction(for:using:)``).
+        /// Actions drawn from the policy, with draws from `stream`: fresh noise per step
+        /// (``SavedPolicy/sampledAction(for:using:)``), or under gSDE one exploration matrix W drawn at the start
+        /// of each episode and held for all its steps (``SavedPolicy/explorationMatrix(using:)``,
+        /// ``SavedPolicy/stateDependentAction(for:explorationMatrix:)``).
+        ///
+        /// One W per episode is the choice Stable-Baselines3 makes for its rollouts (`reset_noise` at the start
+        /// of collection, with `sde_sample_freq = -1`). Its `evaluate_policy(deterministic=False)` never redraws
+        /// W, so every episode there shares whatever matrix the model last drew (for a loaded model, one drawn
+        /// from the initial log σ at construction); drawing one per episode from the trained log σ_W keeps the
+        /// noise gSDE's, held over the episode, and makes the episodes independent draws, as the bootstrap
+        /// intervals of `duet evaluate` assume. The policy's `resampleEvery` is a training setting, not kept.
         case stochastic(RandomStream)
     }
 
     /// The policy's action for `observation` in the environment's box (the trainer's rescaling
-    /// low + (a + 1)·(high − low)/2 for a bounded box).
+    /// low + (a + 1)·(high − low)/2 for a bounded box). Under gSDE a stochastic action needs the episode's
+    /// `explorationMatrix`; without it (or for a policy that cannot be sampled) the action is the deterministic
+    /// one.
     public static func environmentAction(_ policy: SavedPolicy, for observation: [Float], mode: Mode,
-                                         in space: BoxSpace) -> [Float] {
+                                         explorationMatrix: Matrix<Float>? = nil, in space: BoxSpace) -> [Float] {
         let action: [Float]
         switch mode {
-        case .deterministic: action = policy.action(for: observation)
-        case let .stochastic(stream): action = policy.sampledAction(for: observation, using: stream)
-                                          ?? policy.action(for: observation)
+        case .deterministic:
+            action = policy.action(for: observation)
+        case let .stochastic(stream):
+            if policy.usesStateDependentExploration {
+                action = explorationMatrix.map { policy.stateDependentAction(for: observation, explorationMatrix: $0) }
+                    ?? policy.action(for: observation)
+            } else {
+                action = policy.sampledAction(for: observation, using: stream) ?? policy.action(for: observation)
+            }
         }
         return rescaled(action, to: space)
+    }
+
+    /// The exploration matrix an episode holds: under gSDE in `mode` stochastic, a fresh one from the mode's
+    /// stream; otherwise `nil`.
+    public static func episodeExplorationMatrix(_ policy: SavedPolicy, mode: Mode) -> Matrix<Float>? {
+        guard case let .stochastic(stream) = mode, policy.usesStateDependentExploration else { return nil }
+        return policy.explorationMatrix(using: stream)
     }
 
     /// Maps an action from [−1, 1]ᵈ to `space`, as the trainer does: low + (a + 1)·0.5·(high − low).
@@ -48,7 +74,8 @@ public enum PolicyEpisodes {
     }
 
     /// Plays `count` episodes of `policy` in fresh copies of `registration`'s environment, one after another on
-    /// `stream` (resets and steps).
+    /// `stream` (resets and steps); a stochastic gSDE policy draws its exploration matrix from the mode's stream
+    /// after each reset.
     /// - Throws: ``EnvironmentError`` when the environment rejects an action (a non-finite one).
     public static func run(_ policy: SavedPolicy, in registration: EnvironmentRegistration, episodes count: Int,
                            mode: Mode = .deterministic, using stream: RandomStream) throws -> [Outcome] {
@@ -57,9 +84,11 @@ public enum PolicyEpisodes {
         var outcomes: [Outcome] = []
         for _ in 0..<count {
             var observation = environment.reset(using: stream)
+            let matrix = episodeExplorationMatrix(policy, mode: mode)
             var outcome = Outcome(totalReward: 0, length: 0, isTerminated: false)
             while true {
-                let transition = try environment.step(environmentAction(policy, for: observation, mode: mode, in: space),
+                let transition = try environment.step(environmentAction(policy, for: observation, mode: mode,
+                                                                        explorationMatrix: matrix, in: space),
                                                       using: stream)
                 outcome.totalReward += transition.reward
                 outcome.length += 1

@@ -29,8 +29,16 @@
 // | `action.center`               | Float64 | head 3: the box centre c                                         |
 // | `action.halfRange`            | Float64 | head 3: the box half-range h                                     |
 // | `action.logStandardDeviation` | Float64 | head 3: log σ (none under gSDE)                                  |
+// | `action.explorationLogStandardDeviation` | tensor | heads 2 and 3 under gSDE: log σ_W, H × d (absent in    |
+// |                               |         | files written before it was kept: such a policy cannot be sampled) |
+// | `action.explorationFeatures`  | integer | with log σ_W: the layers whose output is gSDE's features h(s), L − 1: |
+// |                               |         | the last hidden layer's output after its activation (0: the input) |
 //
 // Heads (actions in [−1, 1]ᵈ): 1: a = g(f(s)); 2: a = tanh(clip(f(s)[0 ..< d])); 3: a = clip((f(s) − c)/h, −1, 1).
+// Sampled under gSDE (`duet evaluate --stochastic`): W = exp(log σ_W) ⊙ E with E ~ N(0, I), drawn once per
+// episode; the noise n = h(s)·W is added to f(s) before the squash or the clip: 2: tanh(clip(f(s)) + n);
+// 3: clip((f(s) + n − c)/h, −1, 1). All entries but these two are policy format 1's first form, so files
+// without gSDE are byte for byte what earlier builds wrote, and earlier readers read the new ones.
 import DuetLearners
 import DuetNumerics
 import Foundation
@@ -115,6 +123,10 @@ public struct PolicyFile: Sendable, Equatable {
             archive.store(center.map(Double.init), as: "action.center")
             archive.store(halfRange.map(Double.init), as: "action.halfRange")
             archive.store(logDeviation?.map(Double.init) ?? [], as: "action.logStandardDeviation")
+        }
+        if let explorationLogDeviation = policy.explorationLogStandardDeviation {
+            archive.store(explorationLogDeviation, as: "action.explorationLogStandardDeviation")
+            archive.store(network.layers.count - 1, as: "action.explorationFeatures")
         }
         return archive
     }
@@ -228,10 +240,27 @@ public struct PolicyFile: Sendable, Equatable {
         case let other:
             throw fail("unknown policy.head \(other) (accepted: 1, 2, 3)")
         }
+        // gSDE's log σ_W, absent in files written before Duet kept it (that policy then cannot be sampled).
+        var explorationLogDeviation: Matrix<Float>?
+        if archive["action.explorationLogStandardDeviation"] != nil {
+            guard head.isStateDependent else {
+                throw fail("action.explorationLogStandardDeviation is for gSDE heads (2 with action.stateDependent 1, "
+                           + "or 3 without action.logStandardDeviation)")
+            }
+            let features = try archive.integer(named: "action.explorationFeatures")
+            guard features == layerCount - 1 else {
+                throw fail("action.explorationFeatures \(features): gSDE's features are the output of the last "
+                           + "hidden layer, \(layerCount - 1)")
+            }
+            explorationLogDeviation = try archive.tensor(
+                named: "action.explorationLogStandardDeviation",
+                shape: MatrixShape(rows: network.widths[network.widths.count - 2], columns: outputs))
+        }
         let mean = try archive.reals(named: "policy.evaluationMean")
         guard mean.count <= 1 else { throw fail("policy.evaluationMean holds more than one value") }
         self.init(policy: SavedPolicy(algorithm: algorithm, network: network, head: head,
-                                      observationStatistics: statistics, observationScaling: scaling),
+                                      observationStatistics: statistics, observationScaling: scaling,
+                                      explorationLogStandardDeviation: explorationLogDeviation),
                   step: try archive.integer(named: "policy.step"), evaluationMean: mean.first,
                   evaluationReturns: try archive.reals(named: "policy.evaluationReturns"))
     }

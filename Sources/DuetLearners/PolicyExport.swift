@@ -61,13 +61,21 @@ public struct SavedPolicy: Sendable, Equatable {
     public var observationStatistics: RunningMeanStandardDeviation?
     /// How the statistics are applied.
     public var observationScaling: ObservationScaling
+    /// gSDE's learned log σ_W (`H × dim(A)`), the log standard deviations of the exploration matrix's entries,
+    /// where H is the width of the features h(s) the noise acts on: the output of the network's last hidden layer
+    /// (after its activation and layer norm), or the network's input when it has no hidden layer. `nil` without
+    /// gSDE, and for a gSDE policy from a file written before Duet kept it (that policy cannot be sampled).
+    public var explorationLogStandardDeviation: Matrix<Float>?
     /// The off-policy learners' normalisation, with its precomputed scales.
     private var normalization: ObservationNormalization?
 
-    /// A policy from its parts.
-    /// - Precondition: the head fits the network's outputs; the statistics fit its inputs.
+    /// A policy from its parts; `explorationLogStandardDeviation` is gSDE's log σ_W (`nil` without gSDE, or when
+    /// it is not known).
+    /// - Precondition: the head fits the network's outputs; the statistics fit its inputs; log σ_W is
+    ///   `H × dim(A)` for a gSDE head and absent otherwise.
     public init(algorithm: Algorithm, network: MLP<Float>, head: Head,
-                observationStatistics: RunningMeanStandardDeviation?, observationScaling: ObservationScaling) {
+                observationStatistics: RunningMeanStandardDeviation?, observationScaling: ObservationScaling,
+                explorationLogStandardDeviation: Matrix<Float>? = nil) {
         if let observationStatistics {
             precondition(observationStatistics.mean.count == network.inputCount,
                          "observation statistics of \(observationStatistics.mean.count) values, network of \(network.inputCount) inputs")
@@ -84,6 +92,15 @@ public struct SavedPolicy: Sendable, Equatable {
         self.algorithm = algorithm
         self.network = network
         self.head = head
+        if let explorationLogStandardDeviation {
+            precondition(head.isStateDependent, "log σ_W is gSDE's; this head has no state-dependent noise")
+            let featureWidth = network.widths[network.widths.count - 2]
+            let actions = network.outputCount
+            precondition(explorationLogStandardDeviation.rows == featureWidth
+                            && explorationLogStandardDeviation.columns == actions,
+                         "gSDE's log σ_W must be \(featureWidth)×\(actions), not \(explorationLogStandardDeviation.shape)")
+        }
+        self.explorationLogStandardDeviation = explorationLogStandardDeviation
         self.observationStatistics = observationStatistics
         self.observationScaling = observationScaling
         normalization = observationScaling == .reciprocal
@@ -126,21 +143,28 @@ public struct SavedPolicy: Sendable, Equatable {
         }
     }
 
-    /// Whether ``sampledAction(for:using:)`` can draw from the policy: SAC and PPO without gSDE (gSDE's
-    /// exploration matrix is part of the training state, not of the policy; DDPG and TD3 are deterministic).
+    /// Whether the policy explores with gSDE's state-dependent noise (SAC or PPO with
+    /// `stateDependentExploration`).
+    public var usesStateDependentExploration: Bool { head.isStateDependent }
+
+    /// Whether actions can be drawn from the policy (``sampledAction(for:using:)`` or, under gSDE,
+    /// ``stateDependentAction(for:explorationMatrix:)``): SAC and PPO, under gSDE only when the policy has its
+    /// ``explorationLogStandardDeviation`` (files written before Duet kept it do not); never DDPG or TD3, whose
+    /// policies are deterministic.
     public var canSample: Bool {
         switch head {
         case .tanhActor: return false
-        case let .squashedGaussian(_, stateDependent): return !stateDependent
-        case let .gaussian(_, _, logDeviation): return logDeviation != nil
+        case .squashedGaussian, .gaussian:
+            return !head.isStateDependent || explorationLogStandardDeviation != nil
         }
     }
 
-    /// An action drawn from the stochastic policy, in [−1, 1]ᵈ, with one Gaussian draw ε_k from `stream` per
-    /// component: SAC tanh(μ + exp(clamp(ℓ_raw, −20, 2))·ε); PPO clip((μ + exp(log σ)·ε − c)/h, −1, 1), as the
-    /// trainer clips PPO's actions. `nil` when the policy cannot be sampled (``canSample``).
+    /// An action drawn from the stochastic policy without gSDE, in [−1, 1]ᵈ, with one Gaussian draw ε_k from
+    /// `stream` per component: SAC tanh(μ + exp(clamp(ℓ_raw, −20, 2))·ε); PPO clip((μ + exp(log σ)·ε − c)/h, −1, 1),
+    /// as the trainer clips PPO's actions. `nil` for a deterministic policy and under gSDE, whose noise is held
+    /// in an exploration matrix (``stateDependentAction(for:explorationMatrix:)``).
     public func sampledAction(for observation: [Float], using stream: RandomStream) -> [Float]? {
-        guard canSample else { return nil }
+        guard canSample, !head.isStateDependent else { return nil }
         var buffers = MLP<Float>.InferenceBuffers()
         let output = network.output(for: networkInput(for: observation), buffers: &buffers)
         switch head {
@@ -159,6 +183,57 @@ public struct SavedPolicy: Sendable, Equatable {
             }
         default:
             return nil
+        }
+    }
+
+    /// gSDE: a fresh exploration matrix W = exp(log σ_W) ⊙ E (`H × dim(A)`), E's entries standard-normal draws
+    /// from `stream` in row-major order (as PPO draws its matrices), each W_hk = Float(exp(log σ_hk)·e_hk)
+    /// computed in Double. `nil` when the policy has no log σ_W.
+    public func explorationMatrix(using stream: RandomStream) -> Matrix<Float>? {
+        guard let logDeviation = explorationLogStandardDeviation else { return nil }
+        return Matrix(rows: logDeviation.rows, columns: logDeviation.columns) { h, k in
+            Float(Double.exponential(Double(logDeviation[h, k])) * stream.gaussian())
+        }
+    }
+
+    /// gSDE: the exploration action for one observation and a held exploration matrix W (`H × dim(A)`, from
+    /// ``explorationMatrix(using:)``), in [−1, 1]ᵈ, with the noise n = h(s)·W on the features h(s) (see
+    /// ``explorationLogStandardDeviation``), as the learners explore: SAC tanh(clip(μ(s)) + n), PPO
+    /// clip((μ(s) + n − c)/h, −1, 1). The network runs through its batch path, as the learners' acting does.
+    /// Over draws of W, μ + n is Gaussian with mean μ(s) and variance Σ_h h_h²·exp(2·log σ_hk) per action k.
+    /// - Precondition: the policy uses gSDE and W is `H × dim(A)`.
+    public func stateDependentAction(for observation: [Float], explorationMatrix: Matrix<Float>) -> [Float] {
+        precondition(head.isStateDependent, "state-dependent actions need a gSDE policy")
+        let input = networkInput(for: observation)
+        var cache = MLP<Float>.Cache()
+        network.forward(Matrix(rows: 1, columns: input.count, scalars: input), cache: &cache)
+        let output = cache.output
+        let latent = cache.lastHiddenActivation
+        precondition(explorationMatrix.rows == latent.columns && explorationMatrix.columns == output.columns,
+                     "gSDE: W is \(explorationMatrix.shape), the policy needs \(latent.columns)×\(output.columns)")
+        return (0..<output.columns).map { k in
+            var noise: Float = 0
+            for h in 0..<latent.columns { noise += latent[0, h] * explorationMatrix[h, k] }
+            switch head {
+            case let .squashedGaussian(meanClip, _):
+                let mean = meanClip.map { min(max(output[0, k], -$0), $0) } ?? output[0, k]
+                return Float.hyperbolicTangent(mean + noise)
+            case let .gaussian(center, halfRange, _):
+                return min(max((output[0, k] + noise - center[k]) / halfRange[k], -1), 1)
+            case .tanhActor:
+                preconditionFailure("a tanh actor has no state-dependent noise")
+            }
+        }
+    }
+}
+
+extension SavedPolicy.Head {
+    /// Whether the head explores with gSDE (SAC's `stateDependent`, PPO's Gaussian without a log σ row).
+    public var isStateDependent: Bool {
+        switch self {
+        case .tanhActor: return false
+        case let .squashedGaussian(_, stateDependent): return stateDependent
+        case let .gaussian(_, _, logDeviation): return logDeviation == nil
         }
     }
 }
@@ -186,24 +261,27 @@ extension TD3: PolicyExporting {
 }
 
 extension SAC: PolicyExporting {
-    /// The policy network with its squashed-Gaussian head (the mean clip under gSDE).
+    /// The policy network with its squashed-Gaussian head (the mean clip and log σ_W under gSDE).
     public var savedPolicy: SavedPolicy {
         SavedPolicy(algorithm: .sac, network: actor.network,
                     head: .squashedGaussian(meanClip: actor.meanClip,
                                             stateDependent: actor.usesStateDependentExploration),
-                    observationStatistics: observationStatistics, observationScaling: .reciprocal)
+                    observationStatistics: observationStatistics, observationScaling: .reciprocal,
+                    explorationLogStandardDeviation: actor.usesStateDependentExploration
+                        ? actor.explorationLogStandardDeviation : nil)
     }
 }
 
 extension PPO: PolicyExporting {
-    /// The policy network μ(s) in raw units with the box's centre and half-range, log σ (without gSDE) and the
-    /// `VecNormalize` observation statistics.
+    /// The policy network μ(s) in raw units with the box's centre and half-range, log σ (without gSDE) or gSDE's
+    /// log σ_W, and the `VecNormalize` observation statistics.
     public var savedPolicy: SavedPolicy {
         let logDeviation = parameters.logDeviation.values
         let isStateIndependent = !configuration.stateDependentExploration && logDeviation.rows == 1
         return SavedPolicy(algorithm: .ppo, network: parameters.policy,
                            head: .gaussian(center: actionCenter, halfRange: actionHalfRange,
                                            logStandardDeviation: isStateIndependent ? logDeviation.row(0) : nil),
-                           observationStatistics: observationStatistics, observationScaling: .division)
+                           observationStatistics: observationStatistics, observationScaling: .division,
+                           explorationLogStandardDeviation: isStateIndependent ? nil : logDeviation)
     }
 }

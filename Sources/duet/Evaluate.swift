@@ -13,7 +13,8 @@ struct Evaluate: ParsableCommand {
         discussion: """
             Plays --episodes episodes of a peer's kept policy (learner<i>/policy-final.duet or \
             policy-best.duet) with its deterministic action, or --stochastic with actions drawn from the \
-            policy (SAC and PPO without gSDE). The episodes run one after another on the stream \
+            policy (SAC and PPO; under gSDE one exploration matrix is drawn per episode and held for all its \
+            steps). The episodes run one after another on the stream \
             learner<i>/evaluation of root seed --seed (default: the run's seed), the stream of the run's own \
             evaluations: so with the defaults, a run whose only evaluation is its last gives exactly that \
             evaluation's returns. Stochastic actions draw from learner<i>/evaluation policy. Prints the mean, \
@@ -65,8 +66,14 @@ struct Evaluate: ParsableCommand {
         }
         let saved = trained.record.policy
         if stochastic, !saved.canSample {
-            throw CommandError("--stochastic: this \(saved.algorithm.name.uppercased()) policy has no distribution to "
-                               + "draw from; stochastic evaluation is for SAC and PPO policies without gSDE")
+            let name = saved.algorithm.name.uppercased()
+            if saved.usesStateDependentExploration {
+                throw CommandError("--stochastic: \(trained.file.path) keeps this \(name) gSDE policy without its "
+                                   + "exploration log std (a file from before Duet kept it), so it cannot be sampled; "
+                                   + "evaluate it without --stochastic, or retrain")
+            }
+            throw CommandError("--stochastic: this \(name) policy has no distribution to draw from; stochastic "
+                               + "evaluation is for SAC and PPO policies")
         }
         let count = episodes ?? trained.configuration.evaluation.episodes
         let root = seed ?? trained.seed

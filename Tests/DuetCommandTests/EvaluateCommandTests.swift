@@ -4,7 +4,8 @@ import XCTest
 
 /// `duet evaluate` end to end on tiny trained runs: with the run's seed and episode count it plays exactly the
 /// run's own last evaluation (a run whose only evaluation is its last), for TD3 and for a PPO pair (normalised
-/// observations, clipped Gaussian means); kept policies survive a kill and `duet resume` byte for byte; every
+/// observations, clipped Gaussian means); stochastic episodes (SAC, and gSDE policies of PPO and SAC) repeat
+/// with the seed and differ from deterministic ones; kept policies survive a kill and `duet resume` byte for byte; every
 /// kind of bad input is one line naming the flag or file, with nothing written.
 final class EvaluateCommandTests: XCTestCase {
     private var scratch: URL!
@@ -92,8 +93,7 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertEqual(try duet(["evaluate", td3, "--policy", "best", "--episodes", "5", "--seed", "9"]).standardOutput,
                        outcome.standardOutput, "the same seed gives the same report")
 
-        // Stochastic episodes of a SAC policy differ from its deterministic ones, and repeat with the seed; the
-        // PPO pair's gSDE policies have no distribution of their own.
+        // Stochastic episodes of a SAC policy differ from its deterministic ones, and repeat with the seed.
         let sac = try train("experiments/smoke/pendulum-sac-tiny.yaml", "sac")
         try assertEvaluationRepeatsTheRun(sac, peer: 0)
         let stochastic = try duet(["evaluate", sac, "--stochastic", "--csv", path("s.csv")])
@@ -102,9 +102,42 @@ final class EvaluateCommandTests: XCTestCase {
                           try rows("\(sac)/learner0/evaluate-final-seed4.csv").map { $0[1] })
         XCTAssertEqual(try duet(["evaluate", sac, "--stochastic", "--csv", path("s.csv")]).standardOutput,
                        stochastic.standardOutput)
-        XCTAssertEqual(try duet(["evaluate", ppo, "--stochastic"]).standardError,
-                       "Error: --stochastic: this PPO policy has no distribution to draw from; stochastic evaluation "
-                           + "is for SAC and PPO policies without gSDE\n")
+        try assertStochasticEpisodes(ppo, peer: 1)
+    }
+
+    /// Asserts that `--stochastic` episodes of peer `peer` of `run` repeat with the seed, differ from the
+    /// deterministic ones (`evaluate-final-seed4.csv`, already written) and from another seed's.
+    private func assertStochasticEpisodes(_ run: String, peer: Int, file: StaticString = #filePath,
+                                          line: UInt = #line) throws {
+        let outcome = try duet(["evaluate", run, "--peer", "\(peer)", "--stochastic"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError, file: file, line: line)
+        XCTAssertTrue(outcome.standardOutput.contains(" stochastic episodes on "), outcome.standardOutput,
+                      file: file, line: line)
+        let csv = "\(run)/learner\(peer)/evaluate-final-seed4-stochastic.csv"
+        let returns = try rows(csv).map { $0[1] }
+        XCTAssertNotEqual(returns, try rows("\(run)/learner\(peer)/evaluate-final-seed4.csv").map { $0[1] },
+                          "stochastic episodes differ from deterministic ones", file: file, line: line)
+        XCTAssertEqual(try duet(["evaluate", run, "--peer", "\(peer)", "--stochastic"]).standardOutput,
+                       outcome.standardOutput, "the same seed gives the same episodes", file: file, line: line)
+        XCTAssertEqual(try rows(csv).map { $0[1] }, returns, file: file, line: line)
+        let other = try duet(["evaluate", run, "--peer", "\(peer)", "--stochastic", "--seed", "5"])
+        XCTAssertEqual(other.status, 0, other.standardError, file: file, line: line)
+        XCTAssertNotEqual(try rows("\(run)/learner\(peer)/evaluate-final-seed5-stochastic.csv").map { $0[1] }, returns,
+                          "another seed, other draws", file: file, line: line)
+    }
+
+    /// gSDE policies (a PPO pair's, SAC's) are evaluated stochastically: one exploration matrix per episode, the
+    /// episodes repeat with the seed and differ from the deterministic ones.
+    func testStochasticEvaluationOfGSDEPolicies() throws {
+        let ppo = try train("experiments/smoke/pendulum-ppo-tiny.yaml", "ppo")
+        try assertEvaluationRepeatsTheRun(ppo, peer: 0)
+        try assertStochasticEpisodes(ppo, peer: 0)
+        let sac = try train("experiments/smoke/pendulum-sac-tiny.yaml", "sac-gsde",
+                            ["--set", "learner.stateDependentExploration.meanClip=2"])
+        let record = try String(contentsOfFile: "\(sac)/run.json", encoding: .utf8)
+        XCTAssertTrue(record.contains("stateDependentExploration"), "the SAC run explores with gSDE")
+        try assertEvaluationRepeatsTheRun(sac, peer: 0)
+        try assertStochasticEpisodes(sac, peer: 0)
     }
 
     /// A run killed between checkpoints and resumed keeps the same final and best policies, byte for byte.
@@ -155,7 +188,7 @@ final class EvaluateCommandTests: XCTestCase {
                         "--env Hopper-v5: its observations have 11 values and its actions 3, the policy takes 3 and gives 1")
         try assertError(["evaluate", run, "--stochastic"],
                         "--stochastic: this TD3 policy has no distribution to draw from; stochastic evaluation is for "
-                            + "SAC and PPO policies without gSDE")
+                            + "SAC and PPO policies")
         try assertError(["evaluate", run, "--csv", path("missing/out.csv")],
                         "--csv \(path("missing/out.csv")): cannot write the file (no such folder, or it is not writable)")
 

@@ -2,13 +2,17 @@ import DuetConfiguration
 import DuetExperiments
 import DuetEnvironments
 import DuetLearners
+import DuetNumerics
 import DuetRandom
+import DuetTestSupport
 import Foundation
 import XCTest
 
 /// Saved policies (issue 15): every algorithm's policy survives save → load bit for bit and acts exactly as its
 /// learner; the NumPy reader (`scripts/read_policy.py`) acts as Duet to 1e-6; a run keeps its final and best
-/// policies, and the shelf recovers the best so far from the evaluation log, as a resume needs.
+/// policies, and the shelf recovers the best so far from the evaluation log, as a resume needs. gSDE policies keep
+/// their exploration log std, act as SAC's gSDE actor for a held exploration matrix, draw Gaussian actions around
+/// the deterministic one with the spread log σ_W gives, and files from before they kept it cannot be sampled.
 final class SavedPolicyTests: TrainerTestCase {
     /// The repository root, where `scripts/` lives.
     private var repository: URL {
@@ -113,7 +117,196 @@ final class SavedPolicyTests: TrainerTestCase {
                 for (value, reference) in zip(row, expected) { largest = max(largest, abs(value - Double(reference))) }
             }
             XCTAssertLessThanOrEqual(largest, 1e-6, "\(name): the reader differs from Duet by \(largest)")
+
+            // gSDE: the reader's exploration actions for a held W are Duet's.
+            guard let matrix = policy.explorationMatrix(using: RandomStream(seed: 8)) else { continue }
+            let matrixFile = scratch.appendingPathComponent("\(name)-w.csv")
+            try (0..<matrix.rows).map { h in (0..<matrix.columns).map { "\(matrix[h, $0])" }.joined(separator: ",") }
+                .joined(separator: "\n").write(to: matrixFile, atomically: true, encoding: .utf8)
+            let noisy = try runReader([file.path, "--observations", table.path, "--exploration-matrix", matrixFile.path])
+            XCTAssertEqual(noisy.count, inputs.count, name)
+            largest = 0
+            for (row, observation) in zip(noisy, inputs) {
+                let expected = policy.stateDependentAction(for: observation, explorationMatrix: matrix)
+                XCTAssertEqual(row.count, expected.count, name)
+                for (value, reference) in zip(row, expected) { largest = max(largest, abs(value - Double(reference))) }
+            }
+            XCTAssertLessThanOrEqual(largest, 1e-6, "\(name): the reader's gSDE actions differ from Duet's by \(largest)")
         }
+    }
+
+    /// Runs `scripts/read_policy.py arguments` and parses its rows of numbers.
+    private func runReader(_ arguments: [String]) throws -> [[Double]] {
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        reader.arguments = ["python3", repository.appendingPathComponent("scripts/read_policy.py").path] + arguments
+        let output = Pipe()
+        reader.standardOutput = output
+        try reader.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        reader.waitUntilExit()
+        XCTAssertEqual(reader.terminationStatus, 0, "\(arguments)")
+        return text.split(separator: "\n").map { $0.split(separator: ",").compactMap { Double($0) } }
+    }
+
+    // MARK: gSDE
+
+    /// The gSDE learners of ``learnerFiles``: SAC with a mean clip, PPO.
+    private var stateDependentFiles: [(name: String, yaml: String)] { learnerFiles.filter { $0.name.hasSuffix("gSDE") } }
+
+    func testGSDEPoliciesKeepTheirExplorationLogStandardDeviation() throws {
+        for (name, yaml) in stateDependentFiles {
+            let (_, policy, dimension) = try learner(yaml)
+            XCTAssertTrue(policy.usesStateDependentExploration && policy.canSample, name)
+            let logDeviation = try XCTUnwrap(policy.explorationLogStandardDeviation, name)
+            XCTAssertEqual(logDeviation.rows, policy.network.widths[policy.network.widths.count - 2], name)
+            XCTAssertEqual(logDeviation.columns, policy.actionDimension, name)
+            XCTAssertNil(policy.sampledAction(for: Array(repeating: 0, count: dimension), using: RandomStream(seed: 1)),
+                         "\(name): gSDE noise is held in a matrix, not drawn per step")
+            let url = scratch.appendingPathComponent("\(name).duet")
+            try PolicyFile(policy: policy, step: 1, evaluationMean: nil, evaluationReturns: []).write(to: url)
+            let loaded = try PolicyFile(contentsOf: url).policy
+            XCTAssertEqual(loaded.explorationLogStandardDeviation, logDeviation, name)
+            let stream = RandomStream(seed: 3)
+            let first = try XCTUnwrap(policy.explorationMatrix(using: stream))
+            let second = try XCTUnwrap(policy.explorationMatrix(using: stream))
+            XCTAssertEqual(policy.explorationMatrix(using: RandomStream(seed: 3)), first, "W repeats with its stream")
+            var changed = 0
+            for observation in observations(dimension, count: 50) {
+                let action = policy.stateDependentAction(for: observation, explorationMatrix: first)
+                XCTAssertEqual(loaded.stateDependentAction(for: observation, explorationMatrix: first).map(\.bitPattern),
+                               action.map(\.bitPattern), name)
+                if policy.stateDependentAction(for: observation, explorationMatrix: second) != action { changed += 1 }
+            }
+            XCTAssertGreaterThan(changed, 25, "\(name): another W gives other actions")
+        }
+
+        // SAC: the kept policy explores exactly as the learner's gSDE actor for the same W.
+        let experiment = try configuration(stateDependentFiles[0].yaml)
+        let sac = try XCTUnwrap(makeLearner(configuration: experiment.resolvedPeers[0].learner, observationDimension: 3,
+                                            actionDimension: 1, initialization: RandomStream(seed: 11)) as? SAC)
+        let matrix = try XCTUnwrap(sac.savedPolicy.explorationMatrix(using: RandomStream(seed: 4)))
+        var buffers = SACPolicy<Float>.ActingBuffers()
+        for observation in observations(3, count: 50) {
+            XCTAssertEqual(sac.savedPolicy.stateDependentAction(for: observation, explorationMatrix: matrix)
+                            .map(\.bitPattern),
+                           sac.actor.stateDependentAction(for: observation, explorationMatrix: matrix, buffers: &buffers)
+                            .map(\.bitPattern))
+        }
+    }
+
+    /// A hand-built gSDE policy, 2 inputs → ReLU layer of 3 → 2 means: for x = (0.8, 0.6), h = (0.95, 0.3, 0.8) and
+    /// μ = (−0.035, 0.03). Over exploration matrices W ~ N(0, exp(L)²) the pre-squash action μ + h·W has mean μ, the
+    /// deterministic action before the squash, and standard deviation σ_k = √(Σ_h h_h²·exp(2L_hk)) (0.462 and
+    /// 0.388 here), for SAC's head (through atanh) and PPO's (in box units, the box wide enough not to clip).
+    func testGSDEDrawsAreGaussianAroundTheDeterministicAction() throws {
+        let network = MLP<Float>(
+            layers: [Dense(weight: Matrix(rows: 2, columns: 3, scalars: [0.5, -0.25, 1, 0.75, 0.5, -0.5]),
+                           bias: Matrix(rows: 1, columns: 3, scalars: [0.1, 0.2, 0.3])),
+                     Dense(weight: Matrix(rows: 3, columns: 2, scalars: [0.3, -0.2, 0.1, 0.4, -0.5, 0.25]),
+                           bias: Matrix(rows: 1, columns: 2, scalars: [0.05, -0.1]))],
+            hiddenActivation: .relu, outputActivation: .identity)
+        let logDeviation = Matrix<Float>(rows: 3, columns: 2, scalars: [-1, -2, -0.5, -1.5, -1.2, -0.8])
+        let observation: [Float] = [0.8, 0.6]
+        let features = [0.95, 0.3, 0.8]
+        let means = [-0.035, 0.03]
+        let deviations = (0..<2).map { k in
+            (0..<3).map { h in features[h] * features[h] * Double.exponential(2 * Double(logDeviation[h, k])) }
+                .reduce(0, +).squareRoot()
+        }
+        let center: [Float] = [0.5, -1], halfRange: [Float] = [20, 20]
+        let sac = SavedPolicy(algorithm: .sac, network: network, head: .squashedGaussian(meanClip: 2, stateDependent: true),
+                              observationStatistics: nil, observationScaling: .reciprocal,
+                              explorationLogStandardDeviation: logDeviation)
+        let ppo = SavedPolicy(algorithm: .ppo, network: network,
+                              head: .gaussian(center: center, halfRange: halfRange, logStandardDeviation: nil),
+                              observationStatistics: nil, observationScaling: .division,
+                              explorationLogStandardDeviation: logDeviation)
+        // The deterministic actions, before the squash or the unit conversion, are μ.
+        for k in 0..<2 {
+            XCTAssertEqual(atanh(Double(sac.action(for: observation)[k])), means[k], accuracy: 1e-5)
+            XCTAssertEqual(Double(center[k] + halfRange[k] * ppo.action(for: observation)[k]), means[k], accuracy: 1e-5)
+        }
+        let draws = 20_000
+        let stream = RandomStream(seed: 21)
+        var sums = [[Double]](repeating: [0, 0], count: 2), squares = [[Double]](repeating: [0, 0], count: 2)
+        for _ in 0..<draws {
+            let matrix = try XCTUnwrap(sac.explorationMatrix(using: stream))
+            let squashed = sac.stateDependentAction(for: observation, explorationMatrix: matrix)
+            let unit = ppo.stateDependentAction(for: observation, explorationMatrix: matrix)
+            for k in 0..<2 {
+                let values = [atanh(Double(squashed[k])), Double(center[k] + halfRange[k] * unit[k])]
+                for form in 0..<2 {
+                    sums[form][k] += values[form]
+                    squares[form][k] += values[form] * values[form]
+                }
+            }
+        }
+        for form in 0..<2 {
+            for k in 0..<2 {
+                let mean = sums[form][k] / Double(draws)
+                let deviation = (squares[form][k] / Double(draws) - mean * mean).squareRoot()
+                XCTAssertEqual(mean, means[k], accuracy: 4 * deviations[k] / Double(draws).squareRoot(),
+                               "form \(form), action \(k)")
+                XCTAssertEqual(deviation / deviations[k], 1, accuracy: 0.03, "form \(form), action \(k)")
+            }
+        }
+    }
+
+    func testStochasticGSDEEpisodesRepeatForASeedAndDifferFromDeterministicOnes() throws {
+        for (name, yaml) in stateDependentFiles {
+            let (_, policy, _) = try learner(yaml)
+            let registration = try EnvironmentRegistry.registration(try configuration(yaml).env)
+            func episodes(_ mode: PolicyEpisodes.Mode) throws -> [PolicyEpisodes.Outcome] {
+                try PolicyEpisodes.run(policy, in: registration, episodes: 3, mode: mode, using: RandomStream(seed: 2))
+            }
+            let deterministic = try episodes(.deterministic)
+            let stochastic = try episodes(.stochastic(RandomStream(seed: 7)))
+            XCTAssertEqual(try episodes(.stochastic(RandomStream(seed: 7))), stochastic, name)
+            XCTAssertNotEqual(stochastic.map(\.totalReward), deterministic.map(\.totalReward), name)
+            XCTAssertNotEqual(try episodes(.stochastic(RandomStream(seed: 8))).map(\.totalReward),
+                              stochastic.map(\.totalReward), name)
+        }
+    }
+
+    /// A gSDE policy file written before Duet kept log σ_W (the same file without its two gSDE entries) still
+    /// loads and acts deterministically, but cannot be sampled; `duet evaluate --stochastic` refuses it in one
+    /// line and evaluates it without the flag.
+    func testAGSDEPolicyFileWithoutItsLogStdCannotBeSampled() throws {
+        let config = scratch.appendingPathComponent("sac-gsde.yaml")
+        try """
+            env: Pendulum-v1
+            steps: 300
+            evaluation: {every: 300, episodes: 2}
+            training: {bufferSize: 10000, learningStarts: 100, updateLogInterval: 100}
+            learner: {algorithm: sac, hidden: [16, 16], batchSize: 32, stateDependentExploration: {}}
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let run = scratch.appendingPathComponent("run").path
+        let trained = try DuetExecutable.run(["train", config.path, "--out", run], in: repository)
+        XCTAssertEqual(trained.status, 0, trained.standardError)
+        let file = URL(fileURLWithPath: run).appendingPathComponent("learner0/policy-final.duet")
+        let current = try PolicyFile(contentsOf: file)
+        XCTAssertNotNil(current.policy.explorationLogStandardDeviation)
+        let archive = try ParameterArchive<Float>(contentsOf: file)
+        var older = ParameterArchive<Float>()
+        for name in archive.names where !name.hasPrefix("action.exploration") { older.store(try XCTUnwrap(archive[name]), as: name) }
+        XCTAssertEqual(older.names.count, archive.names.count - 2)
+        try older.write(to: file)
+        let old = try PolicyFile(contentsOf: file)
+        XCTAssertNil(old.policy.explorationLogStandardDeviation)
+        XCTAssertTrue(old.policy.usesStateDependentExploration)
+        XCTAssertFalse(old.policy.canSample)
+        XCTAssertEqual(old.policy.network, current.policy.network)
+
+        let refused = try DuetExecutable.run(["evaluate", run, "--stochastic"], in: repository)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.standardOutput, "")
+        XCTAssertEqual(refused.standardError,
+                       "Error: --stochastic: \(file.path) keeps this SAC gSDE policy without its exploration log std (a "
+                           + "file from before Duet kept it), so it cannot be sampled; evaluate it without --stochastic, "
+                           + "or retrain\n")
+        let deterministic = try DuetExecutable.run(["evaluate", run], in: repository)
+        XCTAssertEqual(deterministic.status, 0, deterministic.standardError)
     }
 
     func testARunKeepsItsFinalAndBestPolicies() throws {
