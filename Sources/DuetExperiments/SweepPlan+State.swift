@@ -33,7 +33,7 @@ extension SweepPlan.Run {
     public func arguments(from state: State) -> [String]? {
         switch state {
         case .new: arguments
-        case .unfinished: ["resume", folder]
+        case .unfinished: ["resume", folder] + (arguments.contains(SweepPlan.portableFlag) ? [SweepPlan.portableFlag] : [])
         case .finished: nil
         }
     }

@@ -95,8 +95,11 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     /// - Parameters:
     ///   - overrides: `--set` overrides passed on to every run.
     ///   - overwrite: pass `--overwrite` to every run (`duet ablate --overwrite`).
+    ///   - portable: pass `--portable` to every run (and its `duet resume`), so each run, wherever a scheduler
+    ///     starts it, pins the portable kernels (README, Reproducibility). It shows only in the runs' arguments,
+    ///     so the plan of a sweep without it is unchanged.
     public init(configurationPath: String, seeds: [UInt64], grid: [Dimension], arms: [Arm], output: String,
-                overrides: [String], overwrite: Bool = false) throws {
+                overrides: [String], overwrite: Bool = false, portable: Bool = false) throws {
         self.configurationPath = configurationPath
         self.output = output
         self.seeds = seeds
@@ -147,6 +150,7 @@ public struct SweepPlan: Sendable, Equatable, Codable {
                     let arguments = ["train", configurationPath, "--seed", String(seed), "--out", folder]
                         + (label.isEmpty ? [] : ["--arm", label]) + flags
                         + (overrides + settingOverrides).flatMap { ["--set", $0] } + (overwrite ? ["--overwrite"] : [])
+                        + (portable ? [Self.portableFlag] : [])
                     runs.append(Run(index: runs.count, settings: settings, arm: arm, seed: seed, folder: folder,
                                     label: label.isEmpty ? nil : label, overrides: runOverrides,
                                     arguments: arguments))
@@ -155,6 +159,9 @@ public struct SweepPlan: Sendable, Equatable, Codable {
         }
         self.runs = runs
     }
+
+    /// The flag of portable reproducibility, as `duet train` and `duet resume` take it.
+    public static let portableFlag = "--portable"
 
     /// Every combination of the grid's values, the last dimension varying fastest; one empty combination for
     /// an empty grid.

@@ -14,7 +14,8 @@ struct Summarize: ParsableCommand {
             Each run gets one score from its evaluation curve (--metric). Runs are grouped by task and arm \
             (run.json's "env" and "arm"); per group: the number of runs, mean, median, IQM (interquartile mean) \
             with its stratified-bootstrap interval and, for normalised scores, the optimality gap. Every other arm \
-            is compared with the baseline arm, unpaired: P(X > Y), the probability that a run of arm X beats a run \
+            is compared with the baseline arm (in a sweep with --arms, each setting's arms with that setting's \
+            own distill-off), unpaired: P(X > Y), the probability that a run of arm X beats a run \
             of the baseline Y, and the difference of IQMs, each with its bootstrap interval, and Welch's t-test per \
             task; and paired by seed (runs of the two arms with the same seed, which in an ablation start from the \
             same weights): the mean and IQM of the per-seed differences X − Y with bootstrap intervals, and the \
@@ -63,8 +64,9 @@ struct Summarize: ParsableCommand {
     var incomplete: IncompleteRunPolicy = .include
 
     @Option(help: ArgumentHelp(
-        "The arm the other arms are compared with. (default: distill-off if there is such an arm, else the first "
-            + "arm in name order)", valueName: "arm"))
+        "The arm the other arms are compared with. (default: distill-off if there is such an arm; else, in a "
+            + "sweep with --arms, each setting's arms against that setting's own distill-off; else the first arm "
+            + "in name order)", valueName: "arm"))
     var baseline: String?
 
     @Option(name: .customLong("optimality-threshold"), help: ArgumentHelp(
@@ -151,7 +153,7 @@ struct Summarize: ParsableCommand {
             let scoresReferenceArms = distillationScore || scoreWeight != nil || table == .distillation
             if scoresReferenceArms || runs.runs.contains(where: { $0.teacher != nil }) {
                 summary.distillationScores = DistillationScores(
-                    scores: scores, runs: runs, reference: summary.baseline,
+                    scores: scores, runs: runs, referenceOf: { [summary] in summary.baseline(of: $0) },
                     options: DistillationScoreOptions(
                         weight: scoreWeight ?? DistillationScore.defaultWeight,
                         normalisation: try input.normalisationTable() ?? .builtIn,

@@ -85,16 +85,20 @@ struct Sweep: ParsableCommand {
     @Option(help: ArgumentHelp("With --manifest: the run's index, e.g. $SLURM_ARRAY_TASK_ID.", valueName: "i"))
     var task: Int?
 
+    @Flag(help: "Portable reproducibility for every run: each run's command gets --portable, so wherever it runs (locally, a Slurm task, a line of --emit commands) it uses OpenBLAS's Haswell kernels and the same seed gives the same logs on any x86-64 CPU with AVX2 and FMA (README, Reproducibility).")
+    var portable = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw CommandError("--jobs must be at least 1, got \(jobs)") }
         if let steps, steps < 1 { throw CommandError("--steps must be at least 1, got \(steps)") }
         if cpusPerTask < 1 { throw CommandError("--cpus-per-task must be at least 1, got \(cpusPerTask)") }
         if manifest != nil {
             guard task != nil else { throw CommandError("--manifest needs --task <i>, the run to run") }
-            guard config == nil, grid.isEmpty, arms == nil, emit == nil, out == nil, overrides.isEmpty, steps == nil
+            guard config == nil, grid.isEmpty, arms == nil, emit == nil, out == nil, overrides.isEmpty, steps == nil,
+                  !portable
             else {
                 throw CommandError("--manifest --task runs a written sweep's run: give no experiment file, "
-                    + "--grid, --arms, --set, --steps, --out or --emit with it")
+                    + "--grid, --arms, --set, --steps, --out, --emit or --portable with it (the plan's run has them)")
             }
         } else {
             guard task == nil else { throw CommandError("--task needs --manifest <manifest.tsv>") }
@@ -116,7 +120,8 @@ struct Sweep: ParsableCommand {
         let plan = try SweepPlan(
             configurationPath: config, seeds: AblationPlan.seeds(from: seeds),
             grid: SweepPlan.Dimension.parsing(grid), arms: arms.map(SweepPlan.Arm.parsing) ?? [],
-            output: out ?? "runs/\(stem)-sweep", overrides: overrides + (steps.map { ["steps=\($0)"] } ?? []))
+            output: out ?? "runs/\(stem)-sweep", overrides: overrides + (steps.map { ["steps=\($0)"] } ?? []),
+            portable: portable)
         _ = try SweepManifest.isWritten(plan)
         let states = try plan.runs.map { try Self.state(of: $0, configurationPath: config, overwrite: false) }
         try SweepManifest.write(plan)

@@ -173,6 +173,31 @@ final class SweepCommandTests: XCTestCase {
         XCTAssert(other.standardError.hasPrefix("Error: --out \(path("t")): holds another sweep"), other.standardError)
     }
 
+    /// `--portable` goes into every run's command in the manifest, so a task started by a scheduler (without the
+    /// sweep's environment) runs portable too; `--manifest --task` takes it from the plan, not the command line.
+    func testPortableSweepRunsEveryTaskPortable() throws {
+        let config = "experiments/smoke/pendulum-dual-tiny.yaml"
+        let emitted = try duet(["sweep", config, "--seeds", "0-1", "--set", "steps=200", "--out", path("p"),
+                                "--emit", "commands", "--portable"])
+        XCTAssertEqual(emitted.status, 0, emitted.standardError)
+        let manifest = try String(contentsOfFile: path("p/manifest.tsv"), encoding: .utf8)
+        let commands = manifest.split(separator: "\n").dropFirst()
+        XCTAssertEqual(commands.count, 2, manifest)
+        XCTAssert(commands.allSatisfy { $0.hasSuffix(" --portable") }, manifest)
+        let task = try duet(["sweep", "--manifest", path("p/manifest.tsv"), "--task", "1"])
+        XCTAssertEqual(task.status, 0, task.standardError)
+        XCTAssert(task.standardOutput.contains("--seed 1 --out \(path("p/seed-1"))"), task.standardOutput)
+        XCTAssert(task.standardOutput.contains(" --portable\n"), task.standardOutput)
+        let status = try String(contentsOfFile: path("p/seed-1/status.json"), encoding: .utf8)
+        XCTAssert(status.contains("finished"), status)
+        let both = try duet(["sweep", "--manifest", path("p/manifest.tsv"), "--task", "0", "--portable"])
+        XCTAssertNotEqual(both.status, 0)
+        XCTAssert(both.standardError.hasPrefix("Error: --manifest --task runs a written sweep's run"), both.standardError)
+        let mixed = try duet(["sweep", config, "--seeds", "0-1", "--set", "steps=200", "--out", path("p"),
+                              "--emit", "commands"])
+        XCTAssert(mixed.standardError.hasPrefix("Error: --out \(path("p")): holds another sweep"), mixed.standardError)
+    }
+
     /// `--emit commands` writes task commands that a shell (or GNU parallel) runs; each trains, then skips.
     func testEmittedCommandsRunTheTasks() throws {
         let emitted = try duet(["sweep", "experiments/smoke/pendulum-dual-tiny.yaml", "--seeds", "4-5",

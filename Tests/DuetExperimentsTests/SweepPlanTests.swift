@@ -43,6 +43,23 @@ final class SweepPlanTests: XCTestCase {
         XCTAssertNil(sweep.runs[0].label)
     }
 
+    /// `--portable` reaches every run's command, its `duet resume` too, and nothing else of the plan.
+    func testPortableSweepsPassTheFlagToEveryRun() throws {
+        let plain = try plan(grid: ["learner.batchSize=16,32"])
+        let portable = try SweepPlan(configurationPath: config, seeds: [0, 1],
+                                     grid: SweepPlan.Dimension.parsing(["learner.batchSize=16,32"]),
+                                     arms: SweepPlan.Arm.parsing("on,off"), output: "runs/s", overrides: ["steps=300"],
+                                     portable: true)
+        XCTAssertEqual(portable.runs.map(\.folder), plain.runs.map(\.folder))
+        for (run, plainRun) in zip(portable.runs, plain.runs) {
+            XCTAssertEqual(run.arguments, plainRun.arguments + ["--portable"])
+            XCTAssertEqual(run.arguments(from: .unfinished), ["resume", run.folder, "--portable"])
+            XCTAssertEqual(plainRun.arguments(from: .unfinished), ["resume", run.folder])
+        }
+        let plainText = try SweepManifest.planText(plain)
+        XCTAssertFalse(plainText.contains("portable"), "a sweep without --portable keeps its earlier plan.json")
+    }
+
     /// `duet ablate`'s runs, folders and arguments are exactly those it had before it became a preset.
     func testAblationIsTheSweepPresetWithItsOldArguments() throws {
         let ablation = try AblationPlan(configurationPath: config, seeds: [0, 2], output: "runs/a",

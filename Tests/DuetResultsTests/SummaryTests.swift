@@ -133,6 +133,57 @@ final class SummaryTests: XCTestCase {
         }
     }
 
+    /// A sweep with arms: each setting's `distill-on` (and `single`) against that setting's own `distill-off`, not
+    /// the first setting's; a setting without an off arm is not compared; `--baseline` still names one arm.
+    func testEachSweepSettingIsComparedWithItsOwnOffArm() throws {
+        let settings: [(String, [Double], [Double])] = [
+            ("alpha=0.5", [-150, -160, -170], [-300, -310, -320]),
+            ("alpha=1", [-400, -410, -420], [-100, -110, -120]),
+        ]
+        for (setting, on, off) in settings {
+            for (arm, finals) in [("distill-on", on), ("distill-off", off)] {
+                for (seed, final) in finals.enumerated() {
+                    try folders.run("sweep/\(setting)/\(arm)/seed-\(seed)", arm: "\(setting)/\(arm)", seed: seed,
+                                    learners: [[(20_000, final)]])
+                }
+            }
+        }
+        try folders.run("sweep/alpha=2/distill-on/seed-0", arm: "alpha=2/distill-on", seed: 0,
+                        learners: [[(20_000, -1)]])
+        try folders.run("sweep/alpha=1/single/seed-0", arm: "alpha=1/single", seed: 0, learners: [[(20_000, -50)]])
+        let runs = try RunSet.load(from: [folders.root.appendingPathComponent("sweep")])
+        let summary = try Summary(runs: runs, options: SummaryOptions(bootstrap: quick))
+        XCTAssertEqual(summary.baselineRule, .perSetting)
+        XCTAssertNil(summary.baseline)
+        let pairs = summary.comparisons.map { "\($0.arm) vs \($0.baseline)" }
+        XCTAssertEqual(pairs, ["alpha=0.5/distill-on vs alpha=0.5/distill-off", "alpha=1/distill-on vs alpha=1/distill-off",
+                               "alpha=1/single vs alpha=1/distill-off"])
+        // Paired by seed within the setting: on − off = +150 for alpha=0.5, −300 for alpha=1.
+        XCTAssertEqual(summary.comparisons[0].paired.pairs.map(\.difference), [150, 150, 150])
+        XCTAssertEqual(summary.comparisons[1].paired.pairs.map(\.difference), [-300, -300, -300])
+        XCTAssertEqual(summary.baseline(of: "alpha=1/single"), "alpha=1/distill-off")
+        XCTAssertNil(summary.baseline(of: "alpha=2/distill-on"))
+        XCTAssertNil(summary.baseline(of: "alpha=1/distill-off"))
+        XCTAssert(summary.text().contains("Baselines: each sweep setting's arms against that setting's own distill-off."))
+        XCTAssert(summary.json().contains("\"baseline\": null,\n  \"baseline_rule\": \"per-setting\","))
+
+        let one = try Summary(runs: runs, options: SummaryOptions(bootstrap: quick, baseline: "alpha=1/distill-off"))
+        XCTAssertEqual(one.baselineRule, .one("alpha=1/distill-off"))
+        XCTAssertEqual(one.comparisons.count, 5)
+        XCTAssert(one.comparisons.allSatisfy { $0.baseline == "alpha=1/distill-off" })
+        XCTAssertFalse(one.json().contains("baseline_rule"))
+    }
+
+    func testTheDefaultBaselineRule() {
+        XCTAssertNil(BaselineRule.default(arms: ["distill-on"]))
+        XCTAssertEqual(BaselineRule.default(arms: ["distill-on", "distill-off"]), .one("distill-off"))
+        XCTAssertEqual(BaselineRule.default(arms: ["b", "a"]), .one("a"))
+        XCTAssertEqual(BaselineRule.default(arms: ["k=1/distill-on", "k=2/distill-on"]), .one("k=1/distill-on"))
+        XCTAssertEqual(BaselineRule.default(arms: ["k=1/distill-on", "k=1/distill-off"]), .perSetting)
+        XCTAssertEqual(BaselineRule.default(arms: ["distill-off", "k=1/distill-on", "k=1/distill-off"]),
+                       .one("distill-off"))
+    }
+
     func testWarningsAppearInTheReport() throws {
         try folders.run("runs/a", arm: "A", seed: 1, learners: [[(1000, 1), (2000, 2)]])
         try folders.run("runs/b", arm: "A", seed: 2, learners: [[(1000, 3)]])

@@ -175,8 +175,17 @@ public struct DistillationScores: Sendable {
     /// Why there are no rows at all, when scores were asked for but nothing can be scored.
     public var unavailable: String?
 
-    /// Scores the runs of `scores` (read as `runs`), with `reference` (the summary's baseline) as the reference arm.
+    /// Scores the runs of `scores` (read as `runs`), with `reference` (the summary's baseline) as the reference arm
+    /// of every other arm.
     public init(scores: ScoreSet, runs: RunSet, reference: String?, options: DistillationScoreOptions) {
+        self.init(scores: scores, runs: runs, referenceOf: { arm in arm == reference ? nil : reference },
+                  options: options)
+    }
+
+    /// Scores the runs of `scores` (read as `runs`); `referenceOf(arm)` is the reference arm of `arm` (the arm
+    /// the summary compares it with: ``Summary/baseline(of:)``), nil for a reference arm itself.
+    public init(scores: ScoreSet, runs: RunSet, referenceOf: (String) -> String?,
+                options: DistillationScoreOptions) {
         weight = options.weight
         let runsByPath = Dictionary(runs.runs.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let metric = scores.options.metric
@@ -256,27 +265,27 @@ public struct DistillationScores: Sendable {
         var rows: [ArmDistillationScore] = []
         for task in scores.tasks {
             let taskScores = scores.scores.filter { $0.metadata.task == task }
-            let referenceScores = taskScores.filter { $0.metadata.arm == reference }
-            // The reference arm's mean return and mean size on the task (nil: some policy file is missing).
-            let referenceReturn = referenceScores.isEmpty ? nil : Statistics.mean(referenceScores.map(\.rawValue))
-            let referenceParameters: Double? = {
-                guard !referenceScores.isEmpty else { return nil }
-                var sizes: [Double] = []
-                for score in referenceScores {
-                    guard let run = runsByPath[score.path],
-                          let size = try? parameters(of: run.url, learners: learners(of: run)) else { return nil }
-                    sizes.append(size)
-                }
-                return Statistics.mean(sizes)
-            }()
             let arms = Array(Set(taskScores.map(\.metadata.arm))).sorted()
             for arm in arms {
                 let armScores = taskScores.filter { $0.metadata.arm == arm }
                 let armRuns = armScores.compactMap { runsByPath[$0.path] }
                 guard armRuns.count == armScores.count else { continue }
                 let links = armRuns.compactMap(\.teacher)
-                let usesReference = options.scoresReferenceArms && reference != nil && arm != reference
-                    && links.count < armRuns.count
+                let reference = referenceOf(arm)
+                let referenceScores = taskScores.filter { $0.metadata.arm == reference }
+                // The reference arm's mean return and mean size on the task (nil: some policy file is missing).
+                let referenceReturn = referenceScores.isEmpty ? nil : Statistics.mean(referenceScores.map(\.rawValue))
+                let referenceParameters: Double? = {
+                    guard !referenceScores.isEmpty else { return nil }
+                    var sizes: [Double] = []
+                    for score in referenceScores {
+                        guard let run = runsByPath[score.path],
+                              let size = try? parameters(of: run.url, learners: learners(of: run)) else { return nil }
+                        sizes.append(size)
+                    }
+                    return Statistics.mean(sizes)
+                }()
+                let usesReference = options.scoresReferenceArms && reference != nil && links.count < armRuns.count
                 guard !links.isEmpty || usesReference else { continue }
                 var row = ArmDistillationScore(
                     task: task, arm: arm, teacherRunCount: Set(links.map(\.path)).count,
@@ -346,7 +355,8 @@ public struct DistillationScores: Sendable {
         }
         arms = rows
         if rows.isEmpty {
-            unavailable = reference == nil
+            let hasReference = scores.arms.contains { referenceOf($0) != nil }
+            unavailable = !hasReference
                 ? "no run has a teacher (distillation.teacher in run.json) and there is no reference arm (one arm only)"
                 : "no run has a teacher (distillation.teacher in run.json)"
         }

@@ -32,6 +32,9 @@ extension Summary {
         text += armTable.rendered()
 
         if !comparisons.isEmpty {
+            if baselineRule == .perSetting {
+                text += "\nBaselines: each sweep setting's arms against that setting's own \(BaselineRule.offArm).\n"
+            }
             text += "\nUnpaired: every run of arm X against every run of baseline Y.\n"
                 + "P(X > Y): chance that a run of arm X beats a run of baseline Y (ties count half); "
                 + "ΔIQM = IQM(X) − IQM(Y);\nt, df, p: Welch's t-test of the scores, per task.\n"
@@ -160,7 +163,8 @@ extension Summary {
 
     /// The whole summary as JSON with a fixed key order: the options (`metric`, `learners`, `scale`,
     /// `incomplete_runs`, `confidence`, `replicates`, `seed`, `interval_method`, `optimality_threshold`,
-    /// `baseline`), then `arms` and `comparisons` (keys as the CSV columns, aggregate rows with `"task": null`,
+    /// `baseline`: null when each sweep setting has its own, which then adds `"baseline_rule": "per-setting"`),
+    /// then `arms` and `comparisons` (keys as the CSV columns, aggregate rows with `"task": null`,
     /// intervals as `[lower, upper]`), then `distillation_score` when the summary has distillation scores
     /// (``distillationCSV()``'s columns per arm, and `per_run`), then `warnings` (one string each). Non-finite
     /// numbers are `null`.
@@ -198,7 +202,9 @@ extension Summary {
                 ("paired", Self.pairedJSON(row.paired)),
             ])
         }
-        return JSONText.object([
+        let rule: [(String, JSONText)] = baselineRule == .perSetting
+            ? [("baseline_rule", .string("per-setting"))] : []
+        let header: [(String, JSONText)] = [
             ("metric", .string(options.scores.metric.rawValue)),
             ("learners", .string(options.scores.selection.description)),
             ("scale", .string(scale)),
@@ -209,6 +215,8 @@ extension Summary {
             ("interval_method", .string("stratified bootstrap, percentile, linear-interpolation quantiles")),
             ("optimality_threshold", .number(isNormalised ? options.optimalityThreshold : nil)),
             ("baseline", .string(baseline)),
+        ]
+        return JSONText.object(header + rule + [
             ("arms", .array(armObjects)),
             ("comparisons", .array(comparisonObjects)),
         ] + (distillationScores.map { [("distillation_score", Self.distillationJSON($0))] } ?? []) + [

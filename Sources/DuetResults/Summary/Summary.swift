@@ -10,8 +10,9 @@ public struct SummaryOptions: Sendable, Equatable {
     public var seed: UInt64
     /// The optimality gap's target γ, in normalised units.
     public var optimalityThreshold: Double
-    /// The arm the others are compared against; nil for `distill-off` if there is one, else the first arm in
-    /// name order.
+    /// The arm the others are compared against; nil for the default rule (``BaselineRule/default(arms:)``):
+    /// `distill-off` if there is one, else each sweep setting's own `distill-off`, else the first arm in name
+    /// order.
     public var baseline: String?
 
     public init(scores: ScoreOptions = ScoreOptions(), bootstrap: StratifiedBootstrap = StratifiedBootstrap(),
@@ -99,8 +100,19 @@ public struct Summary: Sendable {
     public var comparisons: [ArmComparison]
     /// Everything reported while reading and scoring the runs.
     public var warnings: [ResultsWarning]
-    /// The baseline arm of the comparisons (nil when there is only one arm).
-    public var baseline: String?
+    /// How arms were paired with baselines for the comparisons (nil when there is only one arm).
+    public var baselineRule: BaselineRule?
+    /// The one baseline arm of every comparison; nil when there is only one arm, or when each sweep setting is
+    /// compared with its own `distill-off` (``BaselineRule/perSetting``).
+    public var baseline: String? {
+        if case let .one(arm) = baselineRule { return arm }
+        return nil
+    }
+    /// Arm X's baseline Y in the comparisons, or nil when X is not compared (a baseline, or the only arm).
+    public func baseline(of arm: String) -> String? {
+        let arms = Array(Set(self.arms.map(\.arm))).sorted()
+        return baselineRule?.baseline(of: arm, among: arms)
+    }
     /// The arms' distillation scores, when asked for (``DistillationScores``; set after the summary is made, since
     /// they read teachers and policy files): rendered after the comparisons, and in JSON as `distillation_score`.
     public var distillationScores: DistillationScores?
@@ -164,42 +176,77 @@ public struct Summary: Sendable {
                 paired: paired)
         }
 
-        let baseline: String?
+        let rule: BaselineRule?
         if let chosen = options.baseline {
             guard allArms.contains(chosen) else { throw ResultsError.unknownArm(arm: chosen, known: allArms) }
-            baseline = chosen
+            rule = .one(chosen)
         } else {
-            baseline = allArms.count > 1 ? (allArms.contains("distill-off") ? "distill-off" : allArms[0]) : nil
+            rule = .default(arms: allArms)
         }
-        self.baseline = baseline
-        let others = allArms.filter { $0 != baseline }
+        self.baselineRule = rule
+        let compared = allArms.compactMap { arm in rule?.baseline(of: arm, among: allArms).map { (arm, $0) } }
 
         var armRows: [ArmSummary] = []
         var comparisonRows: [ArmComparison] = []
         for task in scores.tasks {
             let present = allArms.filter { !scores.values(arm: $0, task: task).isEmpty }
             for arm in present { armRows.append(armRow(task: task, arm: arm, tasks: [task])) }
-            if let baseline, present.contains(baseline) {
-                for arm in others where present.contains(arm) {
-                    comparisonRows.append(comparisonRow(task: task, arm: arm, baseline: baseline, tasks: [task]))
-                }
+            for (arm, baseline) in compared where present.contains(arm) && present.contains(baseline) {
+                comparisonRows.append(comparisonRow(task: task, arm: arm, baseline: baseline, tasks: [task]))
             }
         }
         if normalised, scores.tasks.count >= 2 {
             for arm in allArms {
                 armRows.append(armRow(task: nil, arm: arm, tasks: scores.tasks(of: arm)))
             }
-            if let baseline {
+            for (arm, baseline) in compared {
                 let baselineTasks = Set(scores.tasks(of: baseline))
-                for arm in others {
-                    let common = scores.tasks(of: arm).filter { baselineTasks.contains($0) }
-                    if common.count >= 2 {
-                        comparisonRows.append(comparisonRow(task: nil, arm: arm, baseline: baseline, tasks: common))
-                    }
+                let common = scores.tasks(of: arm).filter { baselineTasks.contains($0) }
+                if common.count >= 2 {
+                    comparisonRows.append(comparisonRow(task: nil, arm: arm, baseline: baseline, tasks: common))
                 }
             }
         }
         self.arms = armRows
         self.comparisons = comparisonRows
+    }
+}
+
+/// Which arm each arm is compared with.
+public enum BaselineRule: Sendable, Equatable {
+    /// Every other arm against this one (`--baseline`, or `distill-off` when an ablation has it, or the first arm
+    /// in name order).
+    case one(String)
+    /// A sweep with arms (`duet sweep --arms on,off`): arm `<setting>/<arm>` against `<setting>/distill-off`, its
+    /// own setting's arm without distillation, so each setting's effect of distillation is measured on the
+    /// seeds of that setting alone. Arms of a setting without a `distill-off` arm are not compared.
+    case perSetting
+
+    /// The arm that plays distillation off in an ablation and a sweep.
+    public static let offArm = "distill-off"
+
+    /// The rule when the user names no baseline: `distill-off` if `arms` has it; else, when some arm
+    /// `<setting>/<arm>` has a `<setting>/distill-off` beside it, ``perSetting``; else the first arm in name
+    /// order. Nil with fewer than two arms.
+    public static func `default`(arms: [String]) -> BaselineRule? {
+        guard arms.count > 1 else { return nil }
+        if arms.contains(offArm) { return .one(offArm) }
+        let sorted = arms.sorted()
+        let rule = BaselineRule.perSetting
+        if sorted.contains(where: { rule.baseline(of: $0, among: sorted) != nil }) { return rule }
+        return .one(sorted[0])
+    }
+
+    /// Arm `arm`'s baseline among `arms`, or nil when it has none (it is the baseline, or its setting has no
+    /// `distill-off` arm).
+    public func baseline(of arm: String, among arms: [String]) -> String? {
+        switch self {
+        case let .one(baseline):
+            return arm == baseline ? nil : baseline
+        case .perSetting:
+            guard let slash = arm.lastIndex(of: "/") else { return nil }
+            let own = arm[..<slash] + "/" + Self.offArm
+            return own != arm && arms.contains(own) ? own : nil
+        }
     }
 }
