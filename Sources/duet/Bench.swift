@@ -34,7 +34,10 @@ struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Time sgemm, MLP forward+backward and batch-1 inference.")
         @OptionGroup var options: Options
-        func run() { BenchmarkReport.print(NumericsBenchmarks.run(rounds: options.rounds), markdown: options.markdown) }
+        func run() {
+            for line in NumericsBenchmarks.environmentLines() { print(line) }
+            BenchmarkReport.print(NumericsBenchmarks.run(rounds: options.rounds), markdown: options.markdown)
+        }
     }
 
     /// `duet bench envs`: bare environment step loops.

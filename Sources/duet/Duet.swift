@@ -30,8 +30,10 @@ struct Duet: ParsableCommand {
         ]
     )
 
-    /// Chooses OpenBLAS kernels (see ``BLASKernelChoice``), then parses the arguments and runs the command.
+    /// Chooses OpenBLAS kernels (see ``BLASKernelChoice``) and one BLAS thread unless the environment says
+    /// otherwise (``BLASThreads``), then parses the arguments and runs the command.
     static func main() {
+        BLASThreads.useOneUnlessChosen()
         BLASKernelChoice.reexecuteIfBeneficial()
         main(nil)
     }

@@ -21,10 +21,12 @@ class CommandTestCase: XCTestCase {
             .deletingLastPathComponent()
     }
 
-    /// Runs `duet arguments` in the repository root, with `COLUMNS=80` and `environment` on top.
-    func duet(_ arguments: [String], environment: [String: String] = [:]) throws -> DuetExecutable.Outcome {
+    /// Runs `duet arguments` in the repository root, with `COLUMNS=80` and `environment` on top, and the
+    /// variables in `unsetting` removed.
+    func duet(_ arguments: [String], environment: [String: String] = [:],
+              unsetting: Set<String> = []) throws -> DuetExecutable.Outcome {
         try DuetExecutable.run(arguments, in: repository,
-                               environment: ["COLUMNS": "80"].merging(environment) { $1 })
+                               environment: ["COLUMNS": "80"].merging(environment) { $1 }, unsetting: unsetting)
     }
 
     /// The path of `name` in the scratch folder.

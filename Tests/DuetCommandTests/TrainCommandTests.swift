@@ -18,6 +18,29 @@ final class TrainCommandTests: CommandTestCase {
         XCTAssertEqual(try duet(["--version"]).standardOutput, "duet 0.1.0\n")
     }
 
+    /// Without a thread count in the environment, `duet` uses one BLAS thread (the logs equal a run with
+    /// `OPENBLAS_NUM_THREADS=1`, on a model wide enough that a threaded product would split); a count set is
+    /// respected (`duet bench core` reports it).
+    func testOneBLASThreadUnlessTheEnvironmentChooses() throws {
+        let threads: Set<String> = ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"]
+        let arguments = ["train", "experiments/smoke/pendulum-td3-tiny.yaml", "--steps", "600",
+                         "--set", "learner.hidden=[256,256]", "--set", "learner.batchSize=256",
+                         "--set", "training.learningStarts=300"]
+        let pinned = try duet(arguments + ["--out", path("pinned")])
+        XCTAssertEqual(pinned.status, 0, pinned.standardError)
+        let unset = try duet(arguments + ["--out", path("unset")], unsetting: threads)
+        XCTAssertEqual(unset.status, 0, unset.standardError)
+        for file in ["learner0/episodes.csv", "learner0/evaluations.csv", "learner0/updates.csv"] {
+            XCTAssertEqual(FileManager.default.contents(atPath: path("unset/\(file)")),
+                           FileManager.default.contents(atPath: path("pinned/\(file)")), file)
+        }
+        let chosen = try duet(["bench", "core", "--rounds", "1"], environment: ["OPENBLAS_NUM_THREADS": "2"])
+        XCTAssert(chosen.standardOutput.hasPrefix("OpenBLAS core "), chosen.standardOutput)
+        XCTAssert(chosen.standardOutput.split(separator: "\n")[0].contains(", 2 thread(s)"), chosen.standardOutput)
+        let defaulted = try duet(["bench", "core", "--rounds", "1"], unsetting: threads)
+        XCTAssert(defaulted.standardOutput.split(separator: "\n")[0].contains(", 1 thread(s)"), defaulted.standardOutput)
+    }
+
     func testTrainWritesTheDocumentedFiles() throws {
         let outcome = try duet(["train", "experiments/smoke/pendulum-dual-tiny.yaml", "--seed", "1", "--out",
                                 path("pair"), "--steps", "300"])

@@ -28,9 +28,11 @@ public enum DuetExecutable {
             .appendingPathComponent("duet")
     }
 
-    /// Runs `duet` with `arguments` in `directory` (default: the current one) and waits for it to end.
+    /// Runs `duet` with `arguments` in `directory` (default: the current one) and waits for it to end; the
+    /// environment is this process's with `OPENBLAS_NUM_THREADS=1`, `environment` on top, and the variables in
+    /// `unsetting` removed.
     public static func run(_ arguments: [String], in directory: URL? = nil,
-                           environment: [String: String] = [:]) throws -> Outcome {
+                           environment: [String: String] = [:], unsetting: Set<String> = []) throws -> Outcome {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -38,6 +40,7 @@ public enum DuetExecutable {
         var merged = ProcessInfo.processInfo.environment
         merged["OPENBLAS_NUM_THREADS"] = "1"
         for (key, value) in environment { merged[key] = value }
+        for key in unsetting { merged[key] = nil }
         process.environment = merged
         let output = Pipe()
         let error = Pipe()
