@@ -84,7 +84,7 @@ let package = Package(
         .target(name: "DuetRender", dependencies: ["DuetEnvironments", "DuetRandom"], swiftSettings: optimisedForHost),
         .target(
             name: "DuetBench",
-            dependencies: ["DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetLearners"],
+            dependencies: ["DuetNumerics", "DuetRandom", "DuetEnvironments", "DuetLearners", "DuetDistillation"],
             swiftSettings: optimisedForHost
         ),
 

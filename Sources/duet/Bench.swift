@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
             Each figure is the median over rounds; comparisons with the peers (Gymnasium, PyTorch) are made \
             by the scripts named in BENCHMARKS.md, in the same session.
             """,
-        subcommands: [Core.self, Environments.self, Update.self, CheckpointWrite.self]
+        subcommands: [Core.self, Environments.self, Update.self, Distill.self, CheckpointWrite.self]
     )
 
     /// Options shared by every benchmark.
@@ -112,6 +112,69 @@ extension Bench {
                                                    observation: observation, action: action, layerNorm: layerNorm,
                                                    updates: updates)
             BenchmarkReport.print([measurement], markdown: markdown)
+        }
+    }
+}
+
+extension Bench {
+    /// `duet bench distill`: one distillation step between two off-policy learners, prepared and applied.
+    struct Distill: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time a distillation step between two learners (prepare, apply, and the whole step).",
+            discussion: """
+                Prepare draws the states from the peer's buffer and evaluates both policies and values there \
+                (the weights from ξ); apply takes the learner's actor step. Set it against `duet bench update` with \
+                the same widths: a distilling peer pays one step per `distillation.every` updates, e.g. \
+                duet bench update --hidden 400,300 --batch 256 and duet bench distill --hidden 400,300 --batch 64 \
+                for experiments/pendulum-td3-pair.yaml.
+                """
+        )
+
+        @Option(help: "Both learners: ddpg, td3 or sac.")
+        var algorithm: String = "td3"
+
+        @Option(help: "Hidden widths, comma-separated.")
+        var hidden: String = "256,256"
+
+        @Option(help: "Distillation states per step (distillation.batchSize).")
+        var batch: Int = 64
+
+        @Option(help: "Observation dimension.")
+        var observation: Int = 3
+
+        @Option(help: "Action dimension.")
+        var action: Int = 1
+
+        @Option(help: "Timed steps.")
+        var steps: Int = 2000
+
+        @Flag(help: "Print Markdown table rows.")
+        var markdown = false
+
+        func validate() throws {
+            guard let chosen = LearnerAlgorithm(rawValue: algorithm), chosen.isOffPolicy else {
+                throw ValidationError("--algorithm must be one of ddpg, td3, sac, got '\(algorithm)'")
+            }
+            guard Self.widths(hidden) != nil else {
+                throw ValidationError("--hidden must be positive integers separated by commas, e.g. 256,256; got '\(hidden)'")
+            }
+            guard batch >= 1, observation >= 1, action >= 1, steps >= 5 else {
+                throw ValidationError("--batch, --observation and --action must be at least 1 and --steps at least 5")
+            }
+        }
+
+        /// `text` as hidden widths, or nil when it is not a comma-separated list of positive integers.
+        static func widths(_ text: String) -> [Int]? {
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+            return parts.compactMap { $0 }
+        }
+
+        func run() {
+            guard let algorithm = LearnerAlgorithm(rawValue: algorithm), let widths = Self.widths(hidden) else { return }
+            let measurements = DistillationBenchmarks.run(algorithm: algorithm, hidden: widths, batch: batch,
+                                                          observation: observation, action: action, steps: steps)
+            BenchmarkReport.print(measurements, markdown: markdown)
         }
     }
 }
