@@ -20,8 +20,11 @@ import Foundation
 /// | 28 + J     | A    | the tensors, a ``ParameterArchive`` in its own format           |
 /// | 28 + J + A | 4    | CRC-32 (IEEE) of every byte before it                           |
 ///
-/// It is written atomically: to `checkpoint.duet.partial`, `fsync`ed, renamed over the previous checkpoint (which
-/// stays complete until then), and the folder `fsync`ed.
+/// The record's `logContents` (each log's rows and CRC-32) was added within version 1 as an optional key:
+/// checkpoints without it still read and resume.
+///
+/// It is written atomically: streamed to `checkpoint.duet.partial` as it is encoded, `fsync`ed, renamed over the
+/// previous checkpoint (which stays complete until then), and the folder `fsync`ed.
 public struct Checkpoint: Sendable {
     /// The plain-data part.
     public var record: CheckpointRecord
@@ -40,7 +43,7 @@ public struct Checkpoint: Sendable {
 
     // MARK: Writing
 
-    /// The checkpoint in the file format.
+    /// The checkpoint in the file format, built in memory: the bytes ``write(into:)`` streams to the file.
     public func encoded() throws -> [UInt8] {
         let json = try Array(Self.encoder.encode(record))
         let tensors = archive.encoded()
@@ -55,21 +58,60 @@ public struct Checkpoint: Sendable {
         return bytes
     }
 
-    /// Writes the checkpoint into `folder` atomically, replacing the previous one only once it is complete.
-    /// - Throws: ``RunFolderError/cannotWrite(path:reason:)``; the previous checkpoint is then intact.
+    /// Writes the checkpoint into `folder` atomically, replacing the previous one only once it is complete: the
+    /// file is streamed to `checkpoint.duet.partial` as it is encoded (the archive straight from the tensors'
+    /// memory, never the whole file in memory; each byte checksummed once), `fsync`ed, renamed over
+    /// `checkpoint.duet`, and the folder `fsync`ed.
+    /// - Throws: ``RunFolderError/cannotWrite(path:reason:)``, saying when the disk is full; the previous
+    ///   checkpoint is then intact and the partial file removed.
     public func write(into folder: RunFolder) throws {
         let partial = folder.file(RunFormat.checkpointPartialFile)
         let destination = folder.file(RunFormat.checkpointFile)
         do {
             let ordinal = try FaultInjection.beforeCheckpointWrite()
-            let bytes = try encoded()
-            try Self.writeSynchronously(bytes, to: partial, killHalfway: FaultInjection.killsDuringCheckpoint(ordinal))
-            guard rename(partial.path, destination.path) == 0 else { throw SystemCallError.current("rename") }
+            try stream(to: partial, killHalfway: FaultInjection.killsDuringCheckpoint(ordinal))
+            guard rename(partial.path, destination.path) == 0 else { throw FileWriteError.current("rename") }
             try Self.synchronizeDirectory(folder.url)
         } catch {
-            try? FileManager.default.removeItem(at: partial)
+            unlink(partial.path)
             throw RunFolderError.cannotWrite(path: destination.path, reason: "\(error)")
         }
+    }
+
+    /// Streams the file format to `url` and `fsync`s it; with `killHalfway` (a fault-injection test) the process
+    /// is killed once half of the bytes are written.
+    private func stream(to url: URL, killHalfway: Bool) throws {
+        var head = Self.magic
+        let json = try Array(Self.encoder.encode(record))
+        Self.append(Self.formatVersion, to: &head)
+        Self.append(UInt64(json.count), to: &head)
+        head += json
+        let archiveCount = archive.encodedByteCount
+        Self.append(UInt64(archiveCount), to: &head)
+        let total = head.count + archiveCount + 4
+        let halfway = killHalfway ? total / 2 : Int.max
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileWriteError.current("open") }
+        defer { close(descriptor) }
+        var offset = 0
+        func output(_ bytes: UnsafeRawBufferPointer) throws {
+            if offset + bytes.count > halfway {
+                try FileWriteError.writeAll(UnsafeRawBufferPointer(rebasing: bytes[..<(halfway - offset)]),
+                                            to: descriptor)
+                FaultInjection.killNow()
+            }
+            try FileWriteError.writeAll(bytes, to: descriptor)
+            offset += bytes.count
+        }
+        var checksum = RunningCRC32()
+        head.withUnsafeBytes { checksum.add($0) }
+        try head.withUnsafeBytes { try output($0) }
+        checksum.add(try archive.encode(to: { try output($0) }))
+        var trailer: [UInt8] = []
+        Self.append(checksum.value, to: &trailer)
+        try trailer.withUnsafeBytes { try output($0) }
+        guard offset == total else { throw FileWriteError(description: "wrote \(offset) bytes, not \(total)", code: 0) }
+        guard fsync(descriptor) == 0 else { throw FileWriteError.current("fsync") }
     }
 
     // MARK: Reading
@@ -145,45 +187,11 @@ public struct Checkpoint: Sendable {
         (0..<size).reduce(UInt64(0)) { $0 | UInt64(bytes[offset + $1]) << (8 * UInt64($1)) }
     }
 
-    /// Writes `bytes` to `url` and `fsync`s it; with `killHalfway` (a fault-injection test) the process is
-    /// killed after half of the bytes.
-    private static func writeSynchronously(_ bytes: [UInt8], to url: URL, killHalfway: Bool) throws {
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw SystemCallError.current("open") }
-        defer { close(descriptor) }
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            let halfway = bytes.count / 2
-            while offset < buffer.count {
-                if killHalfway, offset >= halfway { FaultInjection.killNow() }
-                let chunk = min(buffer.count - offset, killHalfway && offset < halfway ? halfway - offset : 1 << 24)
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, chunk)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw SystemCallError.current("write")
-                }
-                offset += written
-            }
-        }
-        guard fsync(descriptor) == 0 else { throw SystemCallError.current("fsync") }
-    }
-
     private static func synchronizeDirectory(_ url: URL) throws {
         let descriptor = open(url.path, O_RDONLY)
-        guard descriptor >= 0 else { throw SystemCallError.current("open") }
+        guard descriptor >= 0 else { throw FileWriteError.current("open") }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw SystemCallError.current("fsync") }
-    }
-}
-
-/// A failed system call, with `errno`'s message.
-struct SystemCallError: Error, CustomStringConvertible {
-    /// The call that failed and why.
-    let description: String
-
-    /// The error `errno` holds now, for the system call `call`.
-    static func current(_ call: String) -> SystemCallError {
-        SystemCallError(description: "\(call): \(String(cString: strerror(errno)))")
+        guard fsync(descriptor) == 0 else { throw FileWriteError.current("fsync") }
     }
 }
 
@@ -201,6 +209,24 @@ public struct CheckpointRecord: Sendable, Equatable, Codable {
     public var distillation: DistillationPhaseState?
     /// Each log's length in bytes, by path relative to the run folder; a resume cuts each log to it.
     public var logLengths: [String: Int]
+    /// Each log's rows and CRC-32 up to its length in ``logLengths``, by the same paths: a resume refuses a log
+    /// whose content before the checkpoint was changed. `nil` in checkpoints written before they were recorded,
+    /// which still resume, their logs checked for length and complete rows only.
+    public var logContents: [String: LogContent]? = nil
+}
+
+/// What a log held at a checkpoint, besides its length.
+public struct LogContent: Sendable, Equatable, Codable {
+    /// Rows after the header.
+    public var rows: Int
+    /// The CRC-32 of the log's bytes, header included, up to the checkpoint.
+    public var crc32: UInt32
+
+    /// A log's content record.
+    public init(rows: Int, crc32: UInt32) {
+        self.rows = rows
+        self.crc32 = crc32
+    }
 }
 
 /// What a checkpoint must match to be continued: Duet's version, the configuration and the seed.

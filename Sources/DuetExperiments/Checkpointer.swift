@@ -3,7 +3,8 @@ import DuetRunFormat
 import Foundation
 
 /// Writes a run's checkpoints (`checkpoint: {every: N}`): every N environment steps of a peer, when the run is
-/// asked to stop, and at its end. Before each write it forces the logs to the disk and records their lengths, and
+/// asked to stop, and at its end. Before each write it forces the logs to the disk and records their lengths, rows and
+/// checksums, and
 /// it checks the learners' parameters: a non-finite one stops the run with an error naming the peer, the entry
 /// and the step, and the last good checkpoint stays in place. After each write `status.json` records the step.
 public final class Checkpointer: @unchecked Sendable {
@@ -42,7 +43,7 @@ public final class Checkpointer: @unchecked Sendable {
         try folder.synchronizeLogs()
         let record = CheckpointRecord(stamp: stamp, stepsTaken: peers.map(\.stepsTaken), position: position,
                                       peers: states, distillation: distillation?.state,
-                                      logLengths: folder.logLengths)
+                                      logLengths: folder.logLengths, logContents: folder.logContents)
         try Checkpoint(record: record, archive: archive).write(into: folder)
         lastStep = peers[0].stepsTaken
         written += 1

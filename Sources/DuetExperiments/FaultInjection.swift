@@ -28,7 +28,7 @@ enum FaultInjection {
     static func beforeLogWrite(_ url: URL) throws {
         guard let target = state.plan["fail-log-write"] else { return }
         if state.count("fail-log-write") == target {
-            throw InjectedFailure(reason: "No space left on device (injected by DUET_FAULT)")
+            throw InjectedFailure(reason: "No space left on device (ENOSPC): the disk is full (injected by DUET_FAULT)")
         }
     }
 
@@ -36,7 +36,7 @@ enum FaultInjection {
     static func beforeCheckpointWrite() throws -> Int {
         let ordinal = state.count("checkpoint")
         if state.plan["fail-checkpoint-write"] == ordinal {
-            throw InjectedFailure(reason: "No space left on device (injected by DUET_FAULT)")
+            throw InjectedFailure(reason: "No space left on device (ENOSPC): the disk is full (injected by DUET_FAULT)")
         }
         return ordinal
     }

@@ -1,5 +1,6 @@
-import Foundation
+import DuetNumerics
 import DuetRunFormat
+import Foundation
 
 /// Why a run folder could not be created or written.
 public enum RunFolderError: Error, Equatable, CustomStringConvertible {
@@ -125,14 +126,25 @@ public struct RunFolder: Sendable {
     /// The location of `name` inside the folder.
     public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 
-    /// Writes `value` as pretty-printed JSON with sorted keys (stable bytes) to `name`, atomically.
+    /// Writes `value` as pretty-printed JSON with sorted keys (stable bytes) to `name`, atomically: into a
+    /// temporary file beside it, renamed into place (on a failure, a full disk say, the temporary file is
+    /// removed and the previous file stays).
+    /// - Throws: ``RunFolderError/cannotWrite(path:reason:)``, saying when the disk is full.
     public func writeJSON<Value: Encodable>(_ value: Value, to name: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let destination = file(name)
+        let temporary = file(".\(name).partial-\(getpid())")
         do {
-            try (encoder.encode(value) + Data("\n".utf8)).write(to: file(name), options: .atomic)
+            let bytes = Array(try encoder.encode(value) + Data("\n".utf8))
+            let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw FileWriteError.current("open") }
+            defer { close(descriptor) }
+            try FileWriteError.writeAll(bytes, to: descriptor)
+            guard rename(temporary.path, destination.path) == 0 else { throw FileWriteError.current("rename") }
         } catch {
-            throw RunFolderError.cannotWrite(path: file(name).path, reason: error.localizedDescription)
+            unlink(temporary.path)
+            throw RunFolderError.cannotWrite(path: destination.path, reason: "\(error)")
         }
     }
 
@@ -155,6 +167,10 @@ public struct RunFolder: Sendable {
 
     /// Every log opened through this folder or its subfolders, by path relative to ``root``, with its length.
     public var logLengths: [String: Int] { logs.lengths }
+
+    /// Every log opened through this folder or its subfolders, by path relative to ``root``, with its rows and
+    /// the CRC-32 of what it holds.
+    public var logContents: [String: LogContent] { logs.contents }
 
     /// Forces every opened log to the disk.
     public func synchronizeLogs() throws { try logs.synchronize() }
@@ -183,6 +199,13 @@ private final class LogRegistry: @unchecked Sendable {
 
     var lengths: [String: Int] {
         lock.withLock { Dictionary(uniqueKeysWithValues: logs.map { ($0.path, $0.log.byteCount) }) }
+    }
+
+    var contents: [String: LogContent] {
+        lock.withLock {
+            Dictionary(uniqueKeysWithValues: logs.map { ($0.path, LogContent(rows: $0.log.rows,
+                                                                              crc32: $0.log.checksum.value)) })
+        }
     }
 
     func synchronize() throws {

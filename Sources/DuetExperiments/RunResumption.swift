@@ -6,9 +6,11 @@ import Foundation
 /// are byte-identical to those of an uninterrupted run with the same configuration and seed.
 ///
 /// The configuration and seed are the ones in the folder's `run.json`. The checkpoint must have been written by
-/// this Duet version for that configuration and seed (each mismatch is refused, saying which). Each log is cut
-/// back to the length the checkpoint recorded, dropping rows written after it. A run killed before its first
-/// checkpoint starts again from the beginning in the same folder; a finished run is left alone.
+/// this Duet version for that configuration and seed (each mismatch is refused, saying which). Each log must
+/// still hold, up to the length the checkpoint recorded, what it held then (complete rows of the header's
+/// fields, and the recorded number of rows and CRC-32), or the resume is refused naming the log and changing
+/// nothing; then each log is cut back to that length, dropping rows written after it. A run killed before its
+/// first checkpoint starts again from the beginning in the same folder; a finished run is left alone.
 public struct RunResumption {
     /// The run folder.
     public var folder: URL
@@ -66,24 +68,28 @@ public struct RunResumption {
         let stamp = CheckpointStamp(duetVersion: duetVersion, configurationFingerprint: configuration.fingerprint,
                                     seed: seed)
         let checkpointURL = folder.appendingPathComponent(RunFormat.checkpointFile)
-        try? FileManager.default.removeItem(at: folder.appendingPathComponent(RunFormat.checkpointPartialFile))
+        let partialURL = folder.appendingPathComponent(RunFormat.checkpointPartialFile)
         guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
+            try? FileManager.default.removeItem(at: partialURL)
             return try restart(configuration, seed: seed, stamp: stamp, recordBytes: recordBytes,
                                progress: progress, stopRequested: stopRequested)
         }
         let checkpoint = try Checkpoint(contentsOf: checkpointURL)
         try Self.check(checkpoint.record.stamp, against: stamp, path: checkpointURL.path)
-        // Every log must still hold what the checkpoint recorded, checked before any is cut back, so that a
-        // refused resume changes nothing.
+        // Every log must still hold what the checkpoint recorded (length, complete rows, and for checkpoints that
+        // record them, rows and checksum), checked before any is cut back, so that a refused resume changes
+        // nothing.
         for (relative, length) in checkpoint.record.logLengths.sorted(by: { $0.key < $1.key }) {
-            let path = folder.appendingPathComponent(relative).path
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-            guard let size else { throw RunFolderError.cannotResume(path: path, reason: "the log is missing") }
-            guard size >= length else {
-                throw RunFolderError.cannotResume(
-                    path: path, reason: "the log holds \(size) bytes, fewer than the checkpoint's \(length)")
+            try CSVLog.checkResumable(folder.appendingPathComponent(relative), length: length,
+                                      content: checkpoint.record.logContents?[relative])
+        }
+        if let contents = checkpoint.record.logContents {
+            for relative in contents.keys.sorted() where checkpoint.record.logLengths[relative] == nil {
+                throw CheckpointError.malformed(path: checkpointURL.path,
+                                                reason: "it records the content of \(relative) but not its length")
             }
         }
+        try? FileManager.default.removeItem(at: partialURL)
         let runFolder = RunFolder.reopen(at: folder, logLengths: checkpoint.record.logLengths)
         try? FileManager.default.removeItem(at: folder.appendingPathComponent(RunFormat.errorFile))
         let step = checkpoint.record.stepsTaken.first ?? 0

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The binary format, version 2 (version 1 is version 2 without Float64 entries, and is still read). All integers
 /// are little-endian.
@@ -29,59 +32,99 @@ extension ParameterArchive {
     /// The bytes before the payload.
     static var headerSize: Int { 20 }
 
-    /// The archive in the binary format.
+    /// The archive in the binary format: ``encode(to:)``'s pieces gathered in memory.
     public func encoded() -> [UInt8] {
-        var payload: [UInt8] = []
-        let scalarSize = MemoryLayout<Scalar>.size
-        payload.reserveCapacity(4 + names.reduce(0) { total, name in
-            let tensorBytes: Int
-            if case .tensor(let tensor)? = self[name] { tensorBytes = tensor.count * scalarSize } else { tensorBytes = 0 }
-            return total + 32 + name.utf8.count + tensorBytes
-        })
-        Self.append(UInt32(names.count), to: &payload)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(encodedByteCount)
+        encode { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// The length of the encoding in bytes (``encoded()``'s count), computed without encoding.
+    public var encodedByteCount: Int { Self.headerSize + payloadByteCount + 4 }
+
+    /// The payload's length: the entry count, then each entry.
+    private var payloadByteCount: Int {
+        names.reduce(4) { total, name in
+            let body: Int
+            switch self[name] {
+            case .tensor(let tensor)?: body = 16 + tensor.count * MemoryLayout<Scalar>.size
+            case .integer?: body = 8
+            case .reals(let values)?: body = 8 + 8 * values.count
+            case nil: body = 0
+            }
+            return total + 5 + name.utf8.count + body
+        }
+    }
+
+    /// Streams the archive in the binary format to `output`, in order, in pieces (the tensors' and Float64
+    /// values' memory handed over as it lies, the small fields gathered 64 KiB at a time), without building the
+    /// file in memory. The CRC-32 is computed once, piece by piece as they go out.
+    /// - Returns: the CRC-32 of every byte handed to `output` (the trailer included) and their count, so that a
+    ///   file embedding the archive can checksum itself without reading the archive's bytes again.
+    /// - Throws: whatever `output` throws; the stream then stops.
+    @discardableResult
+    public func encode<Failure: Error>(
+        to output: (UnsafeRawBufferPointer) throws(Failure) -> Void
+    ) throws(Failure) -> RunningCRC32 {
+        var stream = ChecksummedStream()
+        stream.append(contentsOf: Self.magic)
+        stream.append(Self.formatVersion)
+        stream.append(contentsOf: [Scalar.archiveTag, 0, 0, 0])
+        stream.append(UInt64(payloadByteCount))
+        stream.append(UInt32(names.count))
+        var failure: Failure?
         for name in names {
             let nameBytes = Array(name.utf8)
-            Self.append(UInt32(nameBytes.count), to: &payload)
-            payload += nameBytes
+            stream.append(UInt32(nameBytes.count))
+            stream.append(contentsOf: nameBytes)
             switch self[name] {
             case .tensor(let tensor)?:
-                payload.append(1)
-                Self.append(UInt64(tensor.rows), to: &payload)
-                Self.append(UInt64(tensor.columns), to: &payload)
-                tensor.withUnsafeBufferPointer { buffer in
-                    #if _endian(little)
-                    // The scalars' memory is their little-endian IEEE 754 patterns: copy it whole.
-                    payload.append(contentsOf: UnsafeRawBufferPointer(buffer))
-                    #else
-                    for value in buffer {
-                        let bits = value.archiveBits
-                        for byte in 0..<scalarSize { payload.append(UInt8(truncatingIfNeeded: bits >> (8 * byte))) }
-                    }
-                    #endif
-                }
-            case .integer(let value)?:
-                payload.append(2)
-                Self.append(UInt64(bitPattern: value), to: &payload)
-            case .reals(let values)?:
-                payload.append(3)
-                Self.append(UInt64(values.count), to: &payload)
+                stream.append(contentsOf: [1])
+                stream.append(UInt64(tensor.rows))
+                stream.append(UInt64(tensor.columns))
                 #if _endian(little)
-                values.withUnsafeBytes { payload.append(contentsOf: $0) }
+                // The scalars' memory is their little-endian IEEE 754 patterns: hand it over whole.
+                tensor.withUnsafeBufferPointer { buffer in
+                    do throws(Failure) { try stream.write(UnsafeRawBufferPointer(buffer), to: output) } catch {
+                        failure = error
+                    }
+                }
                 #else
-                for value in values { Self.append(value.bitPattern, to: &payload) }
+                for value in tensor.scalars {
+                    let bits = value.archiveBits
+                    stream.append(contentsOf: (0..<MemoryLayout<Scalar>.size).map {
+                        UInt8(truncatingIfNeeded: bits >> (8 * $0))
+                    })
+                    try stream.flushIfFull(to: output)
+                }
+                #endif
+            case .integer(let value)?:
+                stream.append(contentsOf: [2])
+                stream.append(UInt64(bitPattern: value))
+            case .reals(let values)?:
+                stream.append(contentsOf: [3])
+                stream.append(UInt64(values.count))
+                #if _endian(little)
+                values.withUnsafeBytes { bytes in
+                    do throws(Failure) { try stream.write(bytes, to: output) } catch { failure = error }
+                }
+                #else
+                for value in values {
+                    stream.append(value.bitPattern)
+                    try stream.flushIfFull(to: output)
+                }
                 #endif
             case nil:
                 break
             }
+            if let failure { throw failure }
+            try stream.flushIfFull(to: output)
         }
-        var bytes = Self.magic
-        bytes.reserveCapacity(Self.headerSize + payload.count + 4)
-        Self.append(Self.formatVersion, to: &bytes)
-        bytes += [Scalar.archiveTag, 0, 0, 0]
-        Self.append(UInt64(payload.count), to: &bytes)
-        bytes += payload
-        Self.append(CRC32.checksum(of: bytes), to: &bytes)
-        return bytes
+        try stream.flush(to: output)
+        stream.append(stream.checksum.value)
+        try stream.flush(to: output)
+        return stream.checksum
     }
 
     /// Decodes an archive from `bytes`; `source` names it in errors (and becomes ``source``).
@@ -210,14 +253,22 @@ extension ParameterArchive {
         }
     }
 
-    /// Writes the archive to `url` atomically (a temporary file renamed into place, so a crash mid-write never
-    /// leaves a truncated archive under the final name).
-    /// - Throws: ``NumericsError/unwritableFile(path:reason:)``.
+    /// Writes the archive to `url` atomically: streamed (``encode(to:)``) into a temporary file beside it, which
+    /// is then renamed into place, so a crash or a full disk mid-write never leaves a truncated archive under the
+    /// final name (nor the temporary file, on an error).
+    /// - Throws: ``NumericsError/unwritableFile(path:reason:)``, saying when the disk is full (`ENOSPC`).
     public func write(to url: URL) throws {
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
         do {
-            try Data(encoded()).write(to: url, options: .atomic)
+            let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw FileWriteError.current("open") }
+            defer { close(descriptor) }
+            try encode { try FileWriteError.writeAll($0, to: descriptor) }
+            guard rename(temporary.path, url.path) == 0 else { throw FileWriteError.current("rename") }
         } catch {
-            throw NumericsError.unwritableFile(path: url.path, reason: "\(error.localizedDescription)")
+            unlink(temporary.path)
+            throw NumericsError.unwritableFile(path: url.path, reason: "\(error)")
         }
     }
 
@@ -279,5 +330,173 @@ struct ByteReader {
         }
         defer { offset += count }
         return bytes[offset..<(offset + count)]
+    }
+}
+
+/// A CRC-32 computed piece by piece: each piece is checksummed once and combined with what came before
+/// (``CRC32/combine(_:_:secondCount:)``), so pieces can be checksummed where they lie, without copying them
+/// together.
+public struct RunningCRC32: Sendable, Equatable {
+    /// The CRC-32 of every byte added so far (0 for none, as for an empty input).
+    public private(set) var value: UInt32 = 0
+    /// How many bytes were added.
+    public private(set) var byteCount = 0
+
+    /// Nothing added yet.
+    public init() {}
+
+    /// Adds `bytes` after those added so far.
+    public mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        guard !bytes.isEmpty else { return }
+        let start = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let piece = CRC32.checksum(of: UnsafeBufferPointer(start: start, count: bytes.count))
+        add(checksum: piece, count: bytes.count)
+    }
+
+    /// Adds `count` bytes whose CRC-32 is `checksum`, after those added so far.
+    public mutating func add(checksum: UInt32, count: Int) {
+        value = CRC32.combine(value, checksum, secondCount: count)
+        byteCount += count
+    }
+
+    /// Adds the bytes `other` checksummed, after those added so far.
+    public mutating func add(_ other: RunningCRC32) { add(checksum: other.value, count: other.byteCount) }
+}
+
+extension CRC32 {
+    /// The CRC-32 of the concatenation A‖B from the CRC-32s of A (`first`) and of B (`second`) and B's length
+    /// in bytes, without B itself (zlib's `crc32_combine`: A's CRC multiplied by x^(8·count) modulo the
+    /// polynomial, in O(log count) small multiplications).
+    public static func combine(_ first: UInt32, _ second: UInt32, secondCount: Int) -> UInt32 {
+        precondition(secondCount >= 0, "a negative length")
+        return multiplyModulo(powerOfX(eightTimes: UInt64(secondCount)), first) ^ second
+    }
+
+    /// The reflected polynomial.
+    private static let polynomial: UInt32 = 0xEDB8_8320
+
+    /// a·b modulo the polynomial, in the reflected bit order (bit 31 is x^0).
+    private static func multiplyModulo(_ a: UInt32, _ b: UInt32) -> UInt32 {
+        var a = a, b = b, product: UInt32 = 0
+        while a != 0 {
+            if a & 0x8000_0000 != 0 { product ^= b }
+            a <<= 1
+            b = b & 1 == 1 ? (b >> 1) ^ polynomial : b >> 1
+        }
+        return product
+    }
+
+    /// x^(2^k) modulo the polynomial, for k in 0 ..< 64.
+    private static let powersOfTwo: [UInt32] = {
+        var table: [UInt32] = [1 << 30]  // x^1
+        for _ in 1..<64 { table.append(multiplyModulo(table.last!, table.last!)) }
+        return table
+    }()
+
+    /// x^(8·count) modulo the polynomial.
+    private static func powerOfX(eightTimes count: UInt64) -> UInt32 {
+        var result: UInt32 = 1 << 31  // x^0
+        var remaining = count
+        var k = 3  // 8 = 2^3
+        while remaining != 0 {
+            if remaining & 1 == 1 { result = multiplyModulo(powersOfTwo[k], result) }
+            remaining >>= 1
+            k += 1
+        }
+        return result
+    }
+}
+
+/// The archive encoder's output: small fields gathered in a buffer, large pieces passed on where they lie, and
+/// every byte checksummed once on its way out.
+private struct ChecksummedStream {
+    private var buffer: [UInt8] = []
+    /// The bytes passed on so far.
+    private(set) var checksum = RunningCRC32()
+    private static var capacity: Int { 1 << 16 }
+
+    init() { buffer.reserveCapacity(Self.capacity) }
+
+    mutating func append(contentsOf bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
+
+    mutating func append<Integer: FixedWidthInteger>(_ value: Integer) {
+        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+    }
+
+    /// Passes `bytes` on after what is buffered: gathered when small, else as they lie.
+    mutating func write<Failure: Error>(_ bytes: UnsafeRawBufferPointer,
+                                        to output: (UnsafeRawBufferPointer) throws(Failure) -> Void) throws(Failure) {
+        if bytes.count <= Self.capacity / 4 {
+            buffer.append(contentsOf: bytes)
+            try flushIfFull(to: output)
+            return
+        }
+        try flush(to: output)
+        checksum.add(bytes)
+        try output(bytes)
+    }
+
+    mutating func flushIfFull<Failure: Error>(to output: (UnsafeRawBufferPointer) throws(Failure) -> Void)
+    throws(Failure) {
+        if buffer.count >= Self.capacity { try flush(to: output) }
+    }
+
+    mutating func flush<Failure: Error>(to output: (UnsafeRawBufferPointer) throws(Failure) -> Void)
+    throws(Failure) {
+        guard !buffer.isEmpty else { return }
+        var piece = RunningCRC32()
+        var failure: Failure?
+        buffer.withUnsafeBytes { bytes in
+            piece.add(bytes)
+            do throws(Failure) { try output(bytes) } catch { failure = error }
+        }
+        checksum.add(piece)
+        buffer.removeAll(keepingCapacity: true)
+        if let failure { throw failure }
+    }
+}
+
+/// A failed system call while writing a file, with `errno`'s message, and what a full disk means spelt out.
+public struct FileWriteError: Error, CustomStringConvertible, Sendable {
+    /// The call that failed and why, e.g. `write: No space left on device (ENOSPC): the disk is full`.
+    public let description: String
+    /// The `errno` value (0 for a failure that is not a system call's).
+    public let code: Int32
+
+    /// An error with its description and `errno` value.
+    public init(description: String, code: Int32) {
+        self.description = description
+        self.code = code
+    }
+
+    /// The error `errno` holds now, for the system call `call`.
+    public static func current(_ call: String) -> FileWriteError {
+        let code = errno
+        let message = String(cString: strerror(code))
+        switch code {
+        case ENOSPC: return FileWriteError(description: "\(call): \(message) (ENOSPC): the disk is full", code: code)
+        case EDQUOT: return FileWriteError(description: "\(call): \(message) (EDQUOT): the disk quota is used up",
+                                           code: code)
+        default: return FileWriteError(description: "\(call): \(message)", code: code)
+        }
+    }
+
+    /// Writes all of `bytes` to `descriptor`, retrying short writes and interruptions.
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
+        try bytes.withUnsafeBytes { try writeAll($0, to: descriptor) }
+    }
+
+    /// Writes all of the buffer `bytes` to `descriptor`, retrying short writes and interruptions.
+    /// - Throws: ``FileWriteError``.
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw current("write")
+            }
+            offset += written
+        }
     }
 }

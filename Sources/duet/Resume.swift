@@ -10,7 +10,9 @@ struct Resume: ParsableCommand {
             Reads the run folder's run.json (configuration and seed) and checkpoint.duet, cuts every log back to \
             the length it had at the checkpoint, and trains on: the finished run's logs are byte-identical to \
             an uninterrupted run's. Refuses a checkpoint written by another Duet version or for another \
-            configuration or seed. A run killed before its first checkpoint starts again from the beginning; a \
+            configuration or seed, and a log whose content before the checkpoint was changed (missing, cut, \
+            garbage bytes, a row deleted, a byte changed: the checkpoint records each log's length, rows and \
+            CRC-32), changing nothing. A run killed before its first checkpoint starts again from the beginning; a \
             finished run is left as it is. SIGINT or SIGTERM stops the run after writing a checkpoint.
             """
     )

@@ -171,6 +171,73 @@ final class ResumeCommandTests: XCTestCase {
 
     // MARK: Refusals
 
+    /// A log damaged before the point the checkpoint recorded (a row cut in the middle, garbage bytes, a row
+    /// deleted, a digit changed, the file removed) is refused with one line naming the log and what is wrong,
+    /// and the folder is left byte for byte as it was: no resume into a run whose logs disagree with its
+    /// checkpoint. The checkpoint is at step 300 and the run killed at 400, so each log also holds rows written
+    /// after it.
+    func testResumeRefusesLogsDamagedBeforeTheCheckpoint() throws {
+        let arguments = try trainReference("logs", "experiments/smoke/pendulum-td3-tiny.yaml",
+                                           ["--set", "checkpoint.every=150", "--set", "training.updateLogInterval=10"])
+        func everyFile(_ folder: URL) throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for relative in try FileManager.default.subpathsOfDirectory(atPath: folder.path) {
+                var isDirectory: ObjCBool = false
+                let url = folder.appendingPathComponent(relative)
+                FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+                if !isDirectory.boolValue { files[relative] = try Data(contentsOf: url) }
+            }
+            return files
+        }
+        /// A copy killed at step 400 whose `log` has its lines (each with its newline; 0 is the header) edited.
+        func damaged(_ name: String, _ log: String, _ edit: (inout [[UInt8]]) -> Void) throws -> URL {
+            let killed = try duet(arguments(path(name)), fault: "kill-at-step=400")
+            XCTAssertEqual(killed.status, 9, killed.standardError)
+            let url = URL(fileURLWithPath: path(name + "/" + log))
+            var lines = [UInt8](try Data(contentsOf: url)).split(separator: UInt8(ascii: "\n"))
+                .map { Array($0) + [UInt8(ascii: "\n")] }
+            edit(&lines)
+            try Data(lines.flatMap { $0 }).write(to: url)
+            return URL(fileURLWithPath: path(name))
+        }
+        func refused(_ folder: URL, _ expected: String..., file: StaticString = #filePath, line: UInt = #line) throws {
+            let before = try everyFile(folder)
+            let outcome = try duet(["resume", folder.path])
+            XCTAssertEqual(outcome.status, 1, file: file, line: line)
+            XCTAssertEqual(outcome.standardError.split(separator: "\n").count, 1, outcome.standardError,
+                           file: file, line: line)
+            for part in expected {
+                XCTAssert(outcome.standardError.contains(part), outcome.standardError, file: file, line: line)
+            }
+            XCTAssert(try everyFile(folder) == before, "a refused resume changed the folder", file: file, line: line)
+        }
+        let updates = "learner0/updates.csv: cannot resume: "
+        try refused(damaged("cut-row", "learner0/updates.csv") { lines in
+            lines[2] = Array(lines[2].prefix(lines[2].count / 2)) + [UInt8(ascii: "\n")]
+        }, updates + "line 3 has ", "fields, not the header's 5: a row was cut or damaged before the checkpoint")
+        try refused(damaged("garbage", "learner0/updates.csv") { lines in
+            lines[3].replaceSubrange(4..<8, with: [0x00, 0xFF, 0xFE, 0x07])
+        }, updates + "line 4 holds the control byte 0x0, not CSV text: the log was damaged before the checkpoint")
+        try refused(damaged("not-utf8", "learner0/updates.csv") { lines in
+            lines[3].replaceSubrange(4..<6, with: [0xFF, 0xFE])
+        }, updates + "line 4 holds bytes that are not UTF-8 text")
+        try refused(damaged("deleted-row", "learner0/updates.csv") { lines in lines.remove(at: 2) },
+                    updates, "deleted or added before the checkpoint")
+        try refused(damaged("changed-digit", "learner0/episodes.csv") { lines in
+            let index = lines[1].count - 2  // the last digit of the first episode's row
+            lines[1][index] = lines[1][index] == UInt8(ascii: "9") ? UInt8(ascii: "8") : lines[1][index] + 1
+        }, "learner0/episodes.csv: cannot resume: its first ", "bytes are not those the checkpoint recorded (CRC-32 ",
+           "): the log was changed before the checkpoint")
+        let missing = try damaged("missing", "learner0/episodes.csv") { _ in }
+        try FileManager.default.removeItem(at: missing.appendingPathComponent("learner0/episodes.csv"))
+        try refused(missing, "learner0/episodes.csv: cannot resume: the log is missing")
+        // Undamaged, the same kind of copy resumes to the uninterrupted run.
+        let intact = try damaged("intact", "learner0/updates.csv") { _ in }
+        let resumed = try duet(["resume", intact.path])
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        try assertSameRun("logs-full", "intact", "an undamaged copy")
+    }
+
     func testResumeRefusesBadCheckpointsAndChangedRunFolders() throws {
         let arguments = try trainReference("base", "experiments/smoke/pendulum-td3-tiny.yaml",
                                            ["--set", "checkpoint.every=150"])

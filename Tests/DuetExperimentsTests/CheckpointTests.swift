@@ -1,5 +1,6 @@
 import DuetEnvironments
 import DuetExperiments
+import DuetNumerics
 import DuetRunFormat
 import Foundation
 import XCTest
@@ -115,6 +116,33 @@ final class CheckpointTests: TrainerTestCase {
         XCTAssertEqual(decoded.record.stepsTaken, [150])
         XCTAssertEqual(decoded.record.logLengths.keys.sorted(),
                        ["learner0/episodes.csv", "learner0/evaluations.csv", "learner0/updates.csv"])
+        // Each log's rows and CRC-32 up to its recorded length are those of the file.
+        XCTAssertEqual(decoded.record.logContents?.keys.sorted(), decoded.record.logLengths.keys.sorted())
+        for (relative, length) in decoded.record.logLengths {
+            let log = [UInt8](try Data(contentsOf: scratch.appendingPathComponent("small/" + relative))).prefix(length)
+            XCTAssertEqual(decoded.record.logContents?[relative],
+                           LogContent(rows: log.filter { $0 == UInt8(ascii: "\n") }.count - 1,
+                                      crc32: CRC32Reference.checksum(log)), relative)
+        }
+    }
+
+    /// The file is streamed as it is encoded (large tensors straight from their memory) and is byte for byte
+    /// the in-memory encoding, whose CRC-32 is computed over the whole file at once; the partial file is gone.
+    func testTheStreamedFileIsTheInMemoryEncoding() throws {
+        let (_, small) = try smallCheckpoint()
+        var archive = small.archive
+        archive.store(Matrix<Float>(rows: 1000, columns: 33) { row, column in Float(row * 33 + column) / 7 },
+                      as: "learner0.experience.large")
+        archive.store((0..<50_000).map { Double($0) / 3 }, as: "learner0.experience.reals")
+        let checkpoint = Checkpoint(record: small.record, archive: archive)
+        let folder = try RunFolder.create(at: scratch.appendingPathComponent("streamed"))
+        try checkpoint.write(into: folder)
+        let bytes = [UInt8](try Data(contentsOf: folder.file(RunFormat.checkpointFile)))
+        XCTAssertEqual(bytes, try checkpoint.encoded())
+        XCTAssertEqual(CRC32Reference.checksum(bytes.dropLast(4)[...]),
+                       bytes.suffix(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        XCTAssertEqual(try Checkpoint(contentsOf: folder.file(RunFormat.checkpointFile)).archive, archive)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file(RunFormat.checkpointPartialFile).path))
     }
 
     /// Bounded fuzzing of the reader: every truncation, random byte flips, random bytes, and mutations whose
@@ -169,6 +197,30 @@ final class CheckpointTests: TrainerTestCase {
             return XCTFail("the run did not resume")
         }
         XCTAssertEqual(step, 120)
+    }
+
+    /// A checkpoint written before checkpoints recorded each log's rows and CRC-32 (`logContents` absent) still
+    /// resumes, to the uninterrupted run's bytes; its logs are checked for length and complete rows only.
+    func testACheckpointWithoutLogContentsStillResumes() throws {
+        let yaml = scratch.appendingPathComponent("tiny.yaml")
+        try Self.tiny.write(to: yaml, atomically: true, encoding: .utf8)
+        let full = scratch.appendingPathComponent("contents-full")
+        _ = try TrainingSession(configurationPath: yaml.path, output: full.path, duetVersion: "0.1.0").run()
+        let url = scratch.appendingPathComponent("contents-cut")
+        let stop = StopAfter(170)
+        XCTAssertThrowsError(try TrainingSession(configurationPath: yaml.path, output: url.path, duetVersion: "0.1.0")
+            .run(stopRequested: { stop() }))
+        let file = url.appendingPathComponent(RunFormat.checkpointFile)
+        var checkpoint = try Checkpoint(contentsOf: file)
+        XCTAssertNotNil(checkpoint.record.logContents)
+        checkpoint.record.logContents = nil
+        try checkpoint.write(into: RunFolder.reopen(at: url, logLengths: [:]))
+        XCTAssertFalse(String(decoding: try Data(contentsOf: file), as: UTF8.self).contains("logContents"))
+        guard case .finished(_, let step) = try RunResumption(folder: url.path, duetVersion: "0.1.0").run() else {
+            return XCTFail("the run did not resume")
+        }
+        XCTAssertEqual(step, 170)
+        try assertSameLogs(full, url, "resumed from a checkpoint without log contents")
     }
 
     /// A learner whose parameters diverged stops the run at its first non-finite action, naming the peer, the

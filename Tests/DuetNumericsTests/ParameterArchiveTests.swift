@@ -52,6 +52,105 @@ final class ParameterArchiveTests: XCTestCase {
         XCTAssertEqual(CRC32.checksum(of: data.lazy.map { $0 }), bytewise(data))
     }
 
+    /// Combining the CRC-32s of two pieces gives the CRC-32 of both, for pieces of every length around the
+    /// combination's bit steps, and pieces checksummed one after another give the whole's checksum.
+    func testCRC32CombineAndRunningChecksumsMatchTheWholeChecksum() {
+        let data = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ ($0 >> 7)) }
+        for split in [0, 1, 2, 7, 8, 9, 63, 64, 65, 255, 256, 1000, 4095, 4096, 4999, 5000] {
+            let whole = CRC32.checksum(of: data)
+            let first = CRC32.checksum(of: data[..<split]), second = CRC32.checksum(of: data[split...])
+            XCTAssertEqual(CRC32.combine(first, second, secondCount: data.count - split), whole, "split \(split)")
+        }
+        var generator = SeededSource(seed: 7)
+        var running = RunningCRC32()
+        var start = 0
+        while start < data.count {
+            let end = min(data.count, start + Int(generator.nextBits() % 700))
+            data[start..<end].withUnsafeBytes { running.add($0) }
+            start = end
+        }
+        XCTAssertEqual(running.value, CRC32.checksum(of: data))
+        XCTAssertEqual(running.byteCount, data.count)
+        XCTAssertEqual(RunningCRC32().value, CRC32.checksum(of: [UInt8]()))
+    }
+
+    /// The archive's bytes as the encoder before streaming built them (one array, then one CRC-32 over it),
+    /// written out here so that the streaming encoder is checked against the format, not against itself.
+    private func referenceEncoding(_ archive: ParameterArchive<Float>) -> [UInt8] {
+        func append<Integer: FixedWidthInteger>(_ value: Integer, to bytes: inout [UInt8]) {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        var payload: [UInt8] = []
+        append(UInt32(archive.names.count), to: &payload)
+        for name in archive.names {
+            append(UInt32(name.utf8.count), to: &payload)
+            payload += Array(name.utf8)
+            switch archive[name] {
+            case .tensor(let tensor)?:
+                payload.append(1)
+                append(UInt64(tensor.rows), to: &payload)
+                append(UInt64(tensor.columns), to: &payload)
+                for value in tensor.scalars { append(value.bitPattern, to: &payload) }
+            case .integer(let value)?:
+                payload.append(2)
+                append(UInt64(bitPattern: value), to: &payload)
+            case .reals(let values)?:
+                payload.append(3)
+                append(UInt64(values.count), to: &payload)
+                for value in values { append(value.bitPattern, to: &payload) }
+            case nil: break
+            }
+        }
+        var bytes = Array("DUET".utf8)
+        append(UInt32(2), to: &bytes)
+        bytes += [1, 0, 0, 0]
+        append(UInt64(payload.count), to: &bytes)
+        bytes += payload
+        append(CRC32.checksum(of: bytes), to: &bytes)
+        return bytes
+    }
+
+    /// The streaming encoder gives the format's bytes, in pieces that concatenate to ``encoded()`` (large tensors
+    /// handed over whole, small fields gathered), with the CRC-32 of all of them; an output that throws stops it;
+    /// writing a file leaves no temporary file beside it.
+    func testStreamingEncodingGivesTheFormatsBytes() throws {
+        var (archive, _) = sampleArchive()
+        var source = SeededSource(seed: 53)
+        archive.store(Matrix<Float>(rows: 300, columns: 70) { _, _ in Float(source.nextBits() % 1000) },
+                      as: "large")
+        archive.store(Array(repeating: 0.25, count: 20_000), as: "manyReals")
+        for index in 0..<2000 { archive.store(index, as: "counter\(index)") }
+        let expected = referenceEncoding(archive)
+        XCTAssertEqual(archive.encoded(), expected)
+        XCTAssertEqual(archive.encodedByteCount, expected.count)
+        var pieces: [[UInt8]] = []
+        let checksum = archive.encode { pieces.append(Array($0)) }
+        XCTAssertEqual(pieces.flatMap { $0 }, expected)
+        XCTAssertGreaterThan(pieces.count, 3)
+        XCTAssert(pieces.contains { $0.count == 300 * 70 * 4 }, "the large tensor is handed over whole")
+        XCTAssertEqual(checksum.value, CRC32.checksum(of: expected))
+        XCTAssertEqual(checksum.byteCount, expected.count)
+        struct Full: Error {}
+        var calls = 0
+        XCTAssertThrowsError(try archive.encode { (_) throws(Full) in
+            calls += 1
+            if calls == 2 { throw Full() }
+        })
+        XCTAssertEqual(calls, 2)
+        let url = directory.appendingPathComponent("streamed.duet")
+        try archive.write(to: url)
+        XCTAssertEqual([UInt8](try Data(contentsOf: url)), expected)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["streamed.duet"])
+    }
+
+    /// Writing into a folder that does not exist fails with one line naming the file, and leaves nothing.
+    func testAnUnwritableFileIsOneLineNamingIt() {
+        let url = directory.appendingPathComponent("missing/policy.duet")
+        XCTAssertThrowsError(try sampleArchive().0.write(to: url)) { error in
+            XCTAssertEqual("\(error)", url.path + ": cannot write the file: open: No such file or directory")
+        }
+    }
+
     func testCRC32CheckValue() {
         XCTAssertEqual(CRC32.checksum(of: Array("123456789".utf8)), 0xCBF4_3926)
     }
