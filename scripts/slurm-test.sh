@@ -7,6 +7,8 @@
 #   2. submits a sweep of 2 longer runs, cancels one array task mid-run with scancel (SIGTERM: the run checkpoints),
 #      writes the job array again (it now lists only that run), resubmits it, and checks the run finished with the
 #      same summary as an uninterrupted local run;
+#   3. submits a run longer than its 1-minute time limit: signalled (SIGUSR1) before the limit, the task stops the
+#      run (it checkpoints) and requeues itself, until the run finishes with the same summary as a local run;
 # and shuts the cluster down. Skipped, saying why, only where it cannot run (not Linux; no slurm-wlm and no way
 # to install it). Usage: scripts/slurm-test.sh [path/to/duet]   (default: .build/release/duet)
 set -euo pipefail
@@ -166,6 +168,29 @@ grep -q "^Run 1: duet resume $victim\$" "slurm-long/slurm/${job}_1.out" || fail 
 all_finished slurm-long
 "$duet" "${long[@]}" --out local-long >/dev/null
 same_summary slurm-long local-long
+
+# MARK: 3. A run longer than its time limit: signalled before the limit, it checkpoints and requeues itself
+
+limit=(sweep experiments/smoke/pendulum-dual-tiny.yaml --seeds 3 --set steps=150000 --set checkpoint.every=5000)
+"$duet" "${limit[@]}" --out slurm-limit --emit slurm --time 00:01:00 --requeue-before 40 --mem 200M
+grep -q '^#SBATCH --signal=B:USR1@40$' slurm-limit/sweep.sbatch || fail "the script does not ask for the signal"
+# Slurm holds a requeued job back for about two minutes (its begin time); the test lets it start again at once.
+job=$(sbatch --parsable slurm-limit/sweep.sbatch)
+for _ in $(seq 1200); do
+    [ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
+    for task in $(squeue -h -j "$job" -t PENDING -o %i 2>/dev/null); do
+        scontrol update JobId="$task" StartTime=now >/dev/null 2>&1 || true
+    done
+    sleep 0.25
+done
+[ -z "$(squeue -h -j "$job" 2>/dev/null)" ] || fail "job $job did not end within 5 minutes"
+all_finished slurm-limit || { cat slurm-limit/slurm/*; fail "the run over the time limit did not finish"; }
+requeues=$(grep -c 'requeueing the task to resume it' "slurm-limit/slurm/${job}_0.out" || true)
+[ "$requeues" -ge 1 ] || { cat slurm-limit/slurm/*; fail "the task was not requeued before its time limit"; }
+grep -q "^Run 0: duet resume " "slurm-limit/slurm/${job}_0.out" || fail "the requeued task did not resume the run"
+echo "slurm-test: the run over its 1-minute limit was requeued $requeues time(s) and finished"
+"$duet" "${limit[@]}" --out local-limit >/dev/null
+same_summary slurm-limit local-limit
 
 cd "$repository"
 echo "slurm-test: passed in $(( $(date +%s) - started )) s"

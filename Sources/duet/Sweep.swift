@@ -76,6 +76,12 @@ struct Sweep: ParsableCommand {
     @Option(help: "With --emit slurm: the partition. (default: the cluster's)")
     var partition: String?
 
+    @Option(name: .customLong("requeue-before"), help: ArgumentHelp(
+        "With --emit slurm: seconds before the time limit at which a task checkpoints its run and requeues itself "
+            + "to resume it (0: never; the run then stops at the limit and resubmitting resumes it).",
+        valueName: "seconds"))
+    var requeueBefore: Int = 120
+
     @Option(help: "With --emit slurm: the account. (default: yours)")
     var account: String?
 
@@ -92,6 +98,7 @@ struct Sweep: ParsableCommand {
         if let jobs, jobs < 1 { throw CommandError("--jobs must be at least 1, got \(jobs)") }
         if let steps, steps < 1 { throw CommandError("--steps must be at least 1, got \(steps)") }
         if cpusPerTask < 1 { throw CommandError("--cpus-per-task must be at least 1, got \(cpusPerTask)") }
+        if requeueBefore < 0 { throw CommandError("--requeue-before must be 0 (never) or more seconds, got \(requeueBefore)") }
         if manifest != nil {
             guard task != nil else { throw CommandError("--manifest needs --task <i>, the run to run") }
             guard config == nil, grid.isEmpty, arms == nil, emit == nil, out == nil, overrides.isEmpty, steps == nil,
@@ -106,6 +113,7 @@ struct Sweep: ParsableCommand {
         }
         if emit != .slurm {
             let slurmOnly = [("--time", time != "01:00:00"), ("--mem", mem != "2G"), ("--cpus-per-task", cpusPerTask != 1),
+                             ("--requeue-before", requeueBefore != 120),
                              ("--partition", partition != nil), ("--account", account != nil)]
             if let given = slurmOnly.first(where: { $0.1 }) {
                 throw CommandError("\(given.0) applies only with --emit slurm")
@@ -191,7 +199,8 @@ struct Sweep: ParsableCommand {
         let logs = output + "/slurm"
         let name = URL(fileURLWithPath: plan.configurationPath).deletingPathExtension().lastPathComponent
         let script = SweepSlurmScript(time: time, memory: mem, cpusPerTask: cpusPerTask, partition: partition,
-                                      account: account, maxRunning: jobs ?? pending.count, jobName: "duet-\(name)")
+                                      account: account, maxRunning: jobs ?? pending.count, jobName: "duet-\(name)",
+                                      requeueBefore: requeueBefore > 0 ? requeueBefore : nil)
         let text = script.text(tasks: pending.map(\.index), manifest: output + "/" + SweepManifest.manifestFile,
                                directory: directory, executable: Self.executablePath, logs: logs)
         try Self.write(text, to: plan.output + "/sweep.sbatch", makingFolder: logs)

@@ -151,6 +151,10 @@ final class SweepCommandTests: XCTestCase {
              "Error: experiments/smoke/pendulum-td3-tiny.yaml: 'distillation' = absent is not accepted"),
             (["sweep", "--manifest", path("s/manifest.tsv"), "--task", "0"], "Error: --manifest \(path("s/manifest.tsv")): cannot read the file"),
             (["sweep", config, "--task", "0"], "Error: --task needs --manifest <manifest.tsv>"),
+            (["sweep", config, "--requeue-before", "60", "--out", path("s")],
+             "Error: --requeue-before applies only with --emit slurm"),
+            (["sweep", config, "--emit", "slurm", "--requeue-before=-5", "--out", path("s")],
+             "Error: --requeue-before must be 0 (never) or more seconds, got -5"),
         ]
         for (arguments, message) in cases {
             let outcome = try duet(arguments)

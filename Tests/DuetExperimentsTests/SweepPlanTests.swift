@@ -160,5 +160,31 @@ final class SweepPlanTests: XCTestCase {
             .text(tasks: [0, 1], manifest: "/m", directory: "/w", executable: "/d", logs: "/l")
         XCTAssertFalse(plain.contains("--partition") || plain.contains("--account"))
         XCTAssert(plain.contains("#SBATCH --array=0-1%2\n"))
+        XCTAssertFalse(plain.contains("--signal") || plain.contains("scontrol"))
+    }
+
+    /// With `requeueBefore`, the task asks for SIGUSR1 before its limit, runs the run in the background, stops it
+    /// on the signal and requeues itself; the script passes `bash -n`. (scripts/slurm-test.sh runs it on Slurm.)
+    func testSlurmScriptRequeuesItselfBeforeTheTimeLimit() throws {
+        let text = SweepSlurmScript(time: "00:30:00", memory: "1G", cpusPerTask: 1, partition: nil, account: nil,
+                                    maxRunning: 2, jobName: "d", requeueBefore: 90)
+            .text(tasks: [0, 1], manifest: "/s/manifest.tsv", directory: "/w", executable: "/opt/duet", logs: "/l")
+        let lines = text.split(separator: "\n").map(String.init)
+        for line in ["#SBATCH --signal=B:USR1@90", "#SBATCH --requeue",
+                     "/opt/duet sweep --manifest /s/manifest.tsv --task \"$SLURM_ARRAY_TASK_ID\" &",
+                     "trap 'requeue=1; kill -TERM \"${run:-}\" 2>/dev/null || true' USR1",
+                     "    scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"", "exit \"$status\""] {
+            XCTAssert(lines.contains(line), "missing: \(line)\n\(text)")
+        }
+        XCTAssertFalse(lines.contains { $0.hasPrefix("exec ") }, text)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("duet-\(UUID().uuidString).sbatch")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let bash = Process()
+        bash.executableURL = URL(fileURLWithPath: "/bin/bash")
+        bash.arguments = ["-n", file.path]
+        try bash.run()
+        bash.waitUntilExit()
+        XCTAssertEqual(bash.terminationStatus, 0)
     }
 }
