@@ -134,7 +134,9 @@ public struct PolicyFile: Sendable, Equatable {
     /// Writes the file atomically (a crash leaves the previous file or the new one, never a part).
     /// - Throws: ``RunFolderError/cannotWrite(path:reason:)``.
     public func write(to url: URL) throws {
-        do { try archive.write(to: url) } catch {
+        do { try archive.write(to: url) } catch NumericsError.unwritableFile(_, let reason) {
+            throw RunFolderError.cannotWrite(path: url.path, reason: reason)  // the path once, not twice
+        } catch {
             throw RunFolderError.cannotWrite(path: url.path, reason: "\(error)")
         }
     }

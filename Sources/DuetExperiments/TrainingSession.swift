@@ -141,7 +141,8 @@ public struct TrainingSession {
         } catch {
             progress?.finish()
             let message = String(describing: error)
-            try? Data((message + "\n").utf8).write(to: folder.file(RunFormat.errorFile))
+            // Atomically: on a full disk no error.txt at all rather than an empty one (the message is printed).
+            try? Data((message + "\n").utf8).write(to: folder.file(RunFormat.errorFile), options: .atomic)
             try? folder.writeJSON(RunStatus(state: .failed, checkpointStep: checkpoints.lastStep, error: message),
                                   to: RunFormat.statusFile)
             throw error

@@ -92,7 +92,7 @@ extension Bench {
                 throw ValidationError("--algorithm must be one of ddpg, td3, sac (off-policy updates; time PPO with "
                                       + "`duet train experiments/pendulum-ppo.yaml`), got '\(algorithm)'")
             }
-            guard widths != nil else {
+            guard Bench.hiddenWidths(hidden) != nil else {
                 throw ValidationError("--hidden must be positive integers separated by commas, e.g. 256,256; got '\(hidden)'")
             }
             guard batch >= 1, observation >= 1, action >= 1, updates >= 5 else {
@@ -100,19 +100,25 @@ extension Bench {
             }
         }
 
-        private var widths: [Int]? {
-            let parts = hidden.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
-            guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-            return parts.compactMap { $0 }
-        }
 
         func run() {
-            guard let algorithm = LearnerAlgorithm(rawValue: algorithm), let widths else { return }
+            guard let algorithm = LearnerAlgorithm(rawValue: algorithm), let widths = Bench.hiddenWidths(hidden) else {
+                return
+            }
             let measurement = UpdateBenchmarks.run(algorithm: algorithm, hidden: widths, batch: batch,
                                                    observation: observation, action: action, layerNorm: layerNorm,
                                                    updates: updates)
             BenchmarkReport.print([measurement], markdown: markdown)
         }
+    }
+}
+
+extension Bench {
+    /// `text` (`--hidden`) as hidden widths, or nil when it is not a comma-separated list of positive integers.
+    static func hiddenWidths(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        return parts.compactMap { $0 }
     }
 }
 
@@ -155,7 +161,7 @@ extension Bench {
             guard let chosen = LearnerAlgorithm(rawValue: algorithm), chosen.isOffPolicy else {
                 throw ValidationError("--algorithm must be one of ddpg, td3, sac, got '\(algorithm)'")
             }
-            guard Self.widths(hidden) != nil else {
+            guard Bench.hiddenWidths(hidden) != nil else {
                 throw ValidationError("--hidden must be positive integers separated by commas, e.g. 256,256; got '\(hidden)'")
             }
             guard batch >= 1, observation >= 1, action >= 1, steps >= 5 else {
@@ -163,15 +169,8 @@ extension Bench {
             }
         }
 
-        /// `text` as hidden widths, or nil when it is not a comma-separated list of positive integers.
-        static func widths(_ text: String) -> [Int]? {
-            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
-            guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-            return parts.compactMap { $0 }
-        }
-
         func run() {
-            guard let algorithm = LearnerAlgorithm(rawValue: algorithm), let widths = Self.widths(hidden) else { return }
+            guard let algorithm = LearnerAlgorithm(rawValue: algorithm), let widths = Bench.hiddenWidths(hidden) else { return }
             let measurements = DistillationBenchmarks.run(algorithm: algorithm, hidden: widths, batch: batch,
                                                           observation: observation, action: action, steps: steps)
             BenchmarkReport.print(measurements, markdown: markdown)

@@ -145,15 +145,7 @@ final class SweepPlanTests: XCTestCase {
         }
         XCTAssert(text.hasPrefix("#!/bin/bash\n"))
         XCTAssertEqual(SweepSlurmScript.arraySpecification([3]), "3")
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("duet-\(UUID().uuidString).sbatch")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        let bash = Process()
-        bash.executableURL = URL(fileURLWithPath: "/bin/bash")
-        bash.arguments = ["-n", file.path]
-        try bash.run()
-        bash.waitUntilExit()
-        XCTAssertEqual(bash.terminationStatus, 0)
+        try assertBashSyntax(text)
         // Without partition and account, no such lines.
         let plain = SweepSlurmScript(time: "1:00:00", memory: "1G", cpusPerTask: 1, partition: nil, account: nil,
                                      maxRunning: 10, jobName: "d")
@@ -177,14 +169,19 @@ final class SweepPlanTests: XCTestCase {
             XCTAssert(lines.contains(line), "missing: \(line)\n\(text)")
         }
         XCTAssertFalse(lines.contains { $0.hasPrefix("exec ") }, text)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("duet-\(UUID().uuidString).sbatch")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try text.write(to: file, atomically: true, encoding: .utf8)
+        try assertBashSyntax(text)
+    }
+
+    /// Checks that `text` passes `bash -n`.
+    private func assertBashSyntax(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("duet-\(UUID().uuidString).sbatch")
+        defer { try? FileManager.default.removeItem(at: script) }
+        try text.write(to: script, atomically: true, encoding: .utf8)
         let bash = Process()
         bash.executableURL = URL(fileURLWithPath: "/bin/bash")
-        bash.arguments = ["-n", file.path]
+        bash.arguments = ["-n", script.path]
         try bash.run()
         bash.waitUntilExit()
-        XCTAssertEqual(bash.terminationStatus, 0)
+        XCTAssertEqual(bash.terminationStatus, 0, "bash -n failed", file: file, line: line)
     }
 }
