@@ -265,6 +265,26 @@ public struct DistillationScores: Sendable {
         var rows: [ArmDistillationScore] = []
         for task in scores.tasks {
             let taskScores = scores.scores.filter { $0.metadata.task == task }
+            // Each reference arm's mean return and mean size on the task (size nil: some policy file is missing),
+            // read once however many arms it is the reference of.
+            var referenceStatistics: [String: (meanReturn: Double?, parameters: Double?)] = [:]
+            func statistics(of reference: String) -> (meanReturn: Double?, parameters: Double?) {
+                if let known = referenceStatistics[reference] { return known }
+                let referenceScores = taskScores.filter { $0.metadata.arm == reference }
+                var result: (meanReturn: Double?, parameters: Double?) = (nil, nil)
+                if !referenceScores.isEmpty {
+                    result.meanReturn = Statistics.mean(referenceScores.map(\.rawValue))
+                    var sizes: [Double] = []
+                    for score in referenceScores {
+                        guard let run = runsByPath[score.path],
+                              let size = try? parameters(of: run.url, learners: learners(of: run)) else { break }
+                        sizes.append(size)
+                    }
+                    if sizes.count == referenceScores.count { result.parameters = Statistics.mean(sizes) }
+                }
+                referenceStatistics[reference] = result
+                return result
+            }
             let arms = Array(Set(taskScores.map(\.metadata.arm))).sorted()
             for arm in arms {
                 let armScores = taskScores.filter { $0.metadata.arm == arm }
@@ -272,21 +292,9 @@ public struct DistillationScores: Sendable {
                 guard armRuns.count == armScores.count else { continue }
                 let links = armRuns.compactMap(\.teacher)
                 let reference = referenceOf(arm)
-                let referenceScores = taskScores.filter { $0.metadata.arm == reference }
-                // The reference arm's mean return and mean size on the task (nil: some policy file is missing).
-                let referenceReturn = referenceScores.isEmpty ? nil : Statistics.mean(referenceScores.map(\.rawValue))
-                let referenceParameters: Double? = {
-                    guard !referenceScores.isEmpty else { return nil }
-                    var sizes: [Double] = []
-                    for score in referenceScores {
-                        guard let run = runsByPath[score.path],
-                              let size = try? parameters(of: run.url, learners: learners(of: run)) else { return nil }
-                        sizes.append(size)
-                    }
-                    return Statistics.mean(sizes)
-                }()
                 let usesReference = options.scoresReferenceArms && reference != nil && links.count < armRuns.count
                 guard !links.isEmpty || usesReference else { continue }
+                let (referenceReturn, referenceParameters) = reference.map(statistics(of:)) ?? (nil, nil)
                 var row = ArmDistillationScore(
                     task: task, arm: arm, teacherRunCount: Set(links.map(\.path)).count,
                     referenceArm: usesReference ? reference : nil, runs: [], isSizeAssumed: false, unavailable: nil)
