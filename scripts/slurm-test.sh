@@ -7,7 +7,7 @@
 #   2. submits a sweep of 2 longer runs, cancels one array task mid-run with scancel (SIGTERM: the run checkpoints),
 #      writes the job array again (it now lists only that run), resubmits it, and checks the run finished with the
 #      same summary as an uninterrupted local run;
-#   3. submits a run longer than its 1-minute time limit: signalled (SIGUSR1) before the limit, the task stops the
+#   3. submits a run longer than its 2-minute time limit: signalled (SIGUSR1) before the limit, the task stops the
 #      run (it checkpoints) and requeues itself, until the run finishes with the same summary as a local run;
 # and shuts the cluster down. Skipped, saying why, only where it cannot run (not Linux; no slurm-wlm and no way
 # to install it). Usage: scripts/slurm-test.sh [path/to/duet]   (default: .build/release/duet)
@@ -19,7 +19,7 @@ export OPENBLAS_NUM_THREADS=1
 started=$(date +%s)
 
 skip() { echo "slurm-test: SKIPPED: $*"; exit 0; }
-fail() { echo "slurm-test: FAILED: $*" >&2; exit 1; }
+fail() { echo "slurm-test: FAILED: $*" >&2; keep=1; exit 1; }
 
 [ "$(uname -s)" = Linux ] || skip "Slurm's single-node test needs Linux"
 [ -x "$duet" ] || fail "no duet executable at $duet (build it with: swift build -c release)"
@@ -113,11 +113,24 @@ submit_and_wait() {
     echo "$job"
 }
 wait_for() {
+    local queued
     for _ in $(seq 1200); do
-        [ -z "$(squeue -h -j "$1" 2>/dev/null)" ] && return 0
+        queued=$(in_queue "$1") && [ -z "$queued" ] && return 0
         sleep 0.25
     done
     fail "job $1 did not end within 5 minutes"
+}
+# Prints job $1's queue lines, its array tasks' included (nothing once it has left the queue); fails when squeue
+# cannot answer, so that a busy controller is never taken for an empty queue.
+in_queue() {
+    local all
+    all=$(squeue -h -o '%i %F' 2>/dev/null) || return 1
+    awk -v job="$1" '$1 == job || $2 == job' <<<"$all"
+}
+# Prints what the controller logged about job $1 (for a failure's diagnosis).
+slurm_log() {
+    echo "slurm-test: slurmctld.log on JobId=$1:"
+    grep -E "JobId=$1[_(]|JobId=$1 " "$cluster/slurmctld.log" | tail -40 || true
 }
 # Checks that every run of the sweep in $1 finished.
 all_finished() {
@@ -171,25 +184,32 @@ same_summary slurm-long local-long
 
 # MARK: 3. A run longer than its time limit: signalled before the limit, it checkpoints and requeues itself
 
-limit=(sweep experiments/smoke/pendulum-dual-tiny.yaml --seeds 3 --set steps=150000 --set checkpoint.every=5000)
-"$duet" "${limit[@]}" --out slurm-limit --emit slurm --time 00:01:00 --requeue-before 40 --mem 200M
-grep -q '^#SBATCH --signal=B:USR1@40$' slurm-limit/sweep.sbatch || fail "the script does not ask for the signal"
-# Slurm holds a requeued job back for about two minutes (its begin time); the test lets it start again at once.
+# Slurm checks time limits every 30 s and signals at the first check with now + 60 + 30 >= end, so 30-60 s into
+# each 2-minute task; the run needs about 110 s alone here (3,300 steps/s), so at least one requeue even on a
+# much faster machine.
+limit=(sweep experiments/smoke/pendulum-dual-tiny.yaml --seeds 3 --set steps=360000 --set checkpoint.every=20000)
+"$duet" "${limit[@]}" --out slurm-limit --emit slurm --time 00:02:00 --requeue-before 60 --mem 200M
+grep -q '^#SBATCH --signal=B:USR1@60$' slurm-limit/sweep.sbatch || fail "the script does not ask for the signal"
 job=$(sbatch --parsable slurm-limit/sweep.sbatch)
-for _ in $(seq 1200); do
-    [ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
+# The same run locally, on the other CPU meanwhile, for the summaries' comparison.
+"$duet" "${limit[@]}" --out local-limit >local-limit.out 2>&1 &
+local_run=$!
+# Slurm holds a requeued job back for about two minutes (its begin time); the test lets it start again at once.
+for _ in $(seq 2400); do
+    queued=$(in_queue "$job") || { sleep 0.25; continue; }
+    [ -z "$queued" ] && break
     for task in $(squeue -h -j "$job" -t PENDING -o %i 2>/dev/null); do
         scontrol update JobId="$task" StartTime=now >/dev/null 2>&1 || true
     done
     sleep 0.25
 done
-[ -z "$(squeue -h -j "$job" 2>/dev/null)" ] || fail "job $job did not end within 5 minutes"
-all_finished slurm-limit || { cat slurm-limit/slurm/*; fail "the run over the time limit did not finish"; }
+[ -z "$(in_queue "$job")" ] || fail "job $job did not end within 10 minutes"
+all_finished slurm-limit || { cat slurm-limit/slurm/*; slurm_log "$job"; fail "the run over the time limit did not finish"; }
 requeues=$(grep -c 'requeueing the task to resume it' "slurm-limit/slurm/${job}_0.out" || true)
 [ "$requeues" -ge 1 ] || { cat slurm-limit/slurm/*; fail "the task was not requeued before its time limit"; }
 grep -q "^Run 0: duet resume " "slurm-limit/slurm/${job}_0.out" || fail "the requeued task did not resume the run"
-echo "slurm-test: the run over its 1-minute limit was requeued $requeues time(s) and finished"
-"$duet" "${limit[@]}" --out local-limit >/dev/null
+echo "slurm-test: the run over its 2-minute limit was requeued $requeues time(s) and finished"
+wait "$local_run" || { cat local-limit.out; fail "the local run of the same sweep failed"; }
 same_summary slurm-limit local-limit
 
 cd "$repository"

@@ -78,7 +78,8 @@ struct Sweep: ParsableCommand {
 
     @Option(name: .customLong("requeue-before"), help: ArgumentHelp(
         "With --emit slurm: seconds before the time limit at which a task checkpoints its run and requeues itself "
-            + "to resume it (0: never; the run then stops at the limit and resubmitting resumes it).",
+            + "to resume it (0: never; the run then stops at the limit and resubmitting resumes it). Slurm may "
+            + "signal up to a minute early, so --time must exceed it by 60 s.",
         valueName: "seconds"))
     var requeueBefore: Int = 120
 
@@ -118,6 +119,17 @@ struct Sweep: ParsableCommand {
             if let given = slurmOnly.first(where: { $0.1 }) {
                 throw CommandError("\(given.0) applies only with --emit slurm")
             }
+        }
+        guard let limit = SweepSlurmScript.TimeLimit(time) else {
+            throw CommandError("--time \(time): not a Slurm time limit (accepted: \(SweepSlurmScript.TimeLimit.accepted))")
+        }
+        if requeueBefore > 0, case .seconds(let seconds) = limit,
+           seconds < requeueBefore + SweepSlurmScript.earliestSignal {
+            throw CommandError("--requeue-before \(requeueBefore) needs a --time of at least "
+                + "\(requeueBefore + SweepSlurmScript.earliestSignal) s (Slurm may send the signal up to "
+                + "\(SweepSlurmScript.earliestSignal) s early), got --time \(time) (\(seconds) s as Slurm counts it, "
+                + "in whole minutes); "
+                + "lower --requeue-before or give 0 (never)")
         }
     }
 

@@ -155,6 +155,11 @@ final class SweepCommandTests: XCTestCase {
              "Error: --requeue-before applies only with --emit slurm"),
             (["sweep", config, "--emit", "slurm", "--requeue-before=-5", "--out", path("s")],
              "Error: --requeue-before must be 0 (never) or more seconds, got -5"),
+            (["sweep", config, "--emit", "slurm", "--time", "1h", "--out", path("s")],
+             "Error: --time 1h: not a Slurm time limit (accepted: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S, INFINITE, UNLIMITED, 0 or -1)"),
+            (["sweep", config, "--emit", "slurm", "--time", "00:01:30", "--requeue-before", "61", "--out", path("s")],
+             "Error: --requeue-before 61 needs a --time of at least 121 s (Slurm may send the signal up to 60 s early), "
+                + "got --time 00:01:30 (120 s as Slurm counts it, in whole minutes); lower --requeue-before or give 0 (never)"),
         ]
         for (arguments, message) in cases {
             let outcome = try duet(arguments)

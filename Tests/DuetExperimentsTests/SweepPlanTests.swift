@@ -169,7 +169,27 @@ final class SweepPlanTests: XCTestCase {
             XCTAssert(lines.contains(line), "missing: \(line)\n\(text)")
         }
         XCTAssertFalse(lines.contains { $0.hasPrefix("exec ") }, text)
+        // The traps come before anything else the script runs; after the requeue it waits to be ended.
+        let firstCommand = try XCTUnwrap(lines.firstIndex { !$0.hasPrefix("#") })
+        XCTAssertEqual(lines[firstCommand...].prefix(3), ["requeue=0",
+                       "trap 'requeue=1; kill -TERM \"${run:-}\" 2>/dev/null || true' USR1", "trap ':' TERM"])
+        let requeue = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("    scontrol requeue") })
+        XCTAssertEqual(lines[requeue - 1], "    trap 'exit 0' TERM")
+        XCTAssert(lines[requeue...].contains("    sleep 60 & wait $! || true"), text)
         try assertBashSyntax(text)
+    }
+
+    /// Time limits read as `sbatch --time` reads them: whole minutes, rounded up; zero is no limit.
+    func testSlurmTimeLimits() {
+        typealias Limit = SweepSlurmScript.TimeLimit
+        let cases: [(String, Limit?)] = [
+            ("90", .seconds(5_400)), ("1:30", .seconds(120)), ("2:00", .seconds(120)), ("00:00:01", .seconds(60)),
+            ("01:00:00", .seconds(3_600)), ("2-0", .seconds(172_800)), ("1-2:3", .seconds(93_780)),
+            ("1-02:03:04", .seconds(93_840)), ("INFINITE", .unlimited), ("unlimited", .unlimited), ("-1", .unlimited),
+            ("0", .unlimited), ("00:00:00", .unlimited), ("", nil), ("1:2:3:4", nil), ("1h", nil), ("-2", nil),
+            ("1--2", nil), ("1:", nil), ("١٢", nil),
+        ]
+        for (text, expected) in cases { XCTAssertEqual(Limit(text), expected, text) }
     }
 
     /// Checks that `text` passes `bash -n`.
