@@ -11,7 +11,9 @@ import DuetRandom
 /// transitions of random data), evaluates the learner's and the peer's policies and values there (π(s), Q(s, π(s)),
 /// π̃(s), Q̃(s, π̃(s))) and turns ξ = Q̃ − Q into weights; **apply** takes the one optimiser step on the learner's
 /// actor toward the peer's actions. Both learners are built with their algorithm's SB3 defaults apart from the
-/// widths; the distillation block has its defaults apart from the batch size. OpenBLAS runs on one thread.
+/// widths; the distillation block has its defaults apart from the batch size and the objective (the distillation
+/// family's: action matching, sample relations over actions or hidden features, layer relations, the Gaussian KL
+/// of soft targets, each with its prepare and apply as the trainer runs them). OpenBLAS runs on one thread.
 public enum DistillationBenchmarks {
     /// Times `steps` distillation steps (after a warm-up of up to 200) in five rounds: the median round's time per
     /// step for prepare, apply and the whole step, in that order (work unit `steps`).
@@ -22,8 +24,13 @@ public enum DistillationBenchmarks {
     ///   - observation: observation dimension.
     ///   - action: action dimension.
     ///   - steps: timed steps in total (at least 5).
+    ///   - objective: what the step minimises (`distillation.objective`); `kl` needs a stochastic learner (SAC).
+    ///   - relationFeatures: what the sample relations compare (`distillation.relations.features`).
+    /// - Precondition: `objective` is not `kl` unless `algorithm` is SAC.
     public static func run(algorithm: LearnerAlgorithm, hidden: [Int], batch: Int, observation: Int, action: Int,
-                           steps: Int) -> [BenchmarkMeasurement] {
+                           steps: Int, objective: DistillationObjectiveKind = .actions,
+                           relationFeatures: RelationFeatures = .actions) -> [BenchmarkMeasurement] {
+        precondition(objective != .kl || algorithm == .sac, "the Gaussian KL needs stochastic learners (SAC)")
         let previousThreads = BLASRuntime.threadCount
         BLASRuntime.setThreadCount(1)
         defer { BLASRuntime.setThreadCount(previousThreads) }
@@ -39,6 +46,8 @@ public enum DistillationBenchmarks {
         let peers = [DistillationPeer(index: 1, learner: peer, states: buffer)]
         var distillation = DistillationConfiguration()
         distillation.batchSize = batch
+        distillation.objective = objective
+        distillation.relations.features = relationFeatures
         let stream = root.child("distillation")
         func prepare() -> PreparedDistillation {
             guard let prepared = PreparedDistillation.prepare(learner: learner, peers: peers, selection: .best,
@@ -67,7 +76,8 @@ public enum DistillationBenchmarks {
             applyTimes.append(applying / Double(perRound))
         }
         let name = "distill.\(algorithm.rawValue).\(([observation] + hidden + [action]).map(String.init).joined(separator: "-"))"
-            + ".batch\(batch)"
+            + ".batch\(batch)" + (objective == .actions ? "" : ".\(objective.rawValue)")
+            + (objective == .relations && relationFeatures == .hidden ? "-hidden" : "")
         let whole = zip(prepareTimes, applyTimes).map { $0 + $1 }
         return [("prepare", prepareTimes), ("apply", applyTimes), ("step", whole)].map { part, times in
             let sorted = times.sorted()

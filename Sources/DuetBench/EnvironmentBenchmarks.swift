@@ -10,11 +10,12 @@ public enum EnvironmentBenchmarks {
     /// Pre-generated actions per environment, replayed cyclically (a power of two).
     static let actionCount = 4096
 
-    /// One measurement per registered environment, named `environment.step.<identifier>`, with the work unit
-    /// "steps" (so ``BenchmarkMeasurement/rate`` is steps per second).
-    public static func run(rounds: Int) -> [BenchmarkMeasurement] {
+    /// One measurement per registered environment (or per one of `only`, in the registry's order), named
+    /// `environment.step.<identifier>`, with the work unit "steps" (so ``BenchmarkMeasurement/rate`` is steps per
+    /// second). Each environment's streams depend on its identifier alone, so a subset times the same loops.
+    public static func run(rounds: Int, only: Set<String>? = nil) -> [BenchmarkMeasurement] {
         let root = RandomStream(seed: 0).child("bench")
-        return EnvironmentRegistry.all.map { registration in
+        return EnvironmentRegistry.all.filter { only?.contains($0.identifier) ?? true }.map { registration in
             let stream = root.child(registration.identifier)
             var environment = registration.make()
             let actions = (0..<actionCount).map { _ in environment.actionSpace.sample(using: stream) }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DuetBench
 import DuetConfiguration
+import DuetDistillation
+import DuetEnvironments
 import DuetExperiments
 import DuetLearners
 
@@ -45,8 +47,24 @@ struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "envs", abstract: "Time each environment's bare step loop (steps per second).")
         @OptionGroup var options: Options
+
+        @Option(help: ArgumentHelp("Time only these environments, comma-separated. (default: all)", valueName: "ids"))
+        var only: String?
+
+        func validate() throws {
+            let known = EnvironmentRegistry.all.map(\.identifier)
+            if let unknown = chosen?.first(where: { !known.contains($0) }) {
+                throw ValidationError("--only: unknown environment '\(unknown)' (accepted: \(known.joined(separator: ", ")))")
+            }
+        }
+
+        private var chosen: [String]? {
+            only.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0) } }
+        }
+
         func run() {
-            BenchmarkReport.print(EnvironmentBenchmarks.run(rounds: options.rounds), markdown: options.markdown)
+            let measurements = EnvironmentBenchmarks.run(rounds: options.rounds, only: chosen.map(Set.init))
+            BenchmarkReport.print(measurements, markdown: options.markdown)
         }
     }
 }
@@ -154,12 +172,31 @@ extension Bench {
         @Option(help: "Timed steps.")
         var steps: Int = 2000
 
+        @Option(help: "What the step minimises (distillation.objective): actions, relations, layer-relations, or kl (soft targets; SAC only).")
+        var objective: String = "actions"
+
+        @Option(name: .customLong("relation-features"),
+                help: "With --objective relations: what the relations compare, actions or hidden (distillation.relations.features).")
+        var relationFeatures: String = "actions"
+
         @Flag(help: "Print Markdown table rows.")
         var markdown = false
 
         func validate() throws {
             guard let chosen = LearnerAlgorithm(rawValue: algorithm), chosen.isOffPolicy else {
                 throw ValidationError("--algorithm must be one of ddpg, td3, sac, got '\(algorithm)'")
+            }
+            guard let kind = DistillationObjectiveKind(rawValue: objective) else {
+                throw ValidationError("--objective must be one of \(DistillationObjectiveKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(objective)'")
+            }
+            if kind == .kl, chosen != .sac {
+                throw ValidationError("--objective kl needs stochastic learners: give --algorithm sac")
+            }
+            guard RelationFeatures(rawValue: relationFeatures) != nil else {
+                throw ValidationError("--relation-features must be actions or hidden, got '\(relationFeatures)'")
+            }
+            if relationFeatures != "actions", kind != .relations {
+                throw ValidationError("--relation-features applies only with --objective relations")
             }
             guard Bench.hiddenWidths(hidden) != nil else {
                 throw ValidationError("--hidden must be positive integers separated by commas, e.g. 256,256; got '\(hidden)'")
@@ -170,9 +207,12 @@ extension Bench {
         }
 
         func run() {
-            guard let algorithm = LearnerAlgorithm(rawValue: algorithm), let widths = Bench.hiddenWidths(hidden) else { return }
+            guard let algorithm = LearnerAlgorithm(rawValue: algorithm), let widths = Bench.hiddenWidths(hidden),
+                  let objective = DistillationObjectiveKind(rawValue: objective),
+                  let relationFeatures = RelationFeatures(rawValue: relationFeatures) else { return }
             let measurements = DistillationBenchmarks.run(algorithm: algorithm, hidden: widths, batch: batch,
-                                                          observation: observation, action: action, steps: steps)
+                                                          observation: observation, action: action, steps: steps,
+                                                          objective: objective, relationFeatures: relationFeatures)
             BenchmarkReport.print(measurements, markdown: markdown)
         }
     }
