@@ -81,10 +81,8 @@ public struct HalfCheetah: PhysicsEnvironment {
     /// One control step: forward velocity less the control cost.
     public mutating func step(_ action: [Float], using random: RandomStream) throws -> Transition {
         try checkAction(action, dimension: 6)
-        let before = simulation.positions[0]
-        simulation.applyControl(action, frames: Self.frameSkip)
+        let velocity = simulation.forwardVelocity(applying: action, frames: Self.frameSkip, over: Self.controlTimestep)
         writeObservation()
-        let velocity = (simulation.positions[0] - before) / Self.controlTimestep
         let cost = PlanarLocomotion.controlCost(action, weight: parameters.controlCostWeight)
         return Transition(observation: observationBuffer,
                           reward: parameters.forwardRewardWeight * velocity - Double(cost), isTerminal: false)

@@ -77,6 +77,14 @@ extension Simulation {
         for index in 0..<controls.count { controls[index] = Double(action[index]) }
         step(frames: frames)
     }
+
+    /// ``applyControl(_:frames:)`` for a task that rewards progress along its first qpos (the root slide x of
+    /// Swimmer and the locomotion tasks): returns Gymnasium's `x_velocity`, (x_after − x_before)/`dt`.
+    mutating func forwardVelocity(applying action: [Float], frames: Int, over dt: Double) -> Double {
+        let before = positions[0]
+        applyControl(action, frames: frames)
+        return (positions[0] - before) / dt
+    }
 }
 
 /// One state label per qpos and qvel component of `model`, in MuJoCo's order.

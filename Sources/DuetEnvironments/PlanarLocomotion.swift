@@ -4,7 +4,7 @@
 import DuetPhysics
 
 /// The arithmetic of the locomotion tasks' rewards and observations, shared by ``Hopper``, ``Walker2d`` and
-/// ``HalfCheetah``.
+/// ``HalfCheetah`` (and the control cost by ``Swimmer``, whose `swimmer_v5.py` computes it the same way).
 enum PlanarLocomotion {
     /// Gymnasium's `control_cost`: w·Σa², all in float32 (`np.sum(np.square(action))` adds the squares in order
     /// from 0, and a Python float times a float32 stays float32 under NEP 50).

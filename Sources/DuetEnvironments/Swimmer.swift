@@ -89,12 +89,9 @@ public struct Swimmer: PhysicsEnvironment {
     /// One control step; the reward is the torso's forward velocity over the step less the control cost.
     public mutating func step(_ action: [Float], using random: RandomStream) throws -> Transition {
         try checkAction(action, dimension: 2)
-        let before = simulation.positions[0]
-        simulation.applyControl(action, frames: Self.frameSkip)
+        let velocity = simulation.forwardVelocity(applying: action, frames: Self.frameSkip, over: Self.controlTimestep)
         writeObservation()
-        let velocity = (simulation.positions[0] - before) / Self.controlTimestep
-        let squares: Float = action[0] * action[0] + action[1] * action[1]  // NumPy float32
-        let cost = parameters.controlCostWeight * squares
+        let cost = PlanarLocomotion.controlCost(action, weight: parameters.controlCostWeight)
         return Transition(observation: observationBuffer,
                           reward: parameters.forwardRewardWeight * velocity - Double(cost), isTerminal: false)
     }

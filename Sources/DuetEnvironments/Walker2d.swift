@@ -90,10 +90,8 @@ public struct Walker2d: PhysicsEnvironment {
     /// One control step: forward velocity plus the healthy reward less the control cost.
     public mutating func step(_ action: [Float], using random: RandomStream) throws -> Transition {
         try checkAction(action, dimension: 6)
-        let before = simulation.positions[0]
-        simulation.applyControl(action, frames: Self.frameSkip)
+        let velocity = simulation.forwardVelocity(applying: action, frames: Self.frameSkip, over: Self.controlTimestep)
         writeObservation()
-        let velocity = (simulation.positions[0] - before) / Self.controlTimestep
         let healthy = isHealthy
         let rewards = parameters.forwardRewardWeight * velocity + (healthy ? parameters.healthyReward : 0)
         let cost = PlanarLocomotion.controlCost(action, weight: parameters.controlCostWeight)
