@@ -377,8 +377,9 @@ final class ResultsCommandTests: XCTestCase {
                          learners: [[(0, 20), (2000, Double(300 + 50 * seed))]])
         }
         try assertError(["summarize", runs, "--normalise"],
-                        "no normalisation entry for task 'CartPoleContinuous-v0' (known: MountainCarContinuous-v0, "
-                            + "Pendulum-v1); supply a CSV with a line 'CartPoleContinuous-v0,<random>,<reference>' "
+                        "no normalisation entry for task 'CartPoleContinuous-v0' (known: HalfCheetah-v5, Hopper-v5, "
+                            + "InvertedDoublePendulum-v5, InvertedPendulum-v5, MountainCarContinuous-v0, Pendulum-v1, "
+                            + "Reacher-v5, Swimmer-v5, Walker2d-v5); supply a CSV with a line 'CartPoleContinuous-v0,<random>,<reference>' "
                             + "(pass that file with --normalisation <file>)", status: 1)
         let table = try write("# measured with duet\ntask,random,reference\nCartPoleContinuous-v0,0,500\n"
                                 + "Pendulum-v1,-1200,0\n", to: "normalisation.csv")

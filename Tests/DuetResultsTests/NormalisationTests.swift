@@ -9,7 +9,11 @@ final class NormalisationTests: XCTestCase {
 
     func testBuiltInTable() throws {
         let table = NormalisationTable.builtIn
-        XCTAssertEqual(table.tasks, ["MountainCarContinuous-v0", "Pendulum-v1"])
+        XCTAssertEqual(table.tasks, ["HalfCheetah-v5", "Hopper-v5", "InvertedDoublePendulum-v5", "InvertedPendulum-v5",
+                                     "MountainCarContinuous-v0", "Pendulum-v1", "Reacher-v5", "Swimmer-v5", "Walker2d-v5"])
+        // Reacher: (−23.64 − (−43.28)) / (−4 − (−43.28)) = 19.64 / 39.28 = 0.5.
+        XCTAssertEqual(try table.normalise(-23.64, task: "Reacher-v5"), 0.5, accuracy: 1e-12)
+        XCTAssertEqual(try table.normalise(9656, task: "HalfCheetah-v5"), 1)
         // (−152 − (−1221)) / (−152 − (−1221)) = 1; the random score maps to 0; halfway maps to 0.5.
         XCTAssertEqual(try table.normalise(-152, task: "Pendulum-v1"), 1)
         XCTAssertEqual(try table.normalise(-1221, task: "Pendulum-v1"), 0)
@@ -24,7 +28,7 @@ final class NormalisationTests: XCTestCase {
         let url = try folders.write("# measured with duet evaluate, 100 episodes\ntask,random,reference\n"
                                     + "CartPoleSwingUp-v0,25,850\n\nPendulum-v1,-1200,-140\n", to: "norm.csv")
         let merged = NormalisationTable.builtIn.merging(try NormalisationTable.load(csvAt: url))
-        XCTAssertEqual(merged.tasks, ["CartPoleSwingUp-v0", "MountainCarContinuous-v0", "Pendulum-v1"])
+        XCTAssertEqual(merged.tasks, ["CartPoleSwingUp-v0"] + NormalisationTable.builtIn.tasks)
         XCTAssertEqual(merged["Pendulum-v1"]?.random, -1200)
         XCTAssertEqual(try merged.normalise(437.5, task: "CartPoleSwingUp-v0"), 0.5)
     }
