@@ -38,11 +38,12 @@ extension Summary {
             text += "\nUnpaired: every run of arm X against every run of baseline Y.\n"
                 + "P(X > Y): chance that a run of arm X beats a run of baseline Y (ties count half); "
                 + "ΔIQM = IQM(X) − IQM(Y);\nt, df, p: Welch's t-test of the scores, per task.\n"
+                + (hasHolmWelch ? Self.holmNote : "")
             var comparisonTable = TextTable([
                 ("task", .left), ("arm X", .left), ("baseline Y", .left), ("runs", .right), ("P(X > Y)", .right),
                 ("\(confidencePercent) CI", .left), ("ΔIQM", .right), ("\(confidencePercent) CI", .left),
                 ("t", .right), ("df", .right), ("p", .right),
-            ])
+            ] + (hasHolmWelch ? [("p Holm", .right)] : []))
             for row in comparisons {
                 let probability = { (value: Double) in NumberText.fixed(value, decimals: 3) }
                 comparisonTable.rows.append([
@@ -53,7 +54,7 @@ extension Summary {
                     row.welch.map { NumberText.fixed($0.t, decimals: 2) } ?? "",
                     row.welch.map { NumberText.fixed($0.degreesOfFreedom, decimals: 1) } ?? "",
                     row.welch.map { Self.pValueText($0.p) } ?? "",
-                ])
+                ] + (hasHolmWelch ? [row.welchHolmP.map(Self.pValueText) ?? ""] : []))
             }
             text += comparisonTable.rendered()
             text += pairedText(score: score)
@@ -89,12 +90,14 @@ extension Summary {
     /// `arm_runs`, `baseline_runs`, `metric`, `learners`, `scale`, `probability_of_improvement`,
     /// `probability_lower`, `probability_upper`, `iqm_difference`, `difference_lower`, `difference_upper`,
     /// `welch_t`, `welch_df`, `welch_p` (Welch's test per task: empty for aggregate rows and with fewer than two
-    /// runs in an arm; `nan` when undefined). The paired statistics are in ``pairedCSV()`` and ``pairsCSV()``.
+    /// runs in an arm; `nan` when undefined), then `welch_p_holm` (Holm-adjusted, ``ArmComparison/welchHolmP``)
+    /// only when some task has two or more arms tested against one baseline. The paired statistics are in
+    /// ``pairedCSV()`` and ``pairsCSV()``.
     public func comparisonsCSV() -> String {
         var text = CSVText.line(["task", "arm", "baseline", "tasks", "arm_runs", "baseline_runs", "metric",
                                  "learners", "scale", "probability_of_improvement", "probability_lower",
                                  "probability_upper", "iqm_difference", "difference_lower", "difference_upper",
-                                 "welch_t", "welch_df", "welch_p"])
+                                 "welch_t", "welch_df", "welch_p"] + (hasHolmWelch ? ["welch_p_holm"] : []))
         for row in comparisons {
             text += CSVText.line([
                 row.task ?? Self.allTasksLabel, row.arm, row.baseline, String(row.taskCount),
@@ -106,7 +109,7 @@ extension Summary {
                 row.welch.map { NumberText.shortest($0.t) } ?? "",
                 row.welch.map { NumberText.shortest($0.degreesOfFreedom) } ?? "",
                 row.welch.map { NumberText.shortest($0.p) } ?? "",
-            ])
+            ] + (hasHolmWelch ? [row.welchHolmP.map(NumberText.shortest) ?? ""] : []))
         }
         return text
     }
@@ -117,13 +120,14 @@ extension Summary {
     /// `paired_mean_lower`, `paired_mean_upper`, `paired_iqm_difference`, `paired_iqm_lower`, `paired_iqm_upper`
     /// (of the per-seed differences X − Y), `wilcoxon_statistic` (W = min(R+, R−)), `wilcoxon_p`,
     /// `wilcoxon_method` (`exact`, `permutation`, `normal`), `wilcoxon_z` (the normal approximation's z, else
-    /// empty). The Wilcoxon columns are empty for aggregate rows; numbers are `nan` when undefined.
+    /// empty), then `wilcoxon_p_holm` (Holm-adjusted) only when some task has two or more arms tested against one
+    /// baseline. The Wilcoxon columns are empty for aggregate rows; numbers are `nan` when undefined.
     public func pairedCSV() -> String {
         var text = CSVText.line(["task", "arm", "baseline", "tasks", "pairs", "arm_unpaired_seeds",
                                  "baseline_unpaired_seeds", "metric", "learners", "scale", "paired_mean_difference",
                                  "paired_mean_lower", "paired_mean_upper", "paired_iqm_difference", "paired_iqm_lower",
                                  "paired_iqm_upper", "wilcoxon_statistic", "wilcoxon_p", "wilcoxon_method",
-                                 "wilcoxon_z"])
+                                 "wilcoxon_z"] + (hasHolmWilcoxon ? ["wilcoxon_p_holm"] : []))
         for row in comparisons {
             let paired = row.paired
             let test = paired.wilcoxon
@@ -138,7 +142,7 @@ extension Summary {
                 NumberText.shortest(paired.interquartileMeanInterval.upper),
                 test.map { NumberText.shortest($0.statistic) } ?? "", test.map { NumberText.shortest($0.p) } ?? "",
                 test?.method.rawValue ?? "", test?.z.map(NumberText.shortest) ?? "",
-            ])
+            ] + (hasHolmWilcoxon ? [row.wilcoxonHolmP.map(NumberText.shortest) ?? ""] : []))
         }
         return text
     }
@@ -169,9 +173,11 @@ extension Summary {
     /// (``distillationCSV()``'s columns per arm, and `per_run`), then `warnings` (one string each). Non-finite
     /// numbers are `null`.
     ///
-    /// Each comparison has a `paired` object: `pairs`, `unpaired_seeds` (`{"arm": [...], "baseline": [...]}`),
+    /// Each comparison's `welch` object has `t`, `df`, `p`, and `p_holm` when Holm's adjustment applies (see
+    /// ``ArmComparison/welchHolmP``). Each comparison has a `paired` object: `pairs`, `unpaired_seeds` (`{"arm": [...], "baseline": [...]}`),
     /// `mean_difference`, `mean_interval`, `iqm_difference`, `iqm_interval` (of the per-seed differences),
-    /// `wilcoxon` (`statistic`, `p`, `method`, `z`, `differences`, `zeros`; `null` for aggregate rows) and
+    /// `wilcoxon` (`statistic`, `p`, `method`, `z`, `differences`, `zeros`, then `p_holm` when adjusted; `null` for
+    /// aggregate rows) and
     /// `differences` (`task`, `seed`, `arm_score`, `baseline_score`, `difference` per pair).
     public func json() -> String {
         let armObjects = arms.map { row in
@@ -197,9 +203,9 @@ extension Summary {
                                                 .number(row.differenceInterval.upper)])),
                 ("welch", row.welch.map { test in
                     JSONText.object([("t", .number(test.t)), ("df", .number(test.degreesOfFreedom)),
-                                     ("p", .number(test.p))])
+                                     ("p", .number(test.p))] + (row.welchHolmP.map { [("p_holm", .number($0))] } ?? []))
                 } ?? .null),
-                ("paired", Self.pairedJSON(row.paired)),
+                ("paired", Self.pairedJSON(row.paired, holm: row.wilcoxonHolmP)),
             ])
         }
         let rule: [(String, JSONText)] = baselineRule == .perSetting
@@ -229,13 +235,13 @@ extension Summary {
         var text = "\nPaired by seed: runs of X and Y with the same seed (in an ablation, the same initial weights); "
             + "Δ = X − Y.\nmean Δ, IQM Δ: mean and IQM of the per-seed differences; W, p: Wilcoxon signed-rank test "
             + "of the differences,\ntwo-sided, per task, by the method SciPy's wilcoxon picks (test: exact, "
-            + "permutation or normal).\n"
+            + "permutation or normal).\n" + (hasHolmWilcoxon ? Self.holmNote : "")
         func interval(_ value: ConfidenceInterval) -> String { "[\(score(value.lower)), \(score(value.upper))]" }
         var table = TextTable([
             ("task", .left), ("arm X", .left), ("baseline Y", .left), ("pairs", .right), ("mean Δ", .right),
             ("\(confidencePercent) CI", .left), ("IQM Δ", .right), ("\(confidencePercent) CI", .left),
             ("W", .right), ("p", .right), ("test", .left),
-        ])
+        ] + (hasHolmWilcoxon ? [("p Holm", .right)] : []))
         var unpaired: [String] = []
         for row in comparisons {
             let paired = row.paired
@@ -246,7 +252,7 @@ extension Summary {
                 score(paired.interquartileMeanDifference), interval(paired.interquartileMeanInterval),
                 test.map { NumberText.fixed($0.statistic, decimals: 1) } ?? "",
                 test.map { Self.pValueText($0.p) } ?? "", test?.method.rawValue ?? "",
-            ])
+            ] + (hasHolmWilcoxon ? [row.wilcoxonHolmP.map(Self.pValueText) ?? ""] : []))
             guard row.task != nil else { continue }
             for pairing in paired.pairings {
                 var parts: [String] = []
@@ -267,11 +273,15 @@ extension Summary {
         return text
     }
 
+    /// The line that explains the `p Holm` column, when a task has several arms against one baseline.
+    static let holmNote = "p Holm: p after Holm's step-down adjustment over the arms compared with the same "
+        + "baseline on the task\n(family-wise error; shown when a task has two or more such tests).\n"
+
     /// Seeds as text: `3 7 12` (space-separated, for tables and CSV cells).
     static func seedList(_ seeds: [UInt64]) -> String { seeds.map(String.init).joined(separator: " ") }
 
     /// The `paired` object of a comparison in ``json()``.
-    private static func pairedJSON(_ paired: PairedComparison) -> JSONText {
+    private static func pairedJSON(_ paired: PairedComparison, holm: Double?) -> JSONText {
         let seeds = { (list: [UInt64]) in JSONText.array(list.map { .unsigned($0) }) }
         return JSONText.object([
             ("pairs", .integer(paired.pairs.count)),
@@ -285,7 +295,8 @@ extension Summary {
             ("wilcoxon", paired.wilcoxon.map { test in
                 JSONText.object([("statistic", .number(test.statistic)), ("p", .number(test.p)),
                                  ("method", .string(test.method.rawValue)), ("z", .number(test.z)),
-                                 ("differences", .integer(test.count)), ("zeros", .integer(test.zeroCount))])
+                                 ("differences", .integer(test.count)), ("zeros", .integer(test.zeroCount))]
+                                + (holm.map { [("p_holm", .number($0))] } ?? []))
             } ?? .null),
             ("differences", .array(paired.pairs.map { pair in
                 JSONText.object([("task", .string(pair.task)), ("seed", .unsigned(pair.seed)),

@@ -75,6 +75,11 @@ public struct ArmComparison: Sendable, Equatable {
     public var welch: WelchTest?
     /// The comparison of X and Y paired by seed.
     public var paired: PairedComparison
+    /// Welch's p after Holm's adjustment (``HolmAdjustment``) over the row's family: the per-task rows of the
+    /// same task and baseline with a defined Welch p. Nil unless the family has at least two tests.
+    public var welchHolmP: Double? = nil
+    /// The paired Wilcoxon p after Holm's adjustment over the same family (rows with a defined Wilcoxon p).
+    public var wilcoxonHolmP: Double? = nil
 }
 
 /// The per-arm statistics of a set of runs and the comparisons of each arm with a baseline arm.
@@ -207,9 +212,37 @@ public struct Summary: Sendable {
                 }
             }
         }
+        Self.adjustForMultipleComparisons(&comparisonRows)
         self.arms = armRows
         self.comparisons = comparisonRows
     }
+
+    /// Holm's adjustment of the Welch and Wilcoxon p-values within each family of per-task rows that share a task
+    /// and a baseline (several arms against one baseline on one task), for families of two or more tests.
+    static func adjustForMultipleComparisons(_ rows: inout [ArmComparison]) {
+        var families: [String: [Int]] = [:]
+        for (index, row) in rows.enumerated() {
+            guard let task = row.task else { continue }
+            families["\(task)\u{0}\(row.baseline)", default: []].append(index)
+        }
+        for members in families.values {
+            let welch = members.filter { rows[$0].welch.map { !$0.p.isNaN } ?? false }
+            if welch.count >= 2 {
+                let adjusted = HolmAdjustment.adjusted(welch.map { rows[$0].welch!.p })
+                for (index, p) in zip(welch, adjusted) { rows[index].welchHolmP = p }
+            }
+            let wilcoxon = members.filter { rows[$0].paired.wilcoxon.map { !$0.p.isNaN } ?? false }
+            if wilcoxon.count >= 2 {
+                let adjusted = HolmAdjustment.adjusted(wilcoxon.map { rows[$0].paired.wilcoxon!.p })
+                for (index, p) in zip(wilcoxon, adjusted) { rows[index].wilcoxonHolmP = p }
+            }
+        }
+    }
+
+    /// Whether some comparison has a Holm-adjusted Welch p (then the unpaired table and CSV show the column).
+    var hasHolmWelch: Bool { comparisons.contains { $0.welchHolmP != nil } }
+    /// Whether some comparison has a Holm-adjusted Wilcoxon p (then the paired table and CSV show the column).
+    var hasHolmWilcoxon: Bool { comparisons.contains { $0.wilcoxonHolmP != nil } }
 }
 
 /// Which arm each arm is compared with.
