@@ -185,9 +185,9 @@ same_summary slurm-long local-long
 # MARK: 3. A run longer than its time limit: signalled before the limit, it checkpoints and requeues itself
 
 # Slurm checks time limits every 30 s and signals at the first check with now + 60 + 30 >= end, so 30-60 s into
-# each 2-minute task; the run needs about 110 s alone here (3,300 steps/s), so at least one requeue even on a
+# each 2-minute task; the run needs about 140 s alone here (3,300 steps/s), so at least one requeue even on a
 # much faster machine.
-limit=(sweep experiments/smoke/pendulum-dual-tiny.yaml --seeds 3 --set steps=360000 --set checkpoint.every=20000)
+limit=(sweep experiments/smoke/pendulum-dual-tiny.yaml --seeds 3 --set steps=450000 --set checkpoint.every=20000)
 "$duet" "${limit[@]}" --out slurm-limit --emit slurm --time 00:02:00 --requeue-before 60 --mem 200M
 grep -q '^#SBATCH --signal=B:USR1@60$' slurm-limit/sweep.sbatch || fail "the script does not ask for the signal"
 job=$(sbatch --parsable slurm-limit/sweep.sbatch)
