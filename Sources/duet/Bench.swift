@@ -81,20 +81,10 @@ extension Bench {
                 """
         )
 
-        @Option(help: "The learner: ddpg, td3 or sac.")
-        var algorithm: String = "td3"
-
-        @Option(help: "Hidden widths, comma-separated.")
-        var hidden: String = "256,256"
+        @OptionGroup var shape: LearnerShape
 
         @Option(help: "Transitions per update.")
         var batch: Int = 256
-
-        @Option(help: "Observation dimension.")
-        var observation: Int = 3
-
-        @Option(help: "Action dimension.")
-        var action: Int = 1
 
         @Flag(name: .customLong("layer-norm"), help: "Layer norm after each hidden layer (the reference DDPG).")
         var layerNorm = false
@@ -106,25 +96,16 @@ extension Bench {
         var markdown = false
 
         func validate() throws {
-            guard let chosen = LearnerAlgorithm(rawValue: algorithm), chosen.isOffPolicy else {
-                throw ValidationError("--algorithm must be one of ddpg, td3, sac (off-policy updates; time PPO with "
-                                      + "`duet train experiments/pendulum-ppo.yaml`), got '\(algorithm)'")
-            }
-            guard Bench.hiddenWidths(hidden) != nil else {
-                throw ValidationError("--hidden must be positive integers separated by commas, e.g. 256,256; got '\(hidden)'")
-            }
-            guard batch >= 1, observation >= 1, action >= 1, updates >= 5 else {
-                throw ValidationError("--batch, --observation and --action must be at least 1 and --updates at least 5")
+            guard batch >= 1, updates >= 5 else {
+                throw ValidationError("--batch must be at least 1 and --updates at least 5")
             }
         }
 
-
         func run() {
-            guard let algorithm = LearnerAlgorithm(rawValue: algorithm), let widths = Bench.hiddenWidths(hidden) else {
-                return
-            }
+            guard let algorithm = shape.chosenAlgorithm, let widths = shape.widths else { return }
             let measurement = UpdateBenchmarks.run(algorithm: algorithm, hidden: widths, batch: batch,
-                                                   observation: observation, action: action, layerNorm: layerNorm,
+                                                   observation: shape.observation, action: shape.action,
+                                                   layerNorm: layerNorm,
                                                    updates: updates)
             BenchmarkReport.print([measurement], markdown: markdown)
         }
@@ -132,11 +113,44 @@ extension Bench {
 }
 
 extension Bench {
-    /// `text` (`--hidden`) as hidden widths, or nil when it is not a comma-separated list of positive integers.
-    static func hiddenWidths(_ text: String) -> [Int]? {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-        return parts.compactMap { $0 }
+    /// The learners' shape that `duet bench update` and `duet bench distill` time: the off-policy algorithm, the
+    /// hidden widths of its actor and critics, and the observation and action dimensions.
+    struct LearnerShape: ParsableArguments {
+        @Option(help: "The learners' algorithm: ddpg, td3 or sac (off-policy; time PPO with `duet train experiments/pendulum-ppo.yaml`).")
+        var algorithm: String = "td3"
+
+        @Option(help: "Hidden widths, comma-separated.")
+        var hidden: String = "256,256"
+
+        @Option(help: "Observation dimension.")
+        var observation: Int = 3
+
+        @Option(help: "Action dimension.")
+        var action: Int = 1
+
+        func validate() throws {
+            guard chosenAlgorithm != nil else {
+                throw ValidationError("--algorithm must be one of ddpg, td3, sac, got '\(algorithm)'")
+            }
+            guard widths != nil else {
+                throw ValidationError("--hidden must be positive integers separated by commas, e.g. 256,256; got '\(hidden)'")
+            }
+            guard observation >= 1, action >= 1 else {
+                throw ValidationError("--observation and --action must be at least 1")
+            }
+        }
+
+        /// The algorithm, when it is an off-policy one.
+        var chosenAlgorithm: LearnerAlgorithm? {
+            LearnerAlgorithm(rawValue: algorithm).flatMap { $0.isOffPolicy ? $0 : nil }
+        }
+
+        /// `--hidden` as widths, or nil when it is not a comma-separated list of positive integers.
+        var widths: [Int]? {
+            let parts = hidden.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+            return parts.compactMap { $0 }
+        }
     }
 }
 
@@ -154,20 +168,10 @@ extension Bench {
                 """
         )
 
-        @Option(help: "Both learners: ddpg, td3 or sac.")
-        var algorithm: String = "td3"
-
-        @Option(help: "Hidden widths, comma-separated.")
-        var hidden: String = "256,256"
+        @OptionGroup var shape: LearnerShape
 
         @Option(help: "Distillation states per step (distillation.batchSize).")
         var batch: Int = 64
-
-        @Option(help: "Observation dimension.")
-        var observation: Int = 3
-
-        @Option(help: "Action dimension.")
-        var action: Int = 1
 
         @Option(help: "Timed steps.")
         var steps: Int = 2000
@@ -183,13 +187,10 @@ extension Bench {
         var markdown = false
 
         func validate() throws {
-            guard let chosen = LearnerAlgorithm(rawValue: algorithm), chosen.isOffPolicy else {
-                throw ValidationError("--algorithm must be one of ddpg, td3, sac, got '\(algorithm)'")
-            }
             guard let kind = DistillationObjectiveKind(rawValue: objective) else {
                 throw ValidationError("--objective must be one of \(DistillationObjectiveKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(objective)'")
             }
-            if kind == .kl, chosen != .sac {
+            if kind == .kl, shape.chosenAlgorithm != .sac {
                 throw ValidationError("--objective kl needs stochastic learners: give --algorithm sac")
             }
             guard RelationFeatures(rawValue: relationFeatures) != nil else {
@@ -198,20 +199,18 @@ extension Bench {
             if relationFeatures != "actions", kind != .relations {
                 throw ValidationError("--relation-features applies only with --objective relations")
             }
-            guard Bench.hiddenWidths(hidden) != nil else {
-                throw ValidationError("--hidden must be positive integers separated by commas, e.g. 256,256; got '\(hidden)'")
-            }
-            guard batch >= 1, observation >= 1, action >= 1, steps >= 5 else {
-                throw ValidationError("--batch, --observation and --action must be at least 1 and --steps at least 5")
+            guard batch >= 1, steps >= 5 else {
+                throw ValidationError("--batch must be at least 1 and --steps at least 5")
             }
         }
 
         func run() {
-            guard let algorithm = LearnerAlgorithm(rawValue: algorithm), let widths = Bench.hiddenWidths(hidden),
+            guard let algorithm = shape.chosenAlgorithm, let widths = shape.widths,
                   let objective = DistillationObjectiveKind(rawValue: objective),
                   let relationFeatures = RelationFeatures(rawValue: relationFeatures) else { return }
             let measurements = DistillationBenchmarks.run(algorithm: algorithm, hidden: widths, batch: batch,
-                                                          observation: observation, action: action, steps: steps,
+                                                          observation: shape.observation, action: shape.action,
+                                                          steps: steps,
                                                           objective: objective, relationFeatures: relationFeatures)
             BenchmarkReport.print(measurements, markdown: markdown)
         }

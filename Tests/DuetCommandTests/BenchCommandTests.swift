@@ -43,6 +43,24 @@ final class BenchCommandTests: CommandTestCase {
                   unknown.standardError)
     }
 
+    /// `duet bench update` and `duet bench distill` share their shape options (``Bench/LearnerShape``).
+    func testUpdateTakesTheSameShapeOptions() throws {
+        let outcome = try duet(["bench", "update", "--algorithm", "sac", "--hidden", "8,4", "--observation", "5",
+                                "--action", "2", "--batch", "16", "--updates", "5"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssert(outcome.standardOutput.contains("update.sac.5-8-4-2.batch16 "), outcome.standardOutput)
+        for (arguments, message) in [
+            (["--algorithm", "ppo"], "--algorithm must be one of ddpg, td3, sac, got 'ppo'"),
+            (["--hidden", "0"], "--hidden must be positive integers separated by commas"),
+            (["--action", "0"], "--observation and --action must be at least 1"),
+            (["--updates", "1"], "--updates at least 5"),
+        ] {
+            let refused = try duet(["bench", "update"] + arguments)
+            XCTAssertNotEqual(refused.status, 0, "\(arguments)")
+            XCTAssert(refused.standardError.contains(message), "\(arguments): \(refused.standardError)")
+        }
+    }
+
     func testDistillRefusesBadInputInOneLine() throws {
         for (arguments, message) in [
             (["--algorithm", "ppo"], "--algorithm must be one of ddpg, td3, sac, got 'ppo'"),
