@@ -1,5 +1,6 @@
 import ArgumentParser
 import DuetExperiments
+import DuetRunFormat
 import Foundation
 import Synchronization
 
@@ -169,21 +170,27 @@ struct Sweep: ParsableCommand {
         }
         var done = finishedBefore
         var failed: [(run: SweepPlan.Run, line: String)] = []
+        var stopped: [(run: SweepPlan.Run, step: Int)] = []
         var seconds: [Double] = []
         let outcomes = try SweepPool.run(executable: "/proc/self/exe", jobs: jobList, workers: workers,
                                          stopRequests: SweepSignals.count) { outcome, running in
             let run = plan.runs[outcome.index]
+            let verdict: String
             if outcome.status == 0 {
                 done += 1
+                verdict = "done"
+            } else if let status = Self.status(of: run.folder), status.state == .stopped {
+                stopped.append((run, status.checkpointStep))
+                verdict = "stopped after its checkpoint at step \(status.checkpointStep)"
             } else {
                 failed.append((run, outcome.lastErrorLine))
+                verdict = "FAILED (exit \(outcome.status))"
             }
             seconds.append(outcome.seconds)
-            let left = plan.runs.count - done - failed.count
+            let left = plan.runs.count - done - failed.count - stopped.count
             let estimate = left == 0 ? "" : ", about \(Self.duration(seconds.reduce(0, +) / Double(seconds.count) * Double(left) / Double(min(workers, left)))) left"
-            let verdict = outcome.status == 0 ? "done" : "FAILED (exit \(outcome.status))"
-            print("[\(done)/\(plan.runs.count) done, \(running) running, \(failed.count) failed\(estimate)] "
-                  + "\(run.folder): \(verdict)")
+            print("[\(done)/\(plan.runs.count) done, \(running) running, \(failed.count) failed"
+                  + (stopped.isEmpty ? "" : ", \(stopped.count) stopped") + "\(estimate)] \(run.folder): \(verdict)")
             fflush(nil)
         }
         let notStarted = pending.count - outcomes.count
@@ -193,12 +200,25 @@ struct Sweep: ParsableCommand {
                 print("  \(run.folder): \(line.isEmpty ? "(no error line)" : line)")
             }
         }
-        if !failed.isEmpty || notStarted > 0 {
-            throw CommandError("\(failed.count) of \(plan.runs.count) runs failed or stopped"
-                               + (notStarted > 0 ? " and \(notStarted) did not start" : "")
-                               + "; rerun the same command to resume them")
+        if !stopped.isEmpty {
+            print("\nStopped runs (\(stopped.count) of \(plan.runs.count)), each after writing a checkpoint:")
+            for (run, step) in stopped.sorted(by: { $0.run.index < $1.run.index }) {
+                print("  \(run.folder): at step \(step)")
+            }
+        }
+        if !failed.isEmpty || !stopped.isEmpty || notStarted > 0 {
+            let parts = [failed.isEmpty ? nil : "\(failed.count) failed", stopped.isEmpty ? nil : "\(stopped.count) stopped",
+                         notStarted > 0 ? "\(notStarted) not started" : nil].compactMap { $0 }
+            throw CommandError("\(failed.count + stopped.count + notStarted) of \(plan.runs.count) runs did not finish ("
+                               + parts.joined(separator: ", ") + "); rerun the same command to resume them")
         }
         print("All \(plan.runs.count) runs are in \(plan.output)/. Summarise with: duet summarize \(plan.output)")
+    }
+
+    /// The `status.json` of the run folder `folder`, if it has a readable one.
+    private static func status(of folder: String) -> RunStatus? {
+        guard let data = FileManager.default.contents(atPath: folder + "/" + RunFormat.statusFile) else { return nil }
+        return try? JSONDecoder().decode(RunStatus.self, from: data)
     }
 
     /// Writes `<out>/sweep.sbatch` for the pending runs and prints the `sbatch` command.

@@ -60,7 +60,7 @@ final class SweepCommandTests: XCTestCase {
         let cut = try duet(sweep("cut", ["--jobs", "2"]), environment: ["DUET_FAULT": "kill-at-step=400"])
         XCTAssertEqual(cut.status, 1)
         XCTAssert(cut.standardOutput.contains("Failed runs (8 of 8):"), cut.standardOutput)
-        XCTAssert(cut.standardError.hasPrefix("Error: 8 of 8 runs failed or stopped; rerun the same command"),
+        XCTAssert(cut.standardError.hasPrefix("Error: 8 of 8 runs did not finish (8 failed); rerun the same command"),
                   cut.standardError)
         let again = try duet(sweep("cut", ["--jobs", "2"]))
         XCTAssertEqual(again.status, 0, again.standardError)
@@ -111,8 +111,9 @@ final class SweepCommandTests: XCTestCase {
         process.currentDirectoryURL = repository
         process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
         let errors = Pipe()
+        let output = Pipe()
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = output
         try process.run()
         let first = path("stopped/seed-0/status.json")
         let deadline = Date().addingTimeInterval(120)
@@ -123,9 +124,15 @@ final class SweepCommandTests: XCTestCase {
         }
         process.terminate()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 1, message)
         XCTAssert(message.contains("Stopping the runs after their current step"), message)
+        // The stopped runs are reported as stopped, not failed.
+        XCTAssert(printed.contains(": stopped after its checkpoint at step "), printed)
+        XCTAssert(printed.contains("Stopped runs ("), printed)
+        XCTAssertFalse(printed.contains("Failed runs"), printed)
+        XCTAssert(message.contains("runs did not finish (") && message.contains(" stopped"), message)
         XCTAssert(try String(contentsOfFile: first, encoding: .utf8).contains("\"stopped\""))
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("stopped/seed-2")), "a run started after the stop")
         let again = try duet(arguments("stopped"))
