@@ -194,11 +194,14 @@ job=$(sbatch --parsable slurm-limit/sweep.sbatch)
 # The same run locally, on the other CPU meanwhile, for the summaries' comparison.
 "$duet" "${limit[@]}" --out local-limit >local-limit.out 2>&1 &
 local_run=$!
-# Slurm holds a requeued job back for about two minutes (its begin time); the test lets it start again at once.
+# Slurm holds a requeued job back for about two minutes (its begin time); the test lets it start again after 2 s.
+# Not at once: slurmd revokes a killed job's credential with a resolution of one second, and refuses to launch the
+# requeued job in the same second ("Job N already killed, do not launch batch job"), which fails the task.
 for _ in $(seq 2400); do
     queued=$(in_queue "$job") || { sleep 0.25; continue; }
     [ -z "$queued" ] && break
     for task in $(squeue -h -j "$job" -t PENDING -o %i 2>/dev/null); do
+        sleep 2
         scontrol update JobId="$task" StartTime=now >/dev/null 2>&1 || true
     done
     sleep 0.25
