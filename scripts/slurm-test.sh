@@ -39,6 +39,7 @@ cluster=$(mktemp -d /tmp/duet-slurm.XXXXXX)
 chmod 700 "$cluster"
 pids=()
 shutdown() {
+    if [ -n "${local_run:-}" ]; then kill "$local_run" 2>/dev/null || true; fi  # part 3's local run, on a failure
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     if [ "${keep:-0}" = 1 ]; then echo "slurm-test: logs kept in $cluster"; else rm -rf "$cluster"; fi
@@ -212,7 +213,8 @@ requeues=$(grep -c 'requeueing the task to resume it' "slurm-limit/slurm/${job}_
 [ "$requeues" -ge 1 ] || { cat slurm-limit/slurm/*; fail "the task was not requeued before its time limit"; }
 grep -q "^Run 0: duet resume " "slurm-limit/slurm/${job}_0.out" || fail "the requeued task did not resume the run"
 echo "slurm-test: the run over its 2-minute limit was requeued $requeues time(s) and finished"
-wait "$local_run" || { cat local-limit.out; fail "the local run of the same sweep failed"; }
+wait "$local_run" || { local_run=; cat local-limit.out; fail "the local run of the same sweep failed"; }
+local_run=
 same_summary slurm-limit local-limit
 
 cd "$repository"
