@@ -54,11 +54,7 @@ public struct RunResumption {
     }
 
     /// The run's `status.json`, if it has one.
-    public func readStatus() -> RunStatus? {
-        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(RunFormat.statusFile).path)
-        else { return nil }
-        return try? JSONDecoder().decode(RunStatus.self, from: data)
-    }
+    public func readStatus() -> RunStatus? { RunStatus.read(inFolder: folder) }
 
     /// Continues the run.
     public func run(progress: ProgressLine? = nil,

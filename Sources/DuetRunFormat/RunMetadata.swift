@@ -144,4 +144,11 @@ public struct RunStatus: Codable, Sendable, Equatable {
         self.checkpointStep = checkpointStep
         self.error = error
     }
+
+    /// The `status.json` of the run folder `folder`, if it has a readable one.
+    public static func read(inFolder folder: URL) -> RunStatus? {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(RunFormat.statusFile).path)
+        else { return nil }
+        return try? JSONDecoder().decode(RunStatus.self, from: data)
+    }
 }

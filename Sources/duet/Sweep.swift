@@ -179,7 +179,7 @@ struct Sweep: ParsableCommand {
             if outcome.status == 0 {
                 done += 1
                 verdict = "done"
-            } else if let status = Self.status(of: run.folder), status.state == .stopped {
+            } else if let status = RunStatus.read(inFolder: URL(fileURLWithPath: run.folder)), status.state == .stopped {
                 stopped.append((run, status.checkpointStep))
                 verdict = "stopped after its checkpoint at step \(status.checkpointStep)"
             } else {
@@ -213,12 +213,6 @@ struct Sweep: ParsableCommand {
                                + parts.joined(separator: ", ") + "); rerun the same command to resume them")
         }
         print("All \(plan.runs.count) runs are in \(plan.output)/. Summarise with: duet summarize \(plan.output)")
-    }
-
-    /// The `status.json` of the run folder `folder`, if it has a readable one.
-    private static func status(of folder: String) -> RunStatus? {
-        guard let data = FileManager.default.contents(atPath: folder + "/" + RunFormat.statusFile) else { return nil }
-        return try? JSONDecoder().decode(RunStatus.self, from: data)
     }
 
     /// Writes `<out>/sweep.sbatch` for the pending runs and prints the `sbatch` command.
