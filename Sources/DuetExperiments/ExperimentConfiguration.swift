@@ -173,7 +173,7 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
 extension ExperimentConfiguration {
     /// The distillation family's constraints that depend on the peers: a teacher trains one learner; the
     /// relation objectives need hidden layers (two for layer relations, as many in every peer); the Gaussian KL
-    /// needs Gaussian policies of one family without gSDE; sample relations with several sources need one peer
+    /// needs Gaussian policies of one family; sample relations with several sources need one peer
     /// per part of the batch. (The teacher's own architecture is checked when it is loaded.)
     func validateFamily(_ distillation: DistillationConfiguration, at path: String) throws {
         let learners = resolvedPeers.map(\.learner)
@@ -202,7 +202,7 @@ extension ExperimentConfiguration {
         case .kl:
             let gaussian = learners.allSatisfy(\.hasGaussianReadout)
             try require(gaussian && Set(algorithms).count == 1, "objective", at: path, value: "kl",
-                        accepted: "kl only when every peer is sac, or every peer is ppo, without gSDE" + peersHere)
+                        accepted: "kl only when every peer is sac, or every peer is ppo" + peersHere)
         }
     }
 }

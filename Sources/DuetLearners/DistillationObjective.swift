@@ -24,8 +24,8 @@ public struct PolicyReadout<Scalar: BLASScalar>: Sendable {
     public var actions: Matrix<Scalar>
     /// The hidden layers' outputs h₁(sᵢ) … h_{L−1}(sᵢ) of the policy network, first to last, each `N × widthₗ`.
     public var hidden: [Matrix<Scalar>]
-    /// The Gaussian the policy samples from; `nil` for a deterministic policy, and under gSDE (whose variance
-    /// depends on a held exploration matrix, not on the state alone).
+    /// The Gaussian the policy samples from (under gSDE, the marginal over its exploration matrix,
+    /// ``StateDependentMarginal``); `nil` for a deterministic policy.
     public var gaussian: GaussianReadout<Scalar>?
 
     /// A readout from its parts.

@@ -186,12 +186,12 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
     /// The number of hidden layers of the policy network.
     public var hiddenLayerCount: Int { hidden.count }
 
-    /// Whether the policy's Gaussian is a function of the state alone (SAC and PPO without gSDE), which the
-    /// soft-target objective (`objective: kl`) compares; gSDE's variance depends on a held exploration matrix.
+    /// Whether the policy is a Gaussian per state, which the soft-target objective (`objective: kl`) compares:
+    /// SAC's and PPO's are (under gSDE, the marginal over the exploration matrix); DDPG's and TD3's are
+    /// deterministic.
     public var hasGaussianReadout: Bool {
         switch self {
-        case let .sac(sac): return sac.stateDependentExploration == nil
-        case let .ppo(ppo): return !ppo.stateDependentExploration
+        case .sac, .ppo: return true
         case .ddpg, .td3: return false
         }
     }

@@ -374,8 +374,9 @@ public struct PPO: OnPolicyLearner, Sendable {
         return loss
     }
 
-    /// μ(s) as [−1, 1]ᵈ actions, the policy network's hidden layers and (without gSDE) the Gaussian
-    /// N(μ(s), σ²) over raw actions with the state-independent log σ on every row.
+    /// μ(s) as [−1, 1]ᵈ actions, the policy network's hidden layers and the Gaussian over raw actions: N(μ(s), σ²)
+    /// with the state-independent log σ on every row, or under gSDE the marginal over W, N(μ(s), (h ⊙ h)·σ_W² +
+    /// 10⁻⁶) (``StateDependentMarginal``).
     public func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float> {
         var cache = MLP<Float>.Cache()
         return policyReadout(inputs: policyInputs(for: observations), cache: &cache)
@@ -385,19 +386,20 @@ public struct PPO: OnPolicyLearner, Sendable {
     private func policyReadout(inputs: Matrix<Float>, cache: inout MLP<Float>.Cache) -> PolicyReadout<Float> {
         parameters.policy.forward(inputs, cache: &cache)
         let means = cache.output
-        var gaussian: GaussianReadout<Float>?
-        if !configuration.stateDependentExploration {
-            let logDeviation = parameters.logDeviation.values
-            gaussian = GaussianReadout(means: means, logDeviations: Matrix(rows: means.rows, columns: means.columns) {
-                _, k in logDeviation[0, k]
+        let logDeviation = parameters.logDeviation.values
+        let gaussian = configuration.stateDependentExploration
+            ? StateDependentMarginal.readout(means: means, latent: cache.lastHiddenActivation,
+                                             logStandardDeviation: logDeviation)
+            : GaussianReadout(means: means, logDeviations: Matrix(rows: means.rows, columns: means.columns) { _, k in
+                logDeviation[0, k]
             })
-        }
         return PolicyReadout(actions: unitActions(means), hidden: cache.hiddenActivations, gaussian: gaussian)
     }
 
     /// One step on `objective`'s loss of the policy's readout: ∂L/∂a reaches the raw mean as ∂L/∂a / h, ∂L/∂μ
-    /// adds to it, the hidden layers' gradients join the backward pass, and ∂L/∂log σ (summed over the batch,
-    /// log σ being state-independent) moves log σ through its own optimiser (the PPO one when shared).
+    /// adds to it, the hidden layers' gradients join the backward pass, and ∂L/∂log σ moves log σ through its
+    /// own optimiser (the PPO one when shared): summed over the batch for the state-independent log σ; under
+    /// gSDE carried to log σ_W through the marginal's variance, the features detached as in PPO's own loss.
     public mutating func distill(states observations: Matrix<Float>, objective: some DistillationObjective)
         -> Double {
         var cache = MLP<Float>.Cache()
@@ -412,15 +414,21 @@ public struct PPO: OnPolicyLearner, Sendable {
                 meanGradient[row, k] = total
             }
         }
+        var logDeviationGradient: LogStandardDeviation<Float>?
+        if let perState = readoutGradient.logDeviations {
+            if configuration.stateDependentExploration {
+                logDeviationGradient = LogStandardDeviation(values: StateDependentMarginal.backward(
+                    latent: cache.lastHiddenActivation, logStandardDeviation: parameters.logDeviation.values,
+                    logDeviationGradient: perState, computingLatentGradient: false).logStandardDeviationGradient)
+            } else {
+                logDeviationGradient = LogStandardDeviation(values: Matrix(rows: 1, columns: actionDimension) { _, k in
+                    (0..<perState.rows).reduce(Float(0)) { $0 + perState[$1, k] }
+                })
+            }
+        }
         var gradient = parameters.policy.zeroed()
         parameters.policy.backward(&cache, outputGradient: meanGradient, gradient: &gradient,
                                    computingInputGradient: false, hiddenGradients: readoutGradient.hiddenGradients)
-        var logDeviationGradient: LogStandardDeviation<Float>?
-        if let perState = readoutGradient.logDeviations, !configuration.stateDependentExploration {
-            logDeviationGradient = LogStandardDeviation(values: Matrix(rows: 1, columns: actionDimension) { _, k in
-                (0..<perState.rows).reduce(Float(0)) { $0 + perState[$1, k] }
-            })
-        }
         stepDistillation(policyGradient: &gradient, logDeviationGradient: logDeviationGradient)
         return loss
     }

@@ -299,7 +299,8 @@ public struct SAC: OffPolicyLearner, Sendable {
         return loss
     }
 
-    /// tanh(μ(s)), the actor's hidden layers and (without gSDE) its pre-squash Gaussian, for raw observations.
+    /// tanh(μ(s)), the actor's hidden layers and its pre-squash Gaussian (under gSDE, the marginal over W), for
+    /// raw observations.
     public func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float> {
         var prepared = Matrix<Float>()
         normalization.prepare(observations, into: &prepared)

@@ -207,14 +207,20 @@ public struct SACPolicy<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable
     // MARK: Distillation readout
 
     /// The policy's readout on a batch (one forward pass into `cache`): the deterministic actions tanh(μ(s)) (μ
-    /// clipped under gSDE), the hidden layers, and for the Gaussian form the pre-squash Gaussian
-    /// N(μ(s), σ(s)²) with log σ = clamp(ℓ_raw, −20, 2); no Gaussian under gSDE.
+    /// clipped under gSDE), the hidden layers, and the pre-squash Gaussian: N(μ(s), σ(s)²) with
+    /// log σ = clamp(ℓ_raw, −20, 2) for the Gaussian form; under gSDE the marginal over W,
+    /// N(clip(μ(s)), (h ⊙ h)·σ_W² + 10⁻⁶) (``StateDependentMarginal``).
     public func readout(observations: Matrix<Scalar>, cache: inout MLP<Scalar>.Cache) -> PolicyReadout<Scalar> {
         network.forward(observations, cache: &cache)
         var actions = Matrix<Scalar>()
         modes(output: cache.output, into: &actions)
-        var gaussian: GaussianReadout<Scalar>?
-        if !usesStateDependentExploration {
+        let gaussian: GaussianReadout<Scalar>
+        if usesStateDependentExploration {
+            var means = Matrix<Scalar>()
+            StateDependentNoise.clipMeans(cache.output, clip: meanClip, into: &means)
+            gaussian = StateDependentMarginal.readout(means: means, latent: cache.lastHiddenActivation,
+                                                      logStandardDeviation: explorationLogStandardDeviation)
+        } else {
             let output = cache.output
             let dimension = actionDimension
             let low = Scalar(SquashedGaussian.minimumLogStandardDeviation)
@@ -231,7 +237,8 @@ public struct SACPolicy<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable
     /// ∂L/∂φ for the gradient `readoutGradient` of a loss of ``readout(observations:cache:)``'s result, into
     /// `gradient` (overwritten): ∂L/∂a reaches μ through tanh (·(1 − a²)), ∂L/∂μ adds to it, ∂L/∂log σ reaches
     /// ℓ_raw where the clamp passes it (−20 ≤ ℓ_raw ≤ 2), the hidden layers' gradients join the backward pass;
-    /// under gSDE the mean clip masks μ's gradient and log σ_W gets none.
+    /// under gSDE the mean clip masks μ's gradient and ∂L/∂log σ reaches log σ_W and the features h through the
+    /// marginal's variance (SB3's `learn_features=True`).
     public func readoutBackward(_ cache: inout MLP<Scalar>.Cache, readout: PolicyReadout<Scalar>,
                                 gradient readoutGradient: PolicyReadoutGradient<Scalar>, into gradient: inout SACPolicy) {
         let batch = cache.output.rows
@@ -255,12 +262,22 @@ public struct SACPolicy<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable
                 }
             }
         }
+        var latentGradient: Matrix<Scalar>?
         if usesStateDependentExploration {
             maskClippedMeans(output: output, gradient: &outputGradient)
-            gradient.explorationLogStandardDeviation.fill(with: 0)
+            if let logDeviations = readoutGradient.logDeviations {
+                let marginal = StateDependentMarginal.backward(
+                    latent: cache.lastHiddenActivation, logStandardDeviation: explorationLogStandardDeviation,
+                    logDeviationGradient: logDeviations, computingLatentGradient: true)
+                gradient.explorationLogStandardDeviation = marginal.logStandardDeviationGradient
+                latentGradient = marginal.latentGradient
+            } else {
+                gradient.explorationLogStandardDeviation.fill(with: 0)
+            }
         }
         network.backward(&cache, outputGradient: outputGradient, gradient: &gradient.network,
-                         computingInputGradient: false, hiddenGradients: readoutGradient.hiddenGradients)
+                         computingInputGradient: false, lastHiddenGradient: latentGradient,
+                         hiddenGradients: readoutGradient.hiddenGradients)
     }
 
     // MARK: Acting under gSDE

@@ -7,11 +7,23 @@ import XCTest
 /// The distillation family on real learners: each objective's steps pull the learner toward its peer, across
 /// network widths for the relations, and for both Gaussian families for the KL.
 final class DistillationFamilyLearnerTests: XCTestCase {
-    /// A learner of `algorithm` with `hidden` widths on 3-dimensional states and 2-dimensional actions.
-    private func learner(_ algorithm: LearnerAlgorithm, hidden: [Int], seed: UInt64) -> any Distillable {
+    /// A learner of `algorithm` with `hidden` widths on 3-dimensional states and 2-dimensional actions, with gSDE
+    /// when `stateDependent` (SAC and PPO).
+    private func learner(_ algorithm: LearnerAlgorithm, hidden: [Int], seed: UInt64,
+                         stateDependent: Bool = false) -> any Distillable {
         var configuration = LearnerConfiguration(algorithm: algorithm)
         configuration.hidden = hidden
         configuration.distillationLearningRate = 1e-3
+        if stateDependent, case var .sac(sac) = configuration {
+            sac.stateDependentExploration = StateDependentExplorationConfiguration(
+                initialLogStandardDeviation: seed == 1 ? -1 : 0, resampleEvery: 0)
+            configuration = .sac(sac)
+        }
+        if stateDependent, case var .ppo(ppo) = configuration {
+            ppo.stateDependentExploration = true
+            ppo.initialLogStandardDeviation = seed == 1 ? -1 : 0
+            configuration = .ppo(ppo)
+        }
         let stream = RandomStream(seed: seed, name: "initialization")
         if case let .ppo(ppo) = configuration {
             return PPO(observationDimension: 3, actionLow: [-2, -2], actionHigh: [2, 2], configuration: ppo,
@@ -94,6 +106,33 @@ final class DistillationFamilyLearnerTests: XCTestCase {
                     let (before, after) = lossBeforeAndAfter(settings, learner: &student, peer: peer, steps: 300)
                     XCTAssertLessThan(after, 0.5 * before, "sac \(direction): \(before) → \(after)")
                 }
+            }
+        }
+    }
+
+    /// Under gSDE the KL compares the marginals over W, N(μ(s), (h ⊙ h)·σ_W² + 10⁻⁶): its steps pull the student
+    /// (log σ_W starting at −1) toward the peer (at 0), moving log σ_W, for SAC and PPO and both directions.
+    /// SAC trains its features h through v and halves the loss; PPO detaches them (SB3's `learn_features=False`),
+    /// so the variances' pattern across states follows only μ and σ_W, and the loss falls by a fifth or more.
+    func testGaussianKLPullsStateDependentPoliciesTogether() throws {
+        for algorithm in [LearnerAlgorithm.sac, .ppo] {
+            for direction in KLDirection.allCases {
+                let peer = learner(algorithm, hidden: [32, 32], seed: 2, stateDependent: true)
+                var student = learner(algorithm, hidden: [32, 32], seed: 1, stateDependent: true)
+                func explorationDeviations(_ learner: any Distillable) throws -> [Float] {
+                    if let sac = learner as? SAC { return sac.actor.explorationLogStandardDeviation.scalars }
+                    return try XCTUnwrap(learner as? PPO).parameters.logDeviation.values.scalars
+                }
+                let initial = try explorationDeviations(student)
+                XCTAssertEqual(initial.count, 32 * 2, "\(algorithm): log σ_W is H × dim(A)")
+                var settings = configuration(.kl)
+                settings.klDirection = direction
+                let (before, after) = lossBeforeAndAfter(settings, learner: &student, peer: peer, steps: 300)
+                XCTAssertGreaterThan(before, 0, "\(algorithm) \(direction)")
+                XCTAssertLessThan(after, (algorithm == .sac ? 0.5 : 0.8) * before,
+                                  "\(algorithm) \(direction): \(before) → \(after)")
+                let moved = zip(try explorationDeviations(student), initial).map { abs($0 - $1) }.max() ?? 0
+                XCTAssertGreaterThan(moved, 0.05, "\(algorithm) \(direction): log σ_W moved")
             }
         }
     }

@@ -59,6 +59,12 @@ final class DistillationFamilyTrainerTests: TrainerTestCase {
         XCTAssertGreaterThan(try distillationSteps(kl), 0)
         XCTAssertEqual(try contents(kl, "distillation.csv"),
                        try contents(train(configuration(Self.sacPair), name: "kl-b"), "distillation.csv"))
+        // Under gSDE the KL compares the marginals over the exploration matrix.
+        let gSDE = ["learner.stateDependentExploration={}"]
+        let stateDependent = try train(configuration(Self.sacPair, gSDE), name: "kl-gsde")
+        XCTAssertGreaterThan(try distillationSteps(stateDependent), 0)
+        XCTAssertEqual(try contents(stateDependent, "distillation.csv"),
+                       try contents(train(configuration(Self.sacPair, gSDE), name: "kl-gsde-b"), "distillation.csv"))
     }
 
     /// Peers of widths 16 and 64 (`peers:`) distil through relations of their last hidden layers, which have no
@@ -115,7 +121,7 @@ final class DistillationFamilyTrainerTests: TrainerTestCase {
             (Self.pair, ["distillation.relations.distance=-1"], "distillation.relations.distance"),
             (Self.pair, ["distillation.relations.width=3"], "width"),
             (Self.pair, ["distillation.teacher=runs/x", "peer.algorithm=sac"], "distillation.teacher"),
-            (Self.sacPair, ["learner.stateDependentExploration={}"], "distillation.objective"),
+            (Self.sacPair, ["peer.algorithm=td3"], "distillation.objective"),
         ]
         for (yaml, overrides, expected) in cases {
             XCTAssertThrowsError(try configuration(yaml, overrides), overrides.joined(separator: " ")) { error in
