@@ -157,7 +157,8 @@ struct Summarize: ParsableCommand {
                     options: DistillationScoreOptions(
                         weight: scoreWeight ?? DistillationScore.defaultWeight,
                         normalisation: try input.normalisationTable() ?? .builtIn,
-                        scoresReferenceArms: scoresReferenceArms, parameterCount: policyParameterCount))
+                        scoresReferenceArms: scoresReferenceArms, bootstrap: options.bootstrap, seed: seed,
+                        parameterCount: policyParameterCount))
             }
             let grid = try input.runs.count == 1 ? SweepGrid.load(from: URL(fileURLWithPath: input.runs[0])) : nil
             let keys = grid.map { SweepTables(scores: scores, grid: $0, bootstrap: options.bootstrap, seed: seed) }

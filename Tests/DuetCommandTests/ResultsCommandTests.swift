@@ -281,15 +281,17 @@ final class ResultsCommandTests: XCTestCase {
         XCTAssertEqual(table.status, 0, table.standardError)
         let lines = table.standardOutput.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.contains { $0.hasPrefix("Distillation score (after Alkhulaifi et al. 2021)") }, "\(lines)")
+        // One run: every replicate is that run, so the interval is the score itself.
         XCTAssertTrue(lines.contains("Pendulum-v1  teacher-student  1 teacher run     1    1217            4481  "
-                                     + "0.272  0.804  0.234"), table.standardOutput)
+                                     + "0.272  0.804  0.234  [0.234, 0.234]"), table.standardOutput)
 
         let csv = try duet(["summarize", path("students"), "--reps", "100", "--format", "csv", "--table",
                             "distillation"])
         let rows = csvRows(csv.standardOutput)
         XCTAssertEqual(rows.first, ["task", "arm", "teacher_runs", "reference_arm", "runs", "metric", "learners",
                                     "score_weight", "student_parameters", "teacher_parameters", "size_ratio",
-                                    "size_assumed", "return_ratio", "distillation_score", "unavailable"])
+                                    "size_assumed", "return_ratio", "distillation_score", "distillation_score_lower",
+                                    "distillation_score_upper", "unavailable"])
         XCTAssertEqual(rows.count, 2)
         XCTAssertEqual(rows[1][0...9], ["Pendulum-v1", "teacher-student", "1", "", "1", "final", "mean", "0.5",
                                         "1217", "4481"])
@@ -300,7 +302,7 @@ final class ResultsCommandTests: XCTestCase {
         // a = 1 scores size alone: S = 0.272.
         let sizeOnly = try duet(["summarize", path("students"), "--reps", "100", "--score-weight", "1"])
         XCTAssertTrue(sizeOnly.standardOutput.contains("DS = a·S + (1 − a)·(1 − P), a = 1."))
-        XCTAssertTrue(sizeOnly.standardOutput.contains("1217            4481  0.272  0.804  0.272\n"),
+        XCTAssertTrue(sizeOnly.standardOutput.contains("1217            4481  0.272  0.804  0.272  [0.272, 0.272]\n"),
                       sizeOnly.standardOutput)
 
         let json = try duet(["summarize", path("students"), "--reps", "100", "--format", "json"])
@@ -332,7 +334,7 @@ final class ResultsCommandTests: XCTestCase {
         XCTAssertTrue(outcome.standardOutput.hasPrefix(plain.standardOutput), "the rest is unchanged")
         let lines = outcome.standardOutput.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.contains { $0.hasPrefix("Pendulum-v1  distill-on  distill-off arm     5")
-                          && $0.hasSuffix("1.000*  1.150  0.425") }, outcome.standardOutput)
+                          && $0.contains("1.000*  1.150  0.425  [") }, outcome.standardOutput)
         XCTAssertTrue(lines.contains { $0.hasPrefix("* S = 1 assumed") }, outcome.standardOutput)
 
         let csv = csvRows(try duet(["summarize", runs, "--reps", "100", "--format", "csv", "--table",
@@ -341,6 +343,10 @@ final class ResultsCommandTests: XCTestCase {
         XCTAssertEqual(csv[1][0...4], ["Pendulum-v1", "distill-on", "0", "distill-off", "5"])
         XCTAssertEqual(csv[1][11], "true")
         XCTAssertEqual(try XCTUnwrap(Double(csv[1][13])), 0.5 + 0.5 * (1 - 1207.0 / 1050), accuracy: 1e-12)
+        // Its interval: resampling five on runs against five off runs, around the score.
+        let (lower, upper) = (try XCTUnwrap(Double(csv[1][14])), try XCTUnwrap(Double(csv[1][15])))
+        XCTAssertLessThan(lower, upper)
+        XCTAssertTrue((lower...upper).contains(0.5 + 0.5 * (1 - 1207.0 / 1050)), "[\(lower), \(upper)]")
     }
 
     /// Seed 0 of distill-off at step 10000: learner 0 returns −200 + 10·(5 mod 7) = −150, learner 1

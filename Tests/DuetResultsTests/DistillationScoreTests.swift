@@ -129,6 +129,7 @@ final class DistillationScoreTests: XCTestCase {
         let distillation = DistillationScores(
             scores: scoreSet, runs: runs, reference: summary.baseline,
             options: DistillationScoreOptions(weight: weight, scoresReferenceArms: referenceArms,
+                                              bootstrap: StratifiedBootstrap(replicates: 50),
                                               parameterCount: Self.fakeCounter))
         summary.distillationScores = distillation
         return (summary, distillation)
@@ -226,6 +227,83 @@ final class DistillationScoreTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(distillation.arms.first?.returnRatio), 871.0 / 971, accuracy: 1e-14)
     }
 
+    // MARK: Intervals
+
+    /// Replicate by replicate, the arm's runs are drawn, then the reference arm's, whose mean is each drawn run's
+    /// R_teacher. With the ablation (on: −300, −200; off: −400, −300; random −1221; S = 1):
+    /// replicate 1 draws on (0, 0) and off (1, 1): P = 921/921, DS = 0.5; replicate 2 draws on (1, 1) and off
+    /// (0, 0): P = 1021/821, DS = 0.5 + 0.5·(1 − 1021/821) = 0.5 − 100/821. At c = 0.5 the interval is the
+    /// 25th and 75th percentiles of the two, by linear interpolation.
+    func testTheIntervalResamplesTheArmAndItsReferenceArm() throws {
+        try writeAblation()
+        let row = try XCTUnwrap(try scores("ablation", referenceArms: true).1.arms.first)
+        XCTAssertEqual(row.runs.map(\.studentReturn), [-300, -200])
+        XCTAssertEqual(row.referenceReturns, [-400, -300])
+        var indices = ReplayedIndices([0, 0, 1, 1, 1, 1, 0, 0])
+        let interval = DistillationScores.interval(of: row, weight: 0.5,
+                                                   bootstrap: StratifiedBootstrap(replicates: 2, confidence: 0.5),
+                                                   using: &indices)
+        XCTAssertEqual(indices.position, 8)
+        let (low, high) = (0.5 - 100.0 / 821, 0.5)
+        XCTAssertEqual(interval.lower, low + 0.25 * (high - low), accuracy: 1e-14)
+        XCTAssertEqual(interval.upper, low + 0.75 * (high - low), accuracy: 1e-14)
+        // The summary's own interval (its seed, 50 replicates) holds the score.
+        XCTAssertTrue(try XCTUnwrap(row.interval).contains(try XCTUnwrap(row.value)))
+    }
+
+    /// Runs taught by teacher runs keep their P (a teacher run is one fixed run): only the students are drawn.
+    func testTheIntervalOfTeacherRunsResamplesTheStudents() throws {
+        try writeTeacherStudy()
+        let row = try XCTUnwrap(try scores("students").1.arms.first)
+        XCTAssertTrue(row.referenceReturns.isEmpty)
+        var indices = ReplayedIndices([0, 1, 1, 1])
+        let interval = DistillationScores.interval(of: row, weight: 0.5,
+                                                   bootstrap: StratifiedBootstrap(replicates: 2, confidence: 0.5),
+                                                   using: &indices)
+        XCTAssertEqual(indices.position, 4)
+        let both = try XCTUnwrap(row.value), second = row.runs[1].value
+        let (low, high) = (min(both, second), max(both, second))
+        XCTAssertEqual(interval.lower, low + 0.25 * (high - low), accuracy: 1e-14)
+        XCTAssertEqual(interval.upper, low + 0.75 * (high - low), accuracy: 1e-14)
+    }
+
+    /// A replicate whose resampled reference mean is not above the random policy's has no P: the interval is then
+    /// undefined (NaN), not narrowed by dropping it. Reference runs −200 and −2000 (mean −1100, above −1221);
+    /// drawing −2000 twice is below it.
+    func testAnUndefinedReplicateMakesTheIntervalUndefined() throws {
+        try run("weak/off/0", arm: "distill-off", seed: 0, finals: [-200])
+        try run("weak/off/1", arm: "distill-off", seed: 1, finals: [-2000])
+        try run("weak/on/0", arm: "distill-on", seed: 0, finals: [-300])
+        try run("weak/on/1", arm: "distill-on", seed: 1, finals: [-400])
+        let (summary, distillation) = try scores("weak", referenceArms: true)
+        let row = try XCTUnwrap(distillation.arms.first)
+        XCTAssertNotNil(row.value)
+        // The summary's 50 replicates draw −2000 twice in some of them (each with probability ¼): said so.
+        XCTAssertTrue(summary.text().contains("  undefined†\n"), summary.text())
+        XCTAssertTrue(summary.text().contains("† some bootstrap replicates' reference mean is not above the random "
+                                              + "policy's return"), summary.text())
+        var indices = ReplayedIndices([0, 1, 0, 0, 0, 1, 1, 1])
+        let interval = DistillationScores.interval(of: row, weight: 0.5,
+                                                   bootstrap: StratifiedBootstrap(replicates: 2), using: &indices)
+        XCTAssertTrue(interval.lower.isNaN && interval.upper.isNaN, "\(interval)")
+    }
+
+    /// The interval in the three outputs: a `DS 95% CI` column, `distillation_score_lower`/`_upper` in CSV, and
+    /// `distillation_score_interval` in JSON.
+    func testTheIntervalIsInTheTextCSVAndJSON() throws {
+        try writeAblation()
+        let (summary, distillation) = try scores("ablation", referenceArms: true)
+        let interval = try XCTUnwrap(distillation.arms.first?.interval)
+        XCTAssertTrue(summary.text().contains("DS 95% CI"))
+        XCTAssertTrue(summary.text().contains(String(format: "[%.3f, %.3f]", interval.lower, interval.upper)))
+        let csv = summary.distillationCSV().split(separator: "\n").map { $0.split(separator: ",",
+                                                                               omittingEmptySubsequences: false) }
+        let lower = try XCTUnwrap(csv[0].firstIndex(of: "distillation_score_lower"))
+        XCTAssertEqual(Double(String(csv[1][lower])), interval.lower)
+        XCTAssertEqual(Double(String(csv[1][lower + 1])), interval.upper)
+        XCTAssertTrue(summary.json().contains("\"distillation_score_interval\""))
+    }
+
     // MARK: Unavailable scores
 
     func testATeacherFolderThatNoLongerExistsMakesTheScoreUnavailable() throws {
@@ -310,13 +388,19 @@ final class DistillationScoreTests: XCTestCase {
 
     func testTextCSVAndJSONCarryTheScorePerArm() throws {
         try writeTeacherStudy()
-        let (summary, _) = try scores("students")
+        let (summary, distillation) = try scores("students")
         let text = summary.text()
         XCTAssertTrue(text.contains("DS = a·S + (1 − a)·(1 − P), a = 0.5."), text)
+        // The interval lies between the two runs' scores (each replicate is a mean of them).
+        let scored = try XCTUnwrap(distillation.arms.first)
+        let interval = try XCTUnwrap(scored.interval)
+        XCTAssertGreaterThanOrEqual(interval.lower, scored.runs.map(\.value).min()! - 1e-15)
+        XCTAssertLessThanOrEqual(interval.upper, scored.runs.map(\.value).max()! + 1e-15)
+        let bounds = String(format: "[%.3f, %.3f]", interval.lower, interval.upper)
         XCTAssertTrue(text.contains("""
-            task         arm              teacher         runs  params  teacher params      S      P     DS
-            -----------  ---------------  --------------  ----  ------  --------------  -----  -----  -----
-            Pendulum-v1  teacher-student  2 teacher runs     2    1217            4481  0.272  0.853  0.209
+            task         arm              teacher         runs  params  teacher params      S      P     DS  DS 95% CI
+            -----------  ---------------  --------------  ----  ------  --------------  -----  -----  -----  --------------
+            Pendulum-v1  teacher-student  2 teacher runs     2    1217            4481  0.272  0.853  0.209  \(bounds)
 
             """), text)
 

@@ -33,6 +33,11 @@
 //   1 is assumed, and said, when policy files are missing: an ablation's arms share the architecture).
 // - An arm's score is the mean of its runs' scores (so its S and P are the means of theirs, and DS = a·S̄ +
 //   (1 − a)·(1 − P̄) exactly).
+// - Its interval: a percentile bootstrap (the summary's R and confidence level) that resamples the arm's runs
+//   and, for runs scored against the reference arm, the reference arm's runs too (so R_teacher, their mean, varies
+//   with them); a teacher run is one fixed run. A replicate whose reference mean is not above R_random has no P,
+//   and then the interval is undefined (NaN), as every summary interval with an undefined replicate is.
+import DuetRandom
 import DuetRunFormat
 import Foundation
 
@@ -82,12 +87,19 @@ public struct DistillationScoreOptions: Sendable {
     public var scoresReferenceArms: Bool
     /// Reads a learner's policy size.
     public var parameterCount: PolicyParameterCounter
+    /// The bootstrap of each arm's interval (replicates R, confidence level c).
+    public var bootstrap: StratifiedBootstrap
+    /// The seed of the intervals' random streams (one stream per task and arm).
+    public var seed: UInt64
 
     public init(weight: Double = DistillationScore.defaultWeight, normalisation: NormalisationTable = .builtIn,
-                scoresReferenceArms: Bool = false, parameterCount: @escaping PolicyParameterCounter) {
+                scoresReferenceArms: Bool = false, bootstrap: StratifiedBootstrap = StratifiedBootstrap(),
+                seed: UInt64 = 0, parameterCount: @escaping PolicyParameterCounter) {
         self.weight = weight
         self.normalisation = normalisation
         self.scoresReferenceArms = scoresReferenceArms
+        self.bootstrap = bootstrap
+        self.seed = seed
         self.parameterCount = parameterCount
     }
 }
@@ -116,6 +128,8 @@ public struct RunDistillationScore: Sendable, Equatable {
     public var returnRatio: Double
     /// DS.
     public var value: Double
+    /// Whether the teacher is the reference arm (its mean return), not a teacher run.
+    public var isScoredAgainstReferenceArm = false
 }
 
 /// One arm's distillation score on one task.
@@ -134,6 +148,10 @@ public struct ArmDistillationScore: Sendable, Equatable {
     public var isSizeAssumed: Bool
     /// Why the arm has no score, naming the run and file; nil when it has one.
     public var unavailable: String?
+    /// The raw returns of the reference arm's runs on the task, when some runs are scored against it.
+    public var referenceReturns: [Double] = []
+    /// The bootstrap interval of ``value`` (nil when unavailable; NaN bounds when some replicate has no P).
+    public var interval: ConfidenceInterval?
 
     /// The mean student parameters over the runs (nil when unavailable or assumed).
     public var studentParameters: Double? { mean(runs.map(\.studentParameters)) }
@@ -269,13 +287,14 @@ public struct DistillationScores: Sendable {
             let taskScores = scores.scores.filter { $0.metadata.task == task }
             // Each reference arm's mean return and mean size on the task (size nil: some policy file is missing),
             // read once however many arms it is the reference of.
-            var referenceStatistics: [String: (meanReturn: Double?, parameters: Double?)] = [:]
-            func statistics(of reference: String) -> (meanReturn: Double?, parameters: Double?) {
+            var referenceStatistics: [String: (returns: [Double], meanReturn: Double?, parameters: Double?)] = [:]
+            func statistics(of reference: String) -> (returns: [Double], meanReturn: Double?, parameters: Double?) {
                 if let known = referenceStatistics[reference] { return known }
                 let referenceScores = taskScores.filter { $0.metadata.arm == reference }
-                var result: (meanReturn: Double?, parameters: Double?) = (nil, nil)
+                var result: (returns: [Double], meanReturn: Double?, parameters: Double?) = ([], nil, nil)
                 if !referenceScores.isEmpty {
-                    result.meanReturn = Statistics.mean(referenceScores.map(\.rawValue))
+                    result.returns = referenceScores.map(\.rawValue)
+                    result.meanReturn = Statistics.mean(result.returns)
                     var sizes: [Double] = []
                     for score in referenceScores {
                         guard let run = runsByPath[score.path],
@@ -296,10 +315,12 @@ public struct DistillationScores: Sendable {
                 let reference = referenceOf(arm)
                 let usesReference = options.scoresReferenceArms && reference != nil && links.count < armRuns.count
                 guard !links.isEmpty || usesReference else { continue }
-                let (referenceReturn, referenceParameters) = reference.map(statistics(of:)) ?? (nil, nil)
+                let (referenceReturns, referenceReturn, referenceParameters) = reference.map(statistics(of:))
+                    ?? ([], nil, nil)
                 var row = ArmDistillationScore(
                     task: task, arm: arm, teacherRunCount: Set(links.map(\.path)).count,
                     referenceArm: usesReference ? reference : nil, runs: [], isSizeAssumed: false, unavailable: nil)
+                if usesReference { row.referenceReturns = referenceReturns }
                 var reasons: [String] = []
                 guard let random = options.normalisation[task]?.random else {
                     row.unavailable = "no random-policy return for task '\(task)' (supply a normalisation CSV line "
@@ -350,7 +371,8 @@ public struct DistillationScores: Sendable {
                             sizeRatio: sizeRatio, studentReturn: score.rawValue, teacherReturn: referenceReturn,
                             randomReturn: random, returnRatio: returnRatio,
                             value: DistillationScore.value(weight: options.weight, sizeRatio: sizeRatio,
-                                                           returnRatio: returnRatio)))
+                                                           returnRatio: returnRatio),
+                            isScoredAgainstReferenceArm: true))
                     } catch {
                         reasons.append(error.reason)
                     }
@@ -359,6 +381,10 @@ public struct DistillationScores: Sendable {
                     let others = Set(reasons).count - 1
                     let more = others > 0 ? " (and \(others) other problem\(others == 1 ? "" : "s"))" : ""
                     row.unavailable = first + more
+                } else if !row.runs.isEmpty {
+                    var stream = RandomStream(seed: options.seed, name: "summary/distillation-score/\(task)/\(arm)")
+                    row.interval = Self.interval(of: row, weight: options.weight, bootstrap: options.bootstrap,
+                                                 using: &stream)
                 }
                 rows.append(row)
             }
@@ -370,6 +396,38 @@ public struct DistillationScores: Sendable {
                 ? "no run has a teacher (distillation.teacher in run.json) and there is no reference arm (one arm only)"
                 : "no run has a teacher (distillation.teacher in run.json)"
         }
+    }
+
+    /// The percentile bootstrap interval of `row`'s DS: each replicate draws the arm's N runs with replacement
+    /// and, when runs are scored against the reference arm, then its M runs (whose mean is R_teacher for those
+    /// runs); a run scored against a teacher run keeps its P. DS of a replicate: the mean of its runs'
+    /// a·Sᵢ + (1 − a)·(1 − Pᵢ), NaN when the resampled reference mean is not above R_random.
+    public static func interval(of row: ArmDistillationScore, weight: Double, bootstrap: StratifiedBootstrap,
+                                using source: inout some ResampleSource) -> ConfidenceInterval {
+        precondition(!row.runs.isEmpty, "a distillation-score interval needs scored runs")
+        let runs = row.runs
+        let positions = [runs.indices.map(Double.init)]
+        let usesReference = runs.contains(where: \.isScoredAgainstReferenceArm) && !row.referenceReturns.isEmpty
+        func score(_ drawn: [Double], referenceMean: Double?) -> Double {
+            var total = 0.0
+            for position in drawn {
+                let run = runs[Int(position)]
+                var returnRatio = run.returnRatio
+                if let referenceMean, run.isScoredAgainstReferenceArm {
+                    guard let ratio = DistillationScore.returnRatio(student: run.studentReturn, teacher: referenceMean,
+                                                                    random: run.randomReturn) else { return .nan }
+                    returnRatio = ratio
+                }
+                total += DistillationScore.value(weight: weight, sizeRatio: run.sizeRatio, returnRatio: returnRatio)
+            }
+            return total / Double(drawn.count)
+        }
+        let values = usesReference
+            ? bootstrap.replicateValues(of: positions, [row.referenceReturns], using: &source) { drawn, reference in
+                score(drawn[0], referenceMean: Statistics.mean(reference[0]))
+            }
+            : bootstrap.replicateValues(of: positions, using: &source) { score($0[0], referenceMean: nil) }
+        return bootstrap.interval(from: values)
     }
 
     /// A reason a score is unavailable.

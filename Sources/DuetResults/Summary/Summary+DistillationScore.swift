@@ -3,7 +3,7 @@ extension Summary {
     public static let distillationColumns = [
         "task", "arm", "teacher_runs", "reference_arm", "runs", "metric", "learners", "score_weight",
         "student_parameters", "teacher_parameters", "size_ratio", "size_assumed", "return_ratio",
-        "distillation_score", "unavailable",
+        "distillation_score", "distillation_score_lower", "distillation_score_upper", "unavailable",
     ]
 
     /// The distillation scores as CSV, one row per task and arm (``DistillationScores``). Columns: `task`, `arm`,
@@ -11,8 +11,10 @@ extension Summary {
     /// teacher are scored against, else empty), `runs`, `metric`, `learners`, `score_weight` (a),
     /// `student_parameters` and `teacher_parameters` (means over the runs; empty when the size ratio is assumed),
     /// `size_ratio` (S̄), `size_assumed` (`true` when S = 1 was assumed for want of policy files), `return_ratio`
-    /// (P̄), `distillation_score` (DS, the mean of the runs'), `unavailable` (why there is no score, else empty;
-    /// the numbers are then empty). Without distillation scores, the header only.
+    /// (P̄), `distillation_score` (DS, the mean of the runs'), `distillation_score_lower` and
+    /// `distillation_score_upper` (its bootstrap interval, ``DistillationScores/interval(of:weight:bootstrap:using:)``),
+    /// `unavailable` (why there is no score, else empty; the numbers are then empty). Without distillation scores,
+    /// the header only.
     public func distillationCSV() -> String {
         var text = CSVText.line(Self.distillationColumns)
         guard let scores = distillationScores else { return text }
@@ -24,7 +26,7 @@ extension Summary {
                 options.scores.selection.description, NumberText.shortest(scores.weight),
                 number(row.studentParameters), number(row.teacherParameters), number(row.sizeRatio),
                 row.unavailable == nil ? String(row.isSizeAssumed) : "", number(row.returnRatio), number(row.value),
-                row.unavailable ?? "",
+                number(row.interval?.lower), number(row.interval?.upper), row.unavailable ?? "",
             ])
         }
         return text
@@ -39,7 +41,8 @@ extension Summary {
             + "S: student/teacher policy parameters. P = (R_student − R_random)/(R_teacher − R_random), "
             + "the ratio of normalised\nreturns: the student's gain over a random policy as a fraction of the "
             + "teacher's. Teacher: the run's\ndistillation.teacher, else the reference arm's mean return. "
-            + "Per arm: means over its runs.\n"
+            + "Per arm: means over its runs; \(confidencePercent) CI: percentile\nbootstrap over the arm's runs "
+            + "and the reference arm's.\n"
         let ratio = { (value: Double) in NumberText.fixed(value, decimals: 3) }
         func parameters(_ value: Double?) -> String {
             guard let value else { return "" }
@@ -47,8 +50,9 @@ extension Summary {
         }
         var table = TextTable([("task", .left), ("arm", .left), ("teacher", .left), ("runs", .right),
                                ("params", .right), ("teacher params", .right), ("S", .right), ("P", .right),
-                               ("DS", .right)])
+                               ("DS", .right), ("DS \(confidencePercent) CI", .left)])
         var assumed = false
+        var undefinedInterval = false
         var unavailable: [String] = []
         for row in scores.arms {
             guard row.unavailable == nil, let size = row.sizeRatio, let returnRatio = row.returnRatio,
@@ -59,12 +63,23 @@ extension Summary {
             assumed = assumed || row.isSizeAssumed
             table.rows.append([row.task, row.arm, row.teacherDescription, String(row.runs.count),
                                parameters(row.studentParameters), parameters(row.teacherParameters),
-                               ratio(size) + (row.isSizeAssumed ? "*" : ""), ratio(returnRatio), ratio(value)])
+                               ratio(size) + (row.isSizeAssumed ? "*" : ""), ratio(returnRatio), ratio(value),
+                               row.interval.map { interval in
+                                   guard !interval.lower.isNaN, !interval.upper.isNaN else {
+                                       undefinedInterval = true
+                                       return "undefined†"
+                                   }
+                                   return "[\(ratio(interval.lower)), \(ratio(interval.upper))]"
+                               } ?? ""])
         }
         if !table.rows.isEmpty { text += table.rendered() }
         if assumed {
             text += "* S = 1 assumed for runs scored against the reference arm (same-architecture peers): "
                 + "policy files missing or unreadable.\n"
+        }
+        if undefinedInterval {
+            text += "† some bootstrap replicates' reference mean is not above the random policy's return, so P and "
+                + "the interval are\n  undefined: the reference arm is too close to random.\n"
         }
         if let reason = scores.unavailable { unavailable.append(reason) }
         text += unavailable.map { "score unavailable: \($0)\n" }.joined()
@@ -82,6 +97,8 @@ extension Summary {
                 ("teacher_parameters", .number(row.teacherParameters)), ("size_ratio", .number(row.sizeRatio)),
                 ("size_assumed", row.unavailable == nil ? .bool(row.isSizeAssumed) : .null),
                 ("return_ratio", .number(row.returnRatio)), ("distillation_score", .number(row.value)),
+                ("distillation_score_interval", row.interval.map { .array([.number($0.lower), .number($0.upper)]) }
+                    ?? .null),
                 ("unavailable", .string(row.unavailable)),
                 ("per_run", .array(row.unavailable != nil ? [] : row.runs.map { run in
                     JSONText.object([

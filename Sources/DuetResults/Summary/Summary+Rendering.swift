@@ -310,7 +310,7 @@ extension Summary {
 
     private var scale: String { isNormalised ? "normalised" : "return" }
 
-    private var confidencePercent: String {
+    var confidencePercent: String {
         NumberText.compact(options.bootstrap.confidence * 100, decimals: 1) + "%"
     }
 
