@@ -31,59 +31,59 @@ public enum DistillationBenchmarks {
                            steps: Int, objective: DistillationObjectiveKind = .actions,
                            relationFeatures: RelationFeatures = .actions) -> [BenchmarkMeasurement] {
         precondition(objective != .kl || algorithm == .sac, "the Gaussian KL needs stochastic learners (SAC)")
-        let previousThreads = BLASRuntime.threadCount
-        BLASRuntime.setThreadCount(1)
-        defer { BLASRuntime.setThreadCount(previousThreads) }
-
-        let root = RandomStream(seed: 0, name: "bench-distill")
-        var configuration = LearnerConfiguration(algorithm: algorithm)
-        configuration.hidden = hidden
-        var learner = makeLearner(configuration: configuration, observationDimension: observation,
-                                  actionDimension: action, initialization: root.child("learner"))
-        let peer = makeLearner(configuration: configuration, observationDimension: observation,
-                               actionDimension: action, initialization: root.child("peer"))
-        let buffer = UpdateBenchmarks.randomBuffer(observation: observation, action: action, using: root.child("data"))
-        let peers = [DistillationPeer(index: 1, learner: peer, states: buffer)]
-        var distillation = DistillationConfiguration()
-        distillation.batchSize = batch
-        distillation.objective = objective
-        distillation.relations.features = relationFeatures
-        let stream = root.child("distillation")
-        func prepare() -> PreparedDistillation {
-            guard let prepared = PreparedDistillation.prepare(learner: learner, peers: peers, selection: .best,
-                                                              configuration: distillation, using: stream)
-            else { preconditionFailure("the peer's buffer is full") }
-            return prepared
-        }
-
-        for _ in 0..<min(200, max(steps, 1)) { _ = prepare().apply(to: &learner) }
-        let rounds = 5
-        let perRound = max(1, steps / rounds)
-        var prepareTimes: [Double] = []
-        var applyTimes: [Double] = []
-        for _ in 0..<rounds {
-            var preparing = 0.0
-            var applying = 0.0
-            for _ in 0..<perRound {
-                let start = monotonicSeconds()
-                let step = prepare()
-                let middle = monotonicSeconds()
-                _ = step.apply(to: &learner)
-                applying += monotonicSeconds() - middle
-                preparing += middle - start
+        return BLASRuntime.withThreadCount(1) {
+            let root = RandomStream(seed: 0, name: "bench-distill")
+            var configuration = LearnerConfiguration(algorithm: algorithm)
+            configuration.hidden = hidden
+            var learner = makeLearner(configuration: configuration, observationDimension: observation,
+                                      actionDimension: action, initialization: root.child("learner"))
+            let peer = makeLearner(configuration: configuration, observationDimension: observation,
+                                   actionDimension: action, initialization: root.child("peer"))
+            let buffer = UpdateBenchmarks.randomBuffer(observation: observation, action: action,
+                                                       using: root.child("data"))
+            let peers = [DistillationPeer(index: 1, learner: peer, states: buffer)]
+            var distillation = DistillationConfiguration()
+            distillation.batchSize = batch
+            distillation.objective = objective
+            distillation.relations.features = relationFeatures
+            let stream = root.child("distillation")
+            func prepare() -> PreparedDistillation {
+                guard let prepared = PreparedDistillation.prepare(learner: learner, peers: peers, selection: .best,
+                                                                  configuration: distillation, using: stream)
+                else { preconditionFailure("the peer's buffer is full") }
+                return prepared
             }
-            prepareTimes.append(preparing / Double(perRound))
-            applyTimes.append(applying / Double(perRound))
-        }
-        let name = "distill.\(algorithm.rawValue).\(([observation] + hidden + [action]).map(String.init).joined(separator: "-"))"
-            + ".batch\(batch)" + (objective == .actions ? "" : ".\(objective.rawValue)")
-            + (objective == .relations && relationFeatures == .hidden ? "-hidden" : "")
-        let whole = zip(prepareTimes, applyTimes).map { $0 + $1 }
-        return [("prepare", prepareTimes), ("apply", applyTimes), ("step", whole)].map { part, times in
-            let sorted = times.sorted()
-            return BenchmarkMeasurement(name: "\(name).\(part)", iterations: perRound * rounds,
-                                        secondsPerIteration: sorted[rounds / 2], fastestSecondsPerIteration: sorted[0],
-                                        work: ("steps", 1))
+
+            for _ in 0..<min(200, max(steps, 1)) { _ = prepare().apply(to: &learner) }
+            let rounds = 5
+            let perRound = max(1, steps / rounds)
+            var prepareTimes: [Double] = []
+            var applyTimes: [Double] = []
+            for _ in 0..<rounds {
+                var preparing = 0.0
+                var applying = 0.0
+                for _ in 0..<perRound {
+                    let start = monotonicSeconds()
+                    let step = prepare()
+                    let middle = monotonicSeconds()
+                    _ = step.apply(to: &learner)
+                    applying += monotonicSeconds() - middle
+                    preparing += middle - start
+                }
+                prepareTimes.append(preparing / Double(perRound))
+                applyTimes.append(applying / Double(perRound))
+            }
+            let shape = ([observation] + hidden + [action]).map(String.init).joined(separator: "-")
+            let name = "distill.\(algorithm.rawValue).\(shape)"
+                + ".batch\(batch)" + (objective == .actions ? "" : ".\(objective.rawValue)")
+                + (objective == .relations && relationFeatures == .hidden ? "-hidden" : "")
+            let whole = zip(prepareTimes, applyTimes).map { $0 + $1 }
+            return [("prepare", prepareTimes), ("apply", applyTimes), ("step", whole)].map { part, times in
+                let sorted = times.sorted()
+                return BenchmarkMeasurement(name: "\(name).\(part)", iterations: perRound * rounds,
+                                            secondsPerIteration: sorted[rounds / 2],
+                                            fastestSecondsPerIteration: sorted[0], work: ("steps", 1))
+            }
         }
     }
 }

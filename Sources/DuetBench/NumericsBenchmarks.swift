@@ -25,20 +25,18 @@ public enum NumericsBenchmarks {
     /// Runs every case with `rounds` timed rounds each (median reported) and returns the measurements in the
     /// order listed above. Sets OpenBLAS to one thread for the duration and restores the previous count.
     public static func run(rounds: Int) -> [BenchmarkMeasurement] {
-        let previousThreads = BLASRuntime.threadCount
-        BLASRuntime.setThreadCount(1)
-        defer { BLASRuntime.setThreadCount(previousThreads) }
-
-        var measurements: [BenchmarkMeasurement] = []
-        measurements.append(bareProduct(rounds: rounds))
-        // The bare products and the MLP run back to back, so that a busy neighbour skews their ratio least.
-        measurements.append(bareNetworkProducts(rounds: rounds))
-        measurements.append(trainingStep(usesLayerNorm: false, rounds: rounds))
-        measurements.append(trainingStep(usesLayerNorm: true, rounds: rounds))
-        measurements.append(singleInference(usesLayerNorm: false, rounds: rounds))
-        measurements.append(singleInference(usesLayerNorm: true, rounds: rounds))
-        measurements.append(adamUpdate(rounds: rounds))
-        return measurements
+        BLASRuntime.withThreadCount(1) {
+            var measurements: [BenchmarkMeasurement] = []
+            measurements.append(bareProduct(rounds: rounds))
+            // The bare products and the MLP run back to back, so that a busy neighbour skews their ratio least.
+            measurements.append(bareNetworkProducts(rounds: rounds))
+            measurements.append(trainingStep(usesLayerNorm: false, rounds: rounds))
+            measurements.append(trainingStep(usesLayerNorm: true, rounds: rounds))
+            measurements.append(singleInference(usesLayerNorm: false, rounds: rounds))
+            measurements.append(singleInference(usesLayerNorm: true, rounds: rounds))
+            measurements.append(adamUpdate(rounds: rounds))
+            return measurements
+        }
     }
 
     /// A line naming the BLAS kernels and threads the figures were made with, and a warning when OpenBLAS fell back

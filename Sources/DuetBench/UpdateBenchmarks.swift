@@ -26,42 +26,41 @@ public enum UpdateBenchmarks {
     ///   - updates: timed updates in total (at least 5).
     public static func run(algorithm: LearnerAlgorithm, hidden: [Int], batch: Int, observation: Int, action: Int,
                            layerNorm: Bool, updates: Int) -> BenchmarkMeasurement {
-        let previousThreads = BLASRuntime.threadCount
-        BLASRuntime.setThreadCount(1)
-        defer { BLASRuntime.setThreadCount(previousThreads) }
+        BLASRuntime.withThreadCount(1) {
+            let root = RandomStream(seed: 0, name: "bench-update")
+            var configuration = LearnerConfiguration(algorithm: algorithm)
+            configuration.hidden = hidden
+            configuration.updateOffPolicySettings {
+                $0.batchSize = batch
+                $0.layerNorm = layerNorm
+            }
+            var learner = makeLearner(configuration: configuration, observationDimension: observation,
+                                      actionDimension: action, initialization: root.child("initialisation"))
+            let buffer = randomBuffer(observation: observation, action: action, using: root.child("data"))
+            let replay = root.child("replay")
+            let updateStream = root.child("update")
+            var sample = ReplayBatch()
+            func step() {
+                buffer.sample(count: batch, using: replay, into: &sample)
+                _ = learner.update(on: sample, using: updateStream)
+            }
 
-        let root = RandomStream(seed: 0, name: "bench-update")
-        var configuration = LearnerConfiguration(algorithm: algorithm)
-        configuration.hidden = hidden
-        configuration.updateOffPolicySettings {
-            $0.batchSize = batch
-            $0.layerNorm = layerNorm
+            for _ in 0..<min(200, max(updates, 1)) { step() }
+            let rounds = 5
+            let perRound = max(1, updates / rounds)
+            var perUpdate: [Double] = []
+            for _ in 0..<rounds {
+                let start = monotonicSeconds()
+                for _ in 0..<perRound { step() }
+                perUpdate.append((monotonicSeconds() - start) / Double(perRound))
+            }
+            let sorted = perUpdate.sorted()
+            let shape = ([observation] + hidden + [action]).map(String.init).joined(separator: "-")
+            let name = "update.\(algorithm.rawValue).\(shape)" + (layerNorm ? ".layernorm" : "") + ".batch\(batch)"
+            return BenchmarkMeasurement(name: name, iterations: perRound * rounds,
+                                        secondsPerIteration: sorted[rounds / 2],
+                                        fastestSecondsPerIteration: sorted[0], work: ("updates", 1))
         }
-        var learner = makeLearner(configuration: configuration, observationDimension: observation,
-                                  actionDimension: action, initialization: root.child("initialisation"))
-        let buffer = randomBuffer(observation: observation, action: action, using: root.child("data"))
-        let replay = root.child("replay")
-        let updateStream = root.child("update")
-        var sample = ReplayBatch()
-        func step() {
-            buffer.sample(count: batch, using: replay, into: &sample)
-            _ = learner.update(on: sample, using: updateStream)
-        }
-
-        for _ in 0..<min(200, max(updates, 1)) { step() }
-        let rounds = 5
-        let perRound = max(1, updates / rounds)
-        var perUpdate: [Double] = []
-        for _ in 0..<rounds {
-            let start = monotonicSeconds()
-            for _ in 0..<perRound { step() }
-            perUpdate.append((monotonicSeconds() - start) / Double(perRound))
-        }
-        let sorted = perUpdate.sorted()
-        let name = "update.\(algorithm.rawValue).\(([observation] + hidden + [action]).map(String.init).joined(separator: "-"))"
-            + (layerNorm ? ".layernorm" : "") + ".batch\(batch)"
-        return BenchmarkMeasurement(name: name, iterations: perRound * rounds, secondsPerIteration: sorted[rounds / 2],
-                                    fastestSecondsPerIteration: sorted[0], work: ("updates", 1))
     }
 
     /// A full buffer of random transitions: observations and next observations N(0, 1), actions U(−1, 1),

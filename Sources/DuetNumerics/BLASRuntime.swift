@@ -20,6 +20,16 @@ public enum BLASRuntime {
         openblas_set_num_threads(Int32(count))
     }
 
+    /// Runs `body` with `count` BLAS threads and restores the previous count afterwards (benchmarks time one
+    /// thread whatever the process was started with).
+    /// - Precondition: `count` ≥ 1.
+    public static func withThreadCount<Result>(_ count: Int, _ body: () throws -> Result) rethrows -> Result {
+        let previous = threadCount
+        setThreadCount(count)
+        defer { setThreadCount(previous) }
+        return try body()
+    }
+
     /// The kernel family OpenBLAS chose, e.g. `Haswell`, `SkylakeX`, `Zen`, or `Prescott` for the slow fallback
     /// (`openblas_get_corename`).
     public static var coreName: String {
