@@ -12,6 +12,8 @@ observation normalisation on Duet's registered Python reference duet/CartPoleSwi
 runs on one thread, like Duet's single BLAS thread. Prints
 `sb3 ppo <preset> seed <s> steps <n> seconds <t> steps/s <rate> final-eval <mean> <std>` (10 deterministic
 episodes on a separate environment, with the normalisation statistics frozen, as the Zoo evaluates).
+`--monitor-dir DIR` keeps the training episodes (SB3's `Monitor` files, one per copy) for comparing learning curves
+with Duet's `episodes.csv` (`scripts/reference/compare_ppo_curves.py`).
 """
 import argparse
 import pathlib
@@ -50,11 +52,12 @@ def main():
     parser.add_argument("--preset", choices=sorted(PRESETS), required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", type=int, help="override the preset's budget")
+    parser.add_argument("--monitor-dir", help="write the training episodes (Monitor CSV files) to this folder")
     args = parser.parse_args()
     torch.set_num_threads(1)
     preset = PRESETS[args.preset]
     steps = args.steps or preset["steps"]
-    env = make_vec_env(preset["env"], n_envs=preset["envs"], seed=args.seed)
+    env = make_vec_env(preset["env"], n_envs=preset["envs"], seed=args.seed, monitor_dir=args.monitor_dir)
     if preset["normalize"]:
         env = VecNormalize(env, **preset["normalize"])
     model = PPO("MlpPolicy", env, seed=args.seed, device="cpu", **preset["kwargs"])
