@@ -34,9 +34,10 @@ struct Summarize: ParsableCommand {
             shown per task and arm when runs name a teacher in run.json (configuration.distillation.teacher, its \
             learner distillation.teacherPeer), and, with --distillation-score, for every arm but the baseline, \
             runs without a teacher being scored against the baseline arm (its mean return; S from the policy \
-            files, or 1 assumed for same-architecture peers). An arm whose score cannot be computed (a teacher \
-            folder that no longer exists, a missing policy file) gets a line 'score unavailable: <why>' and the \
-            rest of the summary is unchanged.
+            files, or 1 assumed for same-architecture peers). Each arm's score has a percentile-bootstrap \
+            interval (--reps, --confidence) over its runs and, against the baseline arm, the baseline's runs. An \
+            arm whose score cannot be computed (a teacher folder that no longer exists, a missing policy file) \
+            gets a line 'score unavailable: <why>' and the rest of the summary is unchanged.
 
             \(RunSelection.normalisationHelp)
             """)
