@@ -12,6 +12,13 @@
 #
 # A sweep skips finished runs and resumes unfinished ones from their checkpoints, so the script continues where
 # an interrupted session left it (100k steps of TD3 take about 27 minutes of one core here).
+#
+# Finished seeds are kept in git, so that a study longer than one machine's life still adds up: each finished
+# run's record goes to plots/mujoco/logs/<task>/seed-<n>/ (run.json, status.json, timing.json,
+# learner0/evaluations.csv, and machine.txt: the CPU it ran on and when it was recorded). On a fresh machine the
+# script first puts those records back into OUT_DIR, where the sweep finds them finished and skips them; the
+# summary and the figure are made from the records, with as many seeds as have finished (the figure's title
+# says how many).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +29,8 @@ shift $(( $# < 3 ? $# : 3 ))
 tasks=("$@")
 [ ${#tasks[@]} -gt 0 ] || tasks=(InvertedPendulum-v5 Reacher-v5 InvertedDoublePendulum-v5 Swimmer-v5)
 export OPENBLAS_NUM_THREADS=1
-mkdir -p "$out" plots/mujoco
+records=plots/mujoco/logs
+mkdir -p "$out" "$records"
 
 file_of() {
     case "$1" in
@@ -37,9 +45,56 @@ file_of() {
     esac
 }
 
+# The files of a run folder that make up its record (what `duet summarize` and `duet plot` read, and the status
+# that tells the sweep the run is finished).
+record_files() {
+    local run=$1
+    (cd "$run" && ls run.json status.json timing.json learner*/evaluations.csv 2>/dev/null)
+}
+
+# Puts the recorded seeds of a task back into its sweep folder (those not there already).
+restore_records() {
+    local data=$1 runs=$2 seed dest
+    for seed in "$data"/seed-*; do
+        [ -d "$seed" ] || continue
+        dest=$(realpath -m "$runs/$(basename "$seed")")
+        [ -e "$dest" ] && continue
+        mkdir -p "$dest"
+        record_files "$seed" | (cd "$seed" && xargs cp --parents -t "$dest")
+        echo "mujoco-curves: $dest restored from $seed (finished on another machine)"
+    done
+}
+
+# Records every finished run of a task's sweep folder that is not recorded yet.
+record_finished() {
+    local runs=$1 data=$2 run target partial
+    for run in "$runs"/seed-*; do
+        [ -f "$run/status.json" ] && grep -q '"state" *: *"finished"' "$run/status.json" || continue
+        target="$data/$(basename "$run")"
+        [ -d "$target" ] && continue
+        partial=$(realpath -m "$target.partial")
+        mkdir -p "$partial"
+        record_files "$run" | (cd "$run" && xargs cp --parents -t "$partial")
+        { echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+          echo "recorded: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; } > "$target.partial/machine.txt"
+        mv "$target.partial" "$target"
+        echo "mujoco-curves: recorded $run in $target"
+    done
+}
+
 for task in "${tasks[@]}"; do
-    "$duet" sweep "$(file_of "$task")" --seeds 0-4 --out "$out/$task" --jobs "$jobs"
-    "$duet" summarize "$out/$task" > "plots/mujoco/$task-td3-summary.txt"
-    "$duet" plot "$out/$task" -o "plots/mujoco/$task-td3-curves.svg" --overwrite \
-        --title "$task, TD3 (Zoo MuJoCo settings), 5 seeds"
+    data="$records/$task"
+    mkdir -p "$data"
+    restore_records "$data" "$out/$task"
+    status=0
+    "$duet" sweep "$(file_of "$task")" --seeds 0-4 --out "$out/$task" --jobs "$jobs" || status=$?
+    record_finished "$out/$task" "$data"
+    count=$(find "$data" -mindepth 1 -maxdepth 1 -name 'seed-*' -type d | wc -l)
+    if [ "$count" -gt 0 ]; then
+        "$duet" summarize "$data" > "plots/mujoco/$task-td3-summary.txt"
+        seeds="5 seeds"; [ "$count" -eq 5 ] || seeds="$count of 5 seeds"
+        "$duet" plot "$data" -o "plots/mujoco/$task-td3-curves.svg" --overwrite \
+            --title "$task, TD3 (Zoo MuJoCo settings), $seeds"
+    fi
+    [ "$status" -eq 0 ] || exit "$status"
 done
