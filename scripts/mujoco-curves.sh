@@ -72,12 +72,15 @@ record_finished() {
         [ -f "$run/status.json" ] && grep -q '"state" *: *"finished"' "$run/status.json" || continue
         target="$data/$(basename "$run")"
         [ -d "$target" ] && continue
-        partial=$(realpath -m "$target.partial")
+        # Written beside the task's folder (not matching seed-*), then renamed: an interrupted copy is never
+        # taken for a record, and the next run starts it again.
+        partial=$(realpath -m "$data/../.$(basename "$data")-$(basename "$run").partial")
+        rm -rf "$partial"
         mkdir -p "$partial"
         record_files "$run" | (cd "$run" && xargs cp --parents -t "$partial")
         { echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
-          echo "recorded: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; } > "$target.partial/machine.txt"
-        mv "$target.partial" "$target"
+          echo "recorded: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; } > "$partial/machine.txt"
+        mv "$partial" "$target"
         echo "mujoco-curves: recorded $run in $target"
     done
 }
