@@ -27,7 +27,7 @@ import DuetRandom
 ///
 /// State (qpos, qvel) in `Double`, MuJoCo's order; observation in `Float`. See the file header and
 /// `envs/HalfCheetah-v5.md`.
-public struct HalfCheetah: PhysicsEnvironment {
+public struct HalfCheetah: PhysicsEnvironment, ForwardMoving {
     /// The task's constants (Gymnasium's `__init__` arguments).
     public struct Parameters: Sendable, Equatable {
         /// Weight of the forward velocity (`forward_reward_weight`).
@@ -70,7 +70,7 @@ public struct HalfCheetah: PhysicsEnvironment {
     public private(set) var simulation = Simulation(MuJoCoModels.halfCheetah)
     private var observationBuffer = [Float](repeating: 0, count: 17)
     /// dt = h·frame_skip, as Gymnasium computes it.
-    private static let controlTimestep = MuJoCoModels.halfCheetah.timestep * Double(frameSkip)
+    public static let controlTimestep = MuJoCoModels.halfCheetah.timestep * Double(frameSkip)
 
     /// A task with the given constants, at q₀ until ``reset(using:)`` or ``setState(_:)``.
     public init(parameters: Parameters = Parameters()) {

@@ -32,7 +32,7 @@ import DuetRandom
 ///
 /// State (qpos, qvel) in `Double`, MuJoCo's order; observation in `Float`. See the file header and
 /// `envs/Hopper-v5.md`.
-public struct Hopper: PhysicsEnvironment {
+public struct Hopper: PhysicsEnvironment, ForwardMoving {
     /// The task's constants (Gymnasium's `__init__` arguments).
     public struct Parameters: Sendable, Equatable {
         /// Weight of the forward velocity (`forward_reward_weight`).
@@ -84,7 +84,7 @@ public struct Hopper: PhysicsEnvironment {
     public private(set) var simulation = Simulation(MuJoCoModels.hopper)
     private var observationBuffer = [Float](repeating: 0, count: 11)
     /// dt = h·frame_skip, as Gymnasium computes it.
-    private static let controlTimestep = MuJoCoModels.hopper.timestep * Double(frameSkip)
+    public static let controlTimestep = MuJoCoModels.hopper.timestep * Double(frameSkip)
 
     /// A task with the given constants, standing at q₀ until ``reset(using:)`` or ``setState(_:)``.
     public init(parameters: Parameters = Parameters()) {

@@ -33,6 +33,21 @@ public protocol PhysicsEnvironment: Environment {
     static var frameSkip: Int { get }
 }
 
+/// A task that rewards progress along its first qpos, the root slide x (Swimmer and the planar locomotion tasks),
+/// so that a policy's learned forward speed can be read: over an episode of T steps, the mean of Gymnasium's
+/// per-step `x_velocity` is (x_T − x_0)/(T·dt), the root's displacement over the episode's time.
+public protocol ForwardMoving: Environment {
+    /// The root's forward position x, qpos[0] (m).
+    var forwardPosition: Double { get }
+    /// The time one control step advances, dt = MuJoCo's timestep × frame skip (s).
+    static var controlTimestep: Double { get }
+}
+
+extension ForwardMoving where Self: PhysicsEnvironment {
+    /// The simulation's qpos[0].
+    public var forwardPosition: Double { state[0] }
+}
+
 extension PhysicsEnvironment {
     /// The model's file, integrator and time steps, then one line per body and per joint.
     public static var modelDescription: [String] {

@@ -30,7 +30,7 @@ import DuetRandom
 ///
 /// State (qpos, qvel) in `Double`, MuJoCo's order; observation in `Float`. See the file header and
 /// `envs/Swimmer-v5.md`.
-public struct Swimmer: PhysicsEnvironment {
+public struct Swimmer: PhysicsEnvironment, ForwardMoving {
     /// The task's constants (Gymnasium's `__init__` arguments).
     public struct Parameters: Sendable, Equatable {
         /// Weight of the forward velocity (`forward_reward_weight`).
@@ -78,7 +78,7 @@ public struct Swimmer: PhysicsEnvironment {
     public private(set) var simulation = Simulation(MuJoCoModels.swimmer)
     private var observationBuffer = [Float](repeating: 0, count: 8)
     /// dt = h·frame_skip, as Gymnasium computes it (`model.opt.timestep * frame_skip`).
-    private static let controlTimestep = MuJoCoModels.swimmer.timestep * Double(frameSkip)
+    public static let controlTimestep = MuJoCoModels.swimmer.timestep * Double(frameSkip)
 
     /// A task with the given constants, at rest at the origin until ``reset(using:)`` or ``setState(_:)``.
     public init(parameters: Parameters = Parameters()) {

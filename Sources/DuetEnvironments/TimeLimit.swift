@@ -96,3 +96,10 @@ extension TimeLimit: TimeLimitedEnvironment {
         }
     }
 }
+
+extension TimeLimit: ForwardMoving where Base: ForwardMoving {
+    /// The wrapped task's forward position.
+    public var forwardPosition: Double { base.forwardPosition }
+    /// The wrapped task's control time step.
+    public static var controlTimestep: Double { Base.controlTimestep }
+}

@@ -28,7 +28,7 @@ import DuetRandom
 ///
 /// State (qpos, qvel) in `Double`, MuJoCo's order; observation in `Float`. See the file header and
 /// `envs/Walker2d-v5.md`.
-public struct Walker2d: PhysicsEnvironment {
+public struct Walker2d: PhysicsEnvironment, ForwardMoving {
     /// The task's constants (Gymnasium's `__init__` arguments).
     public struct Parameters: Sendable, Equatable {
         /// Weight of the forward velocity (`forward_reward_weight`).
@@ -79,7 +79,7 @@ public struct Walker2d: PhysicsEnvironment {
     public private(set) var simulation = Simulation(MuJoCoModels.walker2d)
     private var observationBuffer = [Float](repeating: 0, count: 17)
     /// dt = h·frame_skip, as Gymnasium computes it.
-    private static let controlTimestep = MuJoCoModels.walker2d.timestep * Double(frameSkip)
+    public static let controlTimestep = MuJoCoModels.walker2d.timestep * Double(frameSkip)
 
     /// A task with the given constants, standing at q₀ until ``reset(using:)`` or ``setState(_:)``.
     public init(parameters: Parameters = Parameters()) {

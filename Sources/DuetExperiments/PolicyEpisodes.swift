@@ -17,6 +17,9 @@ public enum PolicyEpisodes {
         public var length: Int
         /// Whether it ended in a terminal state (rather than the time limit).
         public var isTerminated: Bool
+        /// For a ``ForwardMoving`` task, the learned forward speed: the root's displacement over the episode's
+        /// time, (x_T − x_0)/(T·dt) (m/s), the mean of Gymnasium's per-step `x_velocity`; `nil` for other tasks.
+        public var forwardSpeed: Double? = nil
     }
 
     /// How actions are chosen.
@@ -84,6 +87,7 @@ public enum PolicyEpisodes {
         var outcomes: [Outcome] = []
         for _ in 0..<count {
             var observation = environment.reset(using: stream)
+            let start = (environment as? any ForwardMoving)?.forwardPosition
             let matrix = episodeExplorationMatrix(policy, mode: mode)
             var outcome = Outcome(totalReward: 0, length: 0, isTerminated: false)
             while true {
@@ -94,6 +98,10 @@ public enum PolicyEpisodes {
                 outcome.length += 1
                 if transition.isLast {
                     outcome.isTerminated = transition.isTerminal
+                    if let start, let moving = environment as? any ForwardMoving {
+                        let time = Double(outcome.length) * type(of: moving).controlTimestep
+                        outcome.forwardSpeed = (moving.forwardPosition - start) / time
+                    }
                     break
                 }
                 observation = transition.observation

@@ -21,7 +21,10 @@ struct Evaluate: ParsableCommand {
             the population standard deviation (as evaluations.csv), the IQM, and 95% percentile-bootstrap \
             intervals of the mean and the IQM (50,000 replicates from child 'evaluate bootstrap' of the seed); \
             writes episode,return,length,terminated to --csv (default: \
-            <run>/learner<i>/evaluate-<policy>-seed<seed>[-stochastic].csv).
+            <run>/learner<i>/evaluate-<policy>-seed<seed>[-stochastic].csv). On the tasks that reward forward \
+            progress (Swimmer-v5, Hopper-v5, HalfCheetah-v5, Walker2d-v5) it also reports the learned forward \
+            speed, each episode's root displacement over its time, (x_T − x_0)/(T·dt) in m/s (the mean of \
+            Gymnasium's per-step x_velocity), as a forward_speed column and its mean.
             """)
 
     @Argument(help: ArgumentHelp("The run folder, e.g. runs/pendulum-td3/seed-0.", valueName: "run"))
@@ -88,9 +91,13 @@ struct Evaluate: ParsableCommand {
             mode: stochastic ? .stochastic(trained.samplingStream(seed: root)) : .deterministic,
             using: trained.evaluationStream(seed: root))
         let returns = outcomes.map(\.totalReward)
-        var table = "episode,return,length,terminated\n"
+        let speeds = outcomes.compactMap(\.forwardSpeed)
+        let movesForward = !speeds.isEmpty && speeds.count == outcomes.count
+        var table = "episode,return,length,terminated\(movesForward ? ",forward_speed" : "")\n"
         for (index, outcome) in outcomes.enumerated() {
-            table += "\(index + 1),\(CSVLog.format(outcome.totalReward)),\(outcome.length),\(outcome.isTerminated)\n"
+            table += "\(index + 1),\(CSVLog.format(outcome.totalReward)),\(outcome.length),\(outcome.isTerminated)"
+            if movesForward, let speed = outcome.forwardSpeed { table += ",\(CSVLog.format(speed))" }
+            table += "\n"
         }
         do { try table.write(toFile: output, atomically: true, encoding: .utf8) } catch {
             throw CommandError("--csv \(output): cannot write the file (\(error.localizedDescription))")
@@ -110,6 +117,10 @@ struct Evaluate: ParsableCommand {
               + "\(Self.number(Statistics.interquartileMean(returns)))")
         print("95% intervals: mean [\(Self.number(meanInterval.lower)), \(Self.number(meanInterval.upper))]  IQM "
               + "[\(Self.number(iqmInterval.lower)), \(Self.number(iqmInterval.upper))]")
+        if movesForward {
+            print("forward speed (m/s, root displacement over episode time) mean \(Self.number(Statistics.mean(speeds)))  "
+                  + "min \(Self.number(speeds.min()!))  max \(Self.number(speeds.max()!))")
+        }
         print("wrote \(output)")
     }
 

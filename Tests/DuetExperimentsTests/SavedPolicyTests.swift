@@ -269,6 +269,39 @@ final class SavedPolicyTests: TrainerTestCase {
         }
     }
 
+    /// The learned forward speed of an episode (issue 17) is the root's displacement over its time: on
+    /// HalfCheetah, whose reward is x_velocity − 0.1·Σa², it equals the mean over the episode of reward plus control
+    /// cost, from the same episode replayed step by step; a task that does not move forward reports none.
+    func testEpisodesOfAForwardMovingTaskReportTheirForwardSpeed() throws {
+        let (_, policy, _) = try learner(learnerFiles[0].yaml)
+        let registration = try EnvironmentRegistry.registration("HalfCheetah-v5")
+        let outcomes = try PolicyEpisodes.run(policy, in: registration, episodes: 2, using: RandomStream(seed: 4))
+        let replayStream = RandomStream(seed: 4)
+        var environment = registration.make()
+        for outcome in outcomes {
+            var observation = environment.reset(using: replayStream)
+            var velocities = 0.0
+            while true {
+                let action = PolicyEpisodes.environmentAction(policy, for: observation, mode: .deterministic,
+                                                              in: environment.actionSpace)
+                let transition = try environment.step(action, using: replayStream)
+                let cost = Float(0.1) * action.reduce(Float(0)) { $0 + $1 * $1 }
+                velocities += transition.reward + Double(cost)
+                if transition.isLast { break }
+                observation = transition.observation
+            }
+            let speed = try XCTUnwrap(outcome.forwardSpeed)
+            XCTAssertEqual(outcome.length, 1000)
+            XCTAssertEqual(speed, velocities / 1000, accuracy: 1e-6 * max(1, abs(speed)))
+            XCTAssertNotEqual(speed, 0)
+        }
+        XCTAssertNotEqual(outcomes[0].forwardSpeed, outcomes[1].forwardSpeed)
+        let (_, pendulumPolicy, _) = try learner(learnerFiles[1].yaml)
+        let pendulum = try PolicyEpisodes.run(pendulumPolicy, in: try EnvironmentRegistry.registration("Pendulum-v1"),
+                                              episodes: 1, using: RandomStream(seed: 4))
+        XCTAssertNil(pendulum[0].forwardSpeed)
+    }
+
     /// A gSDE policy file written before Duet kept log σ_W (the same file without its two gSDE entries) still
     /// loads and acts deterministically, but cannot be sampled; `duet evaluate --stochastic` refuses it in one
     /// line and evaluates it without the flag.
