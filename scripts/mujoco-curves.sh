@@ -15,7 +15,9 @@
 #
 # Finished seeds are kept in git, so that a study longer than one machine's life still adds up: each finished
 # run's record goes to plots/mujoco/logs/<task>/seed-<n>/ (run.json, status.json, timing.json,
-# learner0/evaluations.csv, and machine.txt: the CPU it ran on and when it was recorded). On a fresh machine the
+# learner0/evaluations.csv, machine.txt: the CPU it ran on and when it was recorded, and learner0/evaluate-final.csv
+# and .txt: its final policy played for 10 episodes, with the forward speed on the tasks that move forward, listed
+# per seed in plots/mujoco/<task>-td3-final-policies.txt, since policies are not kept). On a fresh machine the
 # script first puts those records back into OUT_DIR, where the sweep finds them finished and skips them; the
 # summary and the figure are made from the records, with as many seeds as have finished (the figure's title
 # says how many).
@@ -78,10 +80,31 @@ record_finished() {
         rm -rf "$partial"
         mkdir -p "$partial"
         record_files "$run" | (cd "$run" && xargs cp --parents -t "$partial")
+        # The final policy played for 10 episodes: returns and, on the locomotion tasks and Swimmer, the learned
+        # forward speed. Policies are not kept in git, so this is measured while the run folder is still here.
+        "$duet" evaluate "$run" --episodes 10 --csv "$partial/learner0/evaluate-final.csv" \
+            > "$partial/learner0/evaluate-final.txt" || echo "mujoco-curves: could not evaluate $run" >&2
+        sed -i "s|$partial|$target|" "$partial/learner0/evaluate-final.txt"
         { echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
           echo "recorded: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; } > "$partial/machine.txt"
         mv "$partial" "$target"
         echo "mujoco-curves: recorded $run in $target"
+    done
+}
+
+# One line per recorded seed whose final policy was evaluated when it was recorded: the mean return of its 10
+# episodes and, where the task moves forward, the mean of their forward speeds (m/s).
+final_policies() {
+    local data=$1 file
+    echo "Final policies, 10 deterministic episodes each (duet evaluate RUN --episodes 10), at recording time."
+    for file in "$data"/seed-*/learner0/evaluate-final.csv; do
+        [ -f "$file" ] || continue
+        awk -F, -v seed="$(basename "$(dirname "$(dirname "$file")")")" '
+            NR == 1 { for (i = 1; i <= NF; i++) if ($i == "forward_speed") column = i; next }
+            { returns += $2; if (column) speeds += $column; n++ }
+            END { printf "%s  return mean %.2f", seed, returns / n
+                  if (column) printf "  forward speed mean %.3f m/s", speeds / n
+                  printf "\n" }' "$file"
     done
 }
 
@@ -98,6 +121,7 @@ for task in "${tasks[@]}"; do
         seeds="5 seeds"; [ "$count" -eq 5 ] || seeds="$count of 5 seeds"
         "$duet" plot "$data" -o "plots/mujoco/$task-td3-curves.svg" --overwrite \
             --title "$task, TD3 (Zoo MuJoCo settings), $seeds"
+        final_policies "$data" > "plots/mujoco/$task-td3-final-policies.txt"
     fi
     [ "$status" -eq 0 ] || exit "$status"
 done
