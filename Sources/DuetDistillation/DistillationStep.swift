@@ -89,6 +89,9 @@ public struct PreparedDistillation: Sendable {
     /// The objective of the step when it is not action matching (relations, layer relations, the Gaussian KL),
     /// with the peers' side as constants; `nil` for action matching against ``targets``.
     public var objective: FamilyObjective?
+    /// The learner's own policy pass π(sᵢ) from preparing, which applying takes instead of running it again
+    /// (the learner checks that it is still its policy's; `nil` where the learner keeps none).
+    var ownForward: PolicyForward?
 
     /// What the value estimate said about the batch (both sides of ξ, ξ's quartiles), computed when asked: only
     /// the diagnostic batch of each interval needs it, not every step.
@@ -228,7 +231,8 @@ public struct PreparedDistillation: Sendable {
         }
         return PreparedDistillation(
             states: states, targets: targets, weights: weights, actionDistance: actionDistance, loss: loss,
-            ownValues: ownValues, peerValues: peerValues, disadvantages: disadvantages, objective: objective)
+            ownValues: ownValues, peerValues: peerValues, disadvantages: disadvantages, objective: objective,
+            ownForward: objective == nil ? own.forward : nil)
     }
 
     /// The family objective of `configuration` with the peers' side as constants: per row r, the peer is source
@@ -332,7 +336,8 @@ public struct PreparedDistillation: Sendable {
         let loss = if let objective {
             learner.distill(states: states, objective: objective)
         } else {
-            learner.distill(states: states, targets: targets, weights: weights.weights.map { Float($0) })
+            learner.distill(states: states, targets: targets, weights: weights.weights.map { Float($0) },
+                            reusing: ownForward)
         }
         return DistillationRecord(loss: loss, weights: weights, actionDistance: actionDistance)
     }

@@ -139,9 +139,18 @@ public struct DDPG: OffPolicyLearner, Sendable {
         core.minimumValues(for: observations, actions: actions)
     }
 
+    public func policyEvaluation(for observations: Matrix<Float>) -> PolicyEvaluation {
+        core.policyEvaluation(for: observations)
+    }
+
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
         -> Double {
         core.distill(states: observations, targets: targets, weights: weights)
+    }
+
+    public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float],
+                                 reusing forward: PolicyForward?) -> Double {
+        core.distill(states: observations, targets: targets, weights: weights, reusing: forward)
     }
 
     public func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float> {

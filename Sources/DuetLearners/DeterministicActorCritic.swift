@@ -17,7 +17,7 @@ public struct DeterministicActorCritic: Sendable {
     public let settings: OffPolicySettings
 
     /// The actor μ_φ.
-    public internal(set) var actor: MLP<Float>
+    public private(set) var actor: MLP<Float>
     /// The target actor μ_φ′.
     public internal(set) var targetActor: MLP<Float>
     /// The critics Q_θⱼ.
@@ -27,7 +27,10 @@ public struct DeterministicActorCritic: Sendable {
     /// Updates made so far (each algorithm counts where its update says).
     public internal(set) var updateCount = 0
 
-    var normalization: ObservationNormalization
+    private(set) var normalization: ObservationNormalization
+    /// Changes with every change of μ(s), of the actor or of the observation normalisation: every method here
+    /// that changes either draws a new one.
+    private(set) var policyStamp = PolicyStamp.next()
     var actorOptimizer: Adam<Float>
     var criticOptimizer: Adam<Float>
     var distillationOptimizer: Adam<Float>
@@ -99,7 +102,10 @@ public struct DeterministicActorCritic: Sendable {
     }
 
     /// Adds an observation to the running statistics (if observations are normalised).
-    mutating func observe(_ observation: [Float]) { normalization.observe(observation) }
+    mutating func observe(_ observation: [Float]) {
+        normalization.observe(observation)
+        policyStamp = .next()
+    }
 
     /// Resets Ornstein-Uhlenbeck noise at the end of an episode.
     mutating func resetNoise() { noise.reset() }
@@ -116,7 +122,10 @@ public struct DeterministicActorCritic: Sendable {
     mutating func stepCritics() { criticOptimizer.update(&critics, along: criticGradient) }
 
     /// One Adam step on φ along ``actorGradient``.
-    mutating func stepActor() { actorOptimizer.update(&actor, along: actorGradient) }
+    mutating func stepActor() {
+        actorOptimizer.update(&actor, along: actorGradient)
+        policyStamp = .next()
+    }
 
     /// Whether an update has left its target networks to ``updateTargetsIfDue()``. Always false between
     /// environment steps (the trainer completes every update), so checkpoints need not store it.
@@ -141,6 +150,21 @@ public struct DeterministicActorCritic: Sendable {
         return actor.forward(prepared).output
     }
 
+    /// π(s) = μ(s) and V(s) = Q_θ₁(s, μ(s)) for a batch of raw observations, with the actor's pass kept for
+    /// ``distill(states:targets:weights:reusing:)``.
+    func policyEvaluation(for raw: Matrix<Float>) -> PolicyEvaluation {
+        var prepared = Matrix<Float>()
+        normalization.prepare(raw, into: &prepared)
+        var cache = MLP<Float>.Cache()
+        actor.forward(prepared, cache: &cache)
+        let actions = cache.output
+        var input = Matrix<Float>()
+        Matrix.concatenatingColumns(prepared, actions, into: &input)
+        let values = critics.networks[0].forward(input).output.scalars
+        return PolicyEvaluation(actions: actions, values: values,
+                                forward: PolicyForward(cache: cache, observations: raw, stamp: policyStamp))
+    }
+
     /// Q_θ₁(s, a) for a batch of raw observations.
     func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         var prepared = Matrix<Float>()
@@ -163,10 +187,21 @@ public struct DeterministicActorCritic: Sendable {
     /// when ``OffPolicySettings/distillationSharesOptimizer``), with the gradient clipped by its global norm when
     /// asked; returns the loss before the step.
     mutating func distill(states raw: Matrix<Float>, targets: Matrix<Float>, weights: [Float]) -> Double {
+        distill(states: raw, targets: targets, weights: weights, reusing: nil)
+    }
+
+    /// ``distill(states:targets:weights:)`` with the actor's pass on `raw` taken from `forward` when it is this
+    /// policy's pass on these states (the same products, so the same bits), and run here otherwise.
+    mutating func distill(states raw: Matrix<Float>, targets: Matrix<Float>, weights: [Float],
+                          reusing forward: PolicyForward?) -> Double {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
-        normalization.prepare(raw, into: &observations)
-        actor.forward(observations, cache: &distillationCache)
+        if let forward, forward.stamp == policyStamp, forward.observations == raw {
+            distillationCache.adoptForward(of: forward.cache)
+        } else {
+            normalization.prepare(raw, into: &observations)
+            actor.forward(observations, cache: &distillationCache)
+        }
         let loss = DistillationLoss.weightedSquaredError(prediction: distillationCache.output, targets: targets,
                                                          weights: weights, gradient: &distillationGradient)
         actor.backward(&distillationCache, outputGradient: distillationGradient, gradient: &actorGradient,
@@ -211,6 +246,7 @@ public struct DeterministicActorCritic: Sendable {
         } else {
             distillationOptimizer.update(&actor, along: actorGradient)
         }
+        policyStamp = .next()
     }
 
     // MARK: Checkpoints
@@ -246,6 +282,7 @@ public struct DeterministicActorCritic: Sendable {
         try restored.normalization.restore(from: archive,
                                            prefix: LearnerArchiving.name("observationStatistics", in: prefix))
         try restored.noise.restore(from: archive, prefix: LearnerArchiving.name("actionNoise", in: prefix))
+        restored.policyStamp = .next()
         self = restored
     }
 }

@@ -47,13 +47,17 @@ public struct PolicyEvaluation: Sendable {
     /// V(sᵢ), one per row: Q(sᵢ, μ(sᵢ)) for an off-policy learner (its first critic), the value network's
     /// output for an on-policy one.
     public var values: [Float]
+    /// The policy pass that gave ``actions``, for the learner's own distillation step on the same states
+    /// (DDPG and TD3 keep it; `nil` where the learner does not).
+    public var forward: PolicyForward?
 
     /// An evaluation from its parts.
     /// - Precondition: one value per row of `actions`.
-    public init(actions: Matrix<Float>, values: [Float]) {
+    public init(actions: Matrix<Float>, values: [Float], forward: PolicyForward? = nil) {
         precondition(actions.rows == values.count, "one state value per policy target")
         self.actions = actions
         self.values = values
+        self.forward = forward
     }
 }
 
@@ -83,6 +87,12 @@ public protocol Distillable: Learner {
     /// distillation optimiser; no gradient reaches the weights or the targets. Returns the loss before the step.
     mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float]) -> Double
 
+    /// The same step, taking the policy pass π(sᵢ) from `forward` (this learner's own ``policyEvaluation(for:)``
+    /// on `observations`) where it is still this policy's on these states, and running it otherwise: the result is
+    /// ``distill(states:targets:weights:)``'s, bit for bit, in either case.
+    mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float],
+                          reusing forward: PolicyForward?) -> Double
+
     /// The policy network's readout on a batch of raw observations: π(s), the hidden layers and the Gaussian of
     /// a stochastic policy (what the distillation family's objectives compare, as learner and as peer).
     func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float>
@@ -94,6 +104,12 @@ public protocol Distillable: Learner {
 }
 
 extension Distillable {
+    /// Learners that keep no policy pass run it again.
+    public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float],
+                                 reusing forward: PolicyForward?) -> Double {
+        distill(states: observations, targets: targets, weights: weights)
+    }
+
     /// Learners without critics of actions have no minimum over them.
     public func minimumActionValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float]? { nil }
 

@@ -135,6 +135,20 @@ extension MLP {
         /// The batch size of the last forward pass.
         @inlinable public var batchSize: Int { storedInput.rows }
 
+        /// Takes `other`'s last forward pass (its input, layer outputs and layer-norm statistics) as this cache's
+        /// own, keeping this cache's backward buffers: a backward pass from here is the one `other` would take.
+        /// The forward's buffers are shared with `other` (copy-on-write); the backward pass only reads them.
+        @inlinable
+        public mutating func adoptForward(of other: Cache) {
+            storedInput = other.storedInput
+            normalized = other.normalized
+            inverseDeviations = other.inverseDeviations
+            activations = other.activations
+            if gradients.count != activations.count {
+                gradients = Array(repeating: Matrix(), count: activations.count)
+            }
+        }
+
         /// Gives the cache one buffer per layer (allocating only when the layer count changes).
         @inlinable
         mutating func prepare(layerCount: Int) {

@@ -66,6 +66,63 @@ final class DistillationTests: XCTestCase {
         }
     }
 
+    /// DDPG and TD3 keep the actor's pass of their own evaluation for the distillation step on the same states, and
+    /// take it only while it is their current policy's on those states: after a distillation step, an RL update
+    /// (TD3's actor step on its second update) or a new observation statistic, or on other states, they run the
+    /// pass again. In every case the step's loss and the actor after it are bit for bit those of a step that runs
+    /// the pass itself.
+    func testDistillationStepReusesItsOwnPolicyPassOnlyWhileItIsCurrent() {
+        for algorithm in [LearnerAlgorithm.ddpg, .td3] {
+            var configuration = LearnerTestSupport.configuration(algorithm)
+            configuration.distillationLearningRate = 1e-2
+            configuration.offPolicySettings?.observationNormalization = true
+            var reusing = LearnerTestSupport.learner(configuration, seed: 22)
+            reusing.observe([0.5, -1, 2])
+            reusing.observe([-0.5, 1, 0])
+            var running = reusing
+            let states: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 10, columns: 3, low: -2, high: 2,
+                                                                        seed: 23)
+            let otherStates: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 10, columns: 3, seed: 24)
+            let targets: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 10, columns: 2, low: -0.9,
+                                                                         high: 0.9, seed: 25)
+            let weights = [Float](repeating: 0.1, count: 10)
+            let buffer = LearnerTestSupport.randomBuffer()
+            let replay = RandomStream(seed: 26, name: "replay")
+            let update = RandomStream(seed: 26, name: "update")
+
+            /// One step of each learner, `reusing` handed `forward`; both must end the same.
+            func step(_ forward: PolicyForward?, on batch: Matrix<Float>, _ what: String) {
+                let reused = reusing.distill(states: batch, targets: targets, weights: weights, reusing: forward)
+                let ran = running.distill(states: batch, targets: targets, weights: weights)
+                XCTAssertEqual(reused.bitPattern, ran.bitPattern, "\(algorithm), \(what): the loss")
+                XCTAssertEqual(reusing.actions(for: states), running.actions(for: states),
+                               "\(algorithm), \(what): the actor after the step")
+            }
+
+            let fresh = reusing.policyEvaluation(for: states)
+            XCTAssertNotNil(fresh.forward, "\(algorithm) keeps its policy pass")
+            XCTAssertEqual(fresh.actions, running.actions(for: states), "\(algorithm): the kept pass is μ(s)")
+            step(fresh.forward, on: states, "a current pass")
+            XCTAssertNotEqual(reusing.actions(for: states), fresh.actions,
+                              "\(algorithm): the step changed the policy, so a stale pass would show below")
+            step(fresh.forward, on: states, "a pass from before a distillation step")
+
+            let beforeUpdate = reusing.policyEvaluation(for: states)
+            var trained = reusing
+            LearnerTestSupport.train(&trained, on: buffer, updates: 2, batchSize: 16, replay: replay, update: update)
+            reusing = trained
+            running = trained
+            step(beforeUpdate.forward, on: states, "a pass from before two RL updates")
+
+            let beforeObservation = reusing.policyEvaluation(for: states)
+            reusing.observe([3, 3, -3])
+            running.observe([3, 3, -3])
+            step(beforeObservation.forward, on: states, "a pass from before a new observation")
+
+            step(reusing.policyEvaluation(for: otherStates).forward, on: states, "a pass on other states")
+        }
+    }
+
     func testZeroWeightsLeaveTheActorUnchanged() {
         var learner = LearnerTestSupport.learner(LearnerTestSupport.configuration(.td3), seed: 16)
         let states: Matrix<Float> = LearnerTestSupport.uniformMatrix(rows: 4, columns: 3, seed: 17)
