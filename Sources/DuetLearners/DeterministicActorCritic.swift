@@ -158,10 +158,7 @@ public struct DeterministicActorCritic: Sendable {
         var cache = MLP<Float>.Cache()
         actor.forward(prepared, cache: &cache)
         let actions = cache.output
-        var input = Matrix<Float>()
-        Matrix.concatenatingColumns(prepared, actions, into: &input)
-        let values = critics.networks[0].forward(input).output.scalars
-        return PolicyEvaluation(actions: actions, values: values,
+        return PolicyEvaluation(actions: actions, values: values(forPrepared: prepared, actions: actions),
                                 forward: PolicyForward(cache: cache, observations: raw, stamp: policyStamp))
     }
 
@@ -169,6 +166,11 @@ public struct DeterministicActorCritic: Sendable {
     func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         var prepared = Matrix<Float>()
         normalization.prepare(observations, into: &prepared)
+        return values(forPrepared: prepared, actions: actions)
+    }
+
+    /// Q_θ₁(s, a) for a batch of observations already as the networks see them (normalised when asked).
+    private func values(forPrepared prepared: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         var input = Matrix<Float>()
         Matrix.concatenatingColumns(prepared, actions, into: &input)
         return critics.networks[0].forward(input).output.scalars
