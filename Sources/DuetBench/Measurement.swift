@@ -30,6 +30,7 @@ public struct BenchmarkMeasurement: Sendable, Equatable {
     /// Work done per second at the median time, if a work unit was given.
     public var rate: Double? { work.map { $0.perIteration / secondsPerIteration } }
 
+    /// Field by field, the work unit and count included (a tuple is not `Equatable`, so this is written out).
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.name == rhs.name && lhs.iterations == rhs.iterations
             && lhs.secondsPerIteration == rhs.secondsPerIteration

@@ -43,6 +43,8 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The one-line message, naming the file or `--set` flag, the dotted key path and what is accepted, where
+    /// they apply.
     public var description: String {
         switch self {
         case let .unreadable(source, reason):

@@ -7,9 +7,13 @@
 
 /// A coding key made from any string, to list the keys a mapping actually has.
 public struct AnyCodingKey: CodingKey, Hashable, Sendable {
+    /// The key's name.
     public var stringValue: String
+    /// The key's integer value, for an index; `nil` for a named key.
     public var intValue: Int?
+    /// The key named `stringValue`, with no integer value.
     public init(stringValue: String) { self.stringValue = stringValue }
+    /// The key of index `intValue`, named by its decimal digits.
     public init(intValue: Int) {
         self.stringValue = String(intValue)
         self.intValue = intValue

@@ -85,6 +85,7 @@ public struct RelationConfiguration: ValidatedConfiguration, Encodable, Sendable
 
     enum CodingKeys: String, CodingKey, CaseIterable { case features, distance, angle, penalty, projectionWidth }
 
+    /// Decodes the `relations:` block, taking the default for each key it omits and rejecting any other key.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
         let defaults = RelationConfiguration()
@@ -95,6 +96,7 @@ public struct RelationConfiguration: ValidatedConfiguration, Encodable, Sendable
         projectionWidth = try container.decode(forKey: .projectionWidth, default: defaults.projectionWidth)
     }
 
+    /// Requires λ_D ≥ 0 and λ_A ≥ 0, not both 0, and m ≥ 1.
     public func validate(at path: String) throws {
         try require(distance.isFinite && distance >= 0, "distance", at: path, value: distance, accepted: "a number ≥ 0")
         try require(angle.isFinite && angle >= 0, "angle", at: path, value: angle, accepted: "a number ≥ 0")
@@ -200,6 +202,8 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
         case xiScale, sameEnvironmentSeed, objective, relations, klDirection, smoothing, teacher, teacherPeer
     }
 
+    /// Decodes the `distillation:` block, taking the default for each key it omits (the optional ones stay `nil`) and
+    /// rejecting any other key.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
         let defaults = DistillationConfiguration()
@@ -260,6 +264,8 @@ public struct DistillationConfiguration: ValidatedConfiguration, Encodable, Send
         if teacherPeer != 0 { try container.encode(teacherPeer, forKey: .teacherPeer) }
     }
 
+    /// Checks each value's range (α ≥ 0, 0 < lo ≤ hi < ∞, sizes and cadences ≥ 1, …) and the keys that constrain each
+    /// other: `batchSize` ≥ 2 for `relations`, `smoothing` only with `objective: actions`.
     public func validate(at path: String) throws {
         try require(alpha.isFinite && alpha >= 0, "alpha", at: path, value: alpha, accepted: "a number ≥ 0")
         try require(weightClip.count == 2 && weightClip[0] > 0 && weightClip[0] <= weightClip[1]

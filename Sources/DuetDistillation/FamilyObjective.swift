@@ -40,6 +40,8 @@ public enum FamilyObjective: DistillationObjective, Sendable {
         }
     }
 
+    /// L and ∂L/∂readout for the case: the relation parts summed on π(s) or the last hidden layer, the layer
+    /// relations on the hidden layers, or the Gaussian KL on the means and log standard deviations.
     public func evaluate(_ readout: PolicyReadout<Float>) -> (loss: Double, gradient: PolicyReadoutGradient<Float>) {
         switch self {
         case let .sampleRelations(parts, features, distanceWeight, angleWeight, penalty):

@@ -282,6 +282,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     /// The checkpoint belongs to another configuration, version or seed.
     case mismatch(path: String, what: String, checkpoint: String, run: String)
 
+    /// The one-line message, naming the checkpoint file and what is wrong with it.
     public var description: String {
         switch self {
         case let .unreadable(path): return "\(path): no checkpoint to resume from (missing or unreadable)"

@@ -78,6 +78,7 @@ public struct TrainingStopped: Error, CustomStringConvertible {
     /// Whether a checkpoint was written before stopping.
     public var checkpointWritten: Bool
 
+    /// One line: each peer's step at the stop and, when a checkpoint was written, how to continue.
     public var description: String {
         "stopped at step \(stepsTaken.map(String.init).joined(separator: " / "))"
             + (checkpointWritten ? " after writing a checkpoint; continue with duet resume" : "")

@@ -17,6 +17,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         return .nonFinite(learner: learner, step: at, quantity: quantity, lastCheckpoint: step)
     }
 
+    /// The one-line message, naming the learner and the environment step; for a non-finite value, the last good
+    /// checkpoint.
     public var description: String {
         switch self {
         case let .environmentRejectedAction(learner, step, reason):

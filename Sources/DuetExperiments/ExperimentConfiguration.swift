@@ -77,6 +77,8 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
         case env, steps, evaluation, training, learner, peer, peers, distillation, checkpoint
     }
 
+    /// Decodes the file's keys, each with its default; `peers:` together with `learner:` or `peer:` is an error, and
+    /// with `peers:` ``learner`` becomes the first peer's.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
         let defaults = ExperimentConfiguration()
@@ -126,6 +128,8 @@ public struct ExperimentConfiguration: ValidatedConfiguration, Encodable, Sendab
         return String(CRC32.checksum(of: bytes), radix: 16)
     }
 
+    /// Validates every block, the number of peers against the distillation block, and the distillation settings that
+    /// depend on the peers' algorithms and architectures (`target`, `valueEstimate`, the objective, `teacher`).
     public func validate(at path: String) throws {
         try require(EnvironmentRegistry.identifiers.contains(env), "env", at: path, value: env,
                     accepted: EnvironmentRegistry.identifiers.joined(separator: ", "))
@@ -222,11 +226,13 @@ public struct CheckpointConfiguration: ValidatedConfiguration, Encodable, Sendab
 
     enum CodingKeys: String, CodingKey, CaseIterable { case every }
 
+    /// Decodes `every` (10,000 by default), rejecting any other key.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
         every = try container.decode(forKey: .every, default: CheckpointConfiguration().every)
     }
 
+    /// Requires `every` ≥ 0.
     public func validate(at path: String) throws {
         try require(every >= 0, "every", at: path, value: every,
                     accepted: "an integer ≥ 0 (0: only the final checkpoint)")

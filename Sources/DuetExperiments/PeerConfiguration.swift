@@ -27,12 +27,14 @@ public struct PeerConfiguration: ValidatedConfiguration, Encodable, Sendable, Eq
 
     enum CodingKeys: String, CodingKey, CaseIterable { case learner, training }
 
+    /// Decodes `learner` (TD3 by default) and an optional `training` block, rejecting any other key.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
         learner = try container.decode(forKey: .learner, default: PeerConfiguration().learner)
         training = try container.decodeIfPresent(TrainingConfiguration.self, forKey: .training)
     }
 
+    /// Validates the learner and, when given, the peer's own training block, at their key paths below `path`.
     public func validate(at path: String) throws {
         try learner.validate(at: ConfigurationPath.appending("learner", to: path))
         try training?.validate(at: ConfigurationPath.appending("training", to: path))

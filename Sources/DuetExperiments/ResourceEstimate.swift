@@ -71,6 +71,7 @@ public enum ResourceError: Error, Equatable, CustomStringConvertible {
     /// The memory estimate exceeds the machine's memory.
     case exceedsMemory(source: String, estimate: Double, limit: Double, largest: String)
 
+    /// The one-line message: the estimate, its largest part, the machine's memory and what to reduce.
     public var description: String {
         switch self {
         case let .exceedsMemory(source, estimate, limit, largest):

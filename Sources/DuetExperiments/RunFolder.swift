@@ -11,6 +11,7 @@ public enum RunFolderError: Error, Equatable, CustomStringConvertible {
     /// A run folder cannot be continued from its checkpoint.
     case cannotResume(path: String, reason: String)
 
+    /// The one-line message, naming the folder and what went wrong or what to do.
     public var description: String {
         switch self {
         case let .alreadyExists(path):

@@ -17,6 +17,7 @@ public enum SweepError: Error, Equatable, CustomStringConvertible {
     /// A worker process that cannot be started.
     case cannotStart(path: String, reason: String)
 
+    /// The one-line message, naming the flag, key or file at fault and what is accepted.
     public var description: String {
         switch self {
         case let .badGrid(text, reason):

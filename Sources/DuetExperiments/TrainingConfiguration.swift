@@ -32,6 +32,7 @@ public struct TrainingConfiguration: ValidatedConfiguration, Encodable, Sendable
         case bufferSize, learningStarts, trainFrequency, trainFrequencyUnit, gradientSteps, updateLogInterval
     }
 
+    /// Decodes the `training:` block, taking SB3's default for each key it omits and rejecting any other key.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
         let defaults = TrainingConfiguration()
@@ -43,6 +44,8 @@ public struct TrainingConfiguration: ValidatedConfiguration, Encodable, Sendable
         updateLogInterval = try container.decode(forKey: .updateLogInterval, default: defaults.updateLogInterval)
     }
 
+    /// Requires `bufferSize`, `trainFrequency` and `updateLogInterval` ≥ 1, `learningStarts` ≥ 0 and
+    /// `gradientSteps` ≥ −1.
     public func validate(at path: String) throws {
         try require(bufferSize >= 1, "bufferSize", at: path, value: bufferSize, accepted: "an integer ≥ 1")
         try require(learningStarts >= 0, "learningStarts", at: path, value: learningStarts, accepted: "an integer ≥ 0")
@@ -67,6 +70,7 @@ public struct EvaluationConfiguration: ValidatedConfiguration, Encodable, Sendab
 
     enum CodingKeys: String, CodingKey, CaseIterable { case every, episodes }
 
+    /// Decodes `every` and `episodes`, each with its default, rejecting any other key.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
         let defaults = EvaluationConfiguration()
@@ -74,6 +78,7 @@ public struct EvaluationConfiguration: ValidatedConfiguration, Encodable, Sendab
         episodes = try container.decode(forKey: .episodes, default: defaults.episodes)
     }
 
+    /// Requires `every` ≥ 1 and `episodes` ≥ 1.
     public func validate(at path: String) throws {
         try require(every >= 1, "every", at: path, value: every, accepted: "an integer ≥ 1")
         try require(episodes >= 1, "episodes", at: path, value: episodes, accepted: "an integer ≥ 1")

@@ -96,6 +96,7 @@ public struct CriticEnsemble<Scalar: BLASScalar>: Sendable, Equatable {
 
 /// The critics' tensors, critic by critic: `0.layers.0.weight`, …, `1.layers.0.weight`, ….
 extension CriticEnsemble: ParameterGroup {
+    /// The critics' tensors, all of them.
     public var tensorCount: Int { networks.reduce(0) { $0 + $1.tensorCount } }
 
     /// The critic, and the tensor within it, of ensemble tensor `index`.
@@ -110,17 +111,20 @@ extension CriticEnsemble: ParameterGroup {
         preconditionFailure("a critic ensemble has \(tensorCount) tensors, not \(index + 1)")
     }
 
+    /// Ensemble tensor `index`: the critics' tensors one after another, Q₁'s first.
     public func tensor(at index: Int) -> Matrix<Scalar> {
         let (critic, tensor) = location(of: index)
         return networks[critic].tensor(at: tensor)
     }
 
+    /// In-place access to ensemble tensor `index`, in the order of ``tensor(at:)``.
     public mutating func withTensor<Result>(at index: Int, _ body: (inout Matrix<Scalar>) throws -> Result) rethrows
         -> Result {
         let (critic, tensor) = location(of: index)
         return try networks[critic].withTensor(at: tensor, body)
     }
 
+    /// `<critic>.<name>`: the critic's index, then the tensor's name within it (`1.layers.0.weight`).
     public func tensorName(at index: Int) -> String {
         let (critic, tensor) = location(of: index)
         return "\(critic)." + networks[critic].tensorName(at: tensor)

@@ -41,7 +41,9 @@ public struct DDPG: OffPolicyLearner, Sendable {
         parameterNoise = configuration.noise.kind == .parameter ? ParameterNoise(configuration.noise) : nil
     }
 
+    /// Length of the observation vector.
     public var observationDimension: Int { core.observationDimension }
+    /// Length of the action vector.
     public var actionDimension: Int { core.actionDimension }
     /// The actor μ_φ.
     public var actor: MLP<Float> { core.actor }
@@ -66,8 +68,11 @@ public struct DDPG: OffPolicyLearner, Sendable {
 
     // MARK: Acting
 
+    /// μ_φ(s) of one raw observation (normalised first when observations are normalised).
     public func deterministicAction(for observation: [Float]) -> [Float] { core.deterministicAction(for: observation) }
 
+    /// μ_φ(s) plus the action noise, or with parameter noise the perturbed actor μ̃(s) (drawn now if none is yet),
+    /// clipped to [−1, 1].
     public mutating func explorationAction(for observation: [Float], using stream: RandomStream) -> [Float] {
         // With parameter noise, act with the perturbed actor μ̃ (drawn now if no episode has ended yet).
         if parameterNoise != nil && parameterNoise?.perturbedActor == nil {
@@ -76,6 +81,7 @@ public struct DDPG: OffPolicyLearner, Sendable {
         return core.explorationAction(for: observation, policy: parameterNoise?.perturbedActor, using: stream)
     }
 
+    /// Adds the observation to the running statistics, when observations are normalised.
     public mutating func observe(_ observation: [Float]) { core.observe(observation) }
 
     /// Resets Ornstein-Uhlenbeck noise and draws a new perturbed actor from the current one.
@@ -86,6 +92,8 @@ public struct DDPG: OffPolicyLearner, Sendable {
 
     // MARK: Learning
 
+    /// Steps 0–3 above on `batch` (parameter-noise adaptation when due, critic targets, critic step, actor step),
+    /// leaving the Polyak averaging of step 4 to ``updateTargetsIfDue()``.
     public mutating func updateBeforeTargets(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
@@ -127,36 +135,46 @@ public struct DDPG: OffPolicyLearner, Sendable {
 
     // MARK: Distillation hooks
 
+    /// μ_φ(s) for a batch of raw observations.
     public func actions(for observations: Matrix<Float>) -> Matrix<Float> { core.actions(for: observations) }
 
+    /// Step 4, θ′ ← τθ + (1 − τ)θ′ and φ′ ← τφ + (1 − τ)φ′, if an update has made it due.
     public mutating func updateTargetsIfDue() { core.updateTargetsIfDue() }
 
+    /// Q_θ(s, a) with the one critic, for a batch of raw observations.
     public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         core.values(for: observations, actions: actions)
     }
 
+    /// Q_θ(s, a) again: the minimum over an ensemble of one critic.
     public func minimumValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         core.minimumValues(for: observations, actions: actions)
     }
 
+    /// π(s) = μ_φ(s) and V(s) = Q_θ(s, μ_φ(s)), keeping the actor's pass for a distillation step on the same states.
     public func policyEvaluation(for observations: Matrix<Float>) -> PolicyEvaluation {
         core.policyEvaluation(for: observations)
     }
 
+    /// One step on Σᵢ wᵢ · meanₖ (μ_φ(sᵢ)ₖ − ãᵢₖ)² with the distillation optimiser (the actor's Adam when shared) and
+    /// the distillation gradient clip, if any; returns the loss before the step.
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
         -> Double {
         core.distill(states: observations, targets: targets, weights: weights)
     }
 
+    /// The same step, adopting the actor's pass from `forward` when it is still this policy's on these states.
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float],
                                  reusing forward: PolicyForward?) -> Double {
         core.distill(states: observations, targets: targets, weights: weights, reusing: forward)
     }
 
+    /// μ_φ(s) and the actor's hidden layers for a batch of raw observations; no Gaussian (a deterministic policy).
     public func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float> {
         core.policyReadout(for: observations)
     }
 
+    /// One step on `objective`'s loss of the actor's readout, with the same optimiser and clip as the action step.
     public mutating func distill(states observations: Matrix<Float>, objective: some DistillationObjective)
         -> Double {
         core.distill(states: observations, objective: objective)
@@ -266,11 +284,14 @@ extension DDPG {
 // MARK: - Checkpoints
 
 extension DDPG {
+    /// Stores the shared actor-critic state (networks, targets, the three Adams, update count, observation
+    /// statistics, action noise) and, with parameter noise, its state under `parameterNoise`.
     public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
         core.store(in: &archive, prefix: prefix)
         parameterNoise?.store(in: &archive, prefix: LearnerArchiving.name("parameterNoise", in: prefix))
     }
 
+    /// Restores what ``store(in:prefix:)`` wrote, all or nothing.
     public mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {
         var restored = self
         try restored.core.restore(from: archive, prefix: prefix)

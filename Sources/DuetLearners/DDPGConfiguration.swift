@@ -47,6 +47,8 @@ public struct DDPGConfiguration: ValidatedConfiguration, Encodable, Sendable, Eq
     /// Every key of a DDPG learner block, in the order they are written.
     public static let keys = OffPolicySettings.learnerBlockKeys(around: [AnyCodingKey]())
 
+    /// Decodes the DDPG block (the shared settings only), rejecting keys of other algorithms; SB3's defaults for
+    /// omitted keys.
     public init(from decoder: any Decoder) throws {
         try LearnerConfiguration.checkKeys(of: decoder, for: Self.algorithm)
         settings = try OffPolicySettings(from: decoder, defaults: DDPGConfiguration().settings)
@@ -61,6 +63,7 @@ public struct DDPGConfiguration: ValidatedConfiguration, Encodable, Sendable, Eq
 
     // MARK: Validation
 
+    /// Validates the shared settings as DDPG's, the one off-policy algorithm that accepts parameter noise.
     public func validate(at path: String) throws {
         try settings.validate(OffPolicySettings.CodingKeys.allCases, at: path, algorithm: Self.algorithm)
     }

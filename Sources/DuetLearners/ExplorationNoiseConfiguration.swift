@@ -68,6 +68,7 @@ public struct ExplorationNoiseConfiguration: ValidatedConfiguration, Encodable, 
         }
     }
 
+    /// Reads `kind` first (`none` by default), then accepts only the keys that apply to it, each with its default.
     public init(from decoder: any Decoder) throws {
         // The kind first: it decides which keys exist.
         let defaults = ExplorationNoiseConfiguration()
@@ -102,6 +103,8 @@ public struct ExplorationNoiseConfiguration: ValidatedConfiguration, Encodable, 
 
     // MARK: Validation
 
+    /// Checks the kind's values: σ ≥ 0; for Ornstein-Uhlenbeck θ ≥ 0 and dt > 0; for parameter noise σ > 0, δ > 0,
+    /// an adaptation interval ≥ 1 and α ≥ 1. Nothing for `none`.
     public func validate(at path: String) throws {
         guard kind != .none else { return }
         try require(scale >= 0 && scale.isFinite, "scale", at: path, value: scale, accepted: "a finite number ≥ 0")

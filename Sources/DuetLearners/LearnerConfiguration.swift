@@ -69,6 +69,7 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
     /// The key that picks the algorithm.
     static let algorithmKey = AnyCodingKey(stringValue: "algorithm")
 
+    /// Reads `algorithm` first, then decodes the same flat block as that algorithm's configuration.
     public init(from decoder: any Decoder) throws {
         // The algorithm first: it decides which keys exist and what the defaults are.
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
@@ -111,6 +112,7 @@ public enum LearnerConfiguration: ValidatedConfiguration, Encodable, Sendable, E
 
     // MARK: Validation
 
+    /// Validates the case's configuration at `path`.
     public func validate(at path: String) throws {
         switch self {
         case let .ddpg(configuration): try configuration.validate(at: path)

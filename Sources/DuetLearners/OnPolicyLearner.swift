@@ -165,6 +165,8 @@ public struct ObservationHistory: DistillationStateSource, Sendable {
         }
     }
 
+    /// Draws `count` observations uniformly, with replacement, from the `mostRecent` newest held (all when
+    /// `nil`), with one draw from `stream` per state.
     public func sampleStates(count: Int, mostRecent window: Int?, using stream: RandomStream,
                              into destination: inout Matrix<Float>) {
         precondition(stateCount > 0, "cannot sample from an empty observation history")

@@ -35,7 +35,9 @@ import DuetRandom
 public struct PPO: OnPolicyLearner, Sendable {
     /// The hyper-parameters.
     public let configuration: PPOConfiguration
+    /// Length of the observation vector.
     public let observationDimension: Int
+    /// Length of the action vector.
     public let actionDimension: Int
     /// The action box's centre c: a raw action is c + h·a for a in [−1, 1]ᵈ.
     public let actionCenter: [Float]
@@ -72,8 +74,11 @@ public struct PPO: OnPolicyLearner, Sendable {
     /// The columns of `updates.csv`: SB3's `train/` values (means over the update's minibatches).
     public static let columns = ["policyLoss", "valueLoss", "entropyLoss", "approxKL", "clipFraction",
                                  "explainedVariance", "std", "learningRate", "clipRange", "epochs"]
+    /// The columns of `updates.csv`: ``columns``.
     public var updateColumns: [String] { Self.columns }
+    /// N, the configuration's `envs`.
     public var environmentCopies: Int { configuration.envs }
+    /// T, the configuration's `rolloutSteps`.
     public var rolloutLength: Int { configuration.rolloutSteps }
 
     /// A PPO learner for observations of `observationDimension` numbers and actions in the box
@@ -151,11 +156,14 @@ public struct PPO: OnPolicyLearner, Sendable {
         Matrix(rows: raw.rows, columns: raw.columns) { row, k in unitAction(raw[row, k], k) }
     }
 
+    /// Updates the running observation statistics with each copy's observation, when observations are normalised.
     public mutating func observe(_ observations: [[Float]]) {
         guard observationStatistics != nil else { return }
         for observation in observations { observationStatistics?.update(with: observation) }
     }
 
+    /// Per copy, x = μ(s) plus N(0, σ²) noise (under gSDE h(s)·W, W re-drawn at the rollout's start and every
+    /// `resampleEvery` rounds), as [−1, 1]ᵈ units, with log π(x|s) and V(s).
     public mutating func act(on observations: [[Float]], using stream: RandomStream) -> [PolicyStep] {
         precondition(observations.count == configuration.envs, "one observation per environment copy")
         let inputs = observations.map(policyInput(for:))
@@ -203,6 +211,8 @@ public struct PPO: OnPolicyLearner, Sendable {
         }
     }
 
+    /// Each reward divided by the running standard deviation of the discounted return and clipped to ±`rewardClip`
+    /// (unchanged without reward normalisation); an ended episode's discounted return restarts at 0.
     public mutating func scaleRewards(_ rewards: [Double], episodeEnded: [Bool]) -> [Double] {
         guard var statistics = returnStatistics else { return rewards }
         precondition(rewards.count == configuration.envs && episodeEnded.count == rewards.count,
@@ -218,10 +228,12 @@ public struct PPO: OnPolicyLearner, Sendable {
         return rewards.map { min(max($0 / scale, -clip), clip) }
     }
 
+    /// V(s) of the value network on the normalised observation; no statistics are updated.
     public func stateValue(of observation: [Float]) -> Double {
         Double(parameters.value.forward(single: policyInput(for: observation))[0])
     }
 
+    /// The mean μ(s) as [−1, 1]ᵈ units, clipped to [−1, 1].
     public func deterministicAction(for observation: [Float]) -> [Float] {
         let mean = parameters.policy.forward(single: policyInput(for: observation))
         return mean.indices.map { min(max(unitAction(mean[$0], $0), -1), 1) }
@@ -234,6 +246,8 @@ public struct PPO: OnPolicyLearner, Sendable {
         schedule == .linear ? rate * progressRemaining : rate
     }
 
+    /// GAE(λ) per copy, then K epochs over minibatches shuffled with `stream`, at the scheduled learning rate and
+    /// clip range, stopping early at the KL target (see the type's documentation).
     public mutating func update(on rollouts: [Rollout], lastObservations: [[Float]], progressRemaining: Double,
                                 using stream: RandomStream) -> UpdateStatistics {
         precondition(rollouts.count == configuration.envs && lastObservations.count == rollouts.count,
@@ -334,6 +348,7 @@ public struct PPO: OnPolicyLearner, Sendable {
 
     // MARK: Distillation
 
+    /// π(s) = μ(s) as [−1, 1]ᵈ units and V(s) from the value network, both on normalised observations.
     public func policyEvaluation(for observations: Matrix<Float>) -> PolicyEvaluation {
         let inputs = policyInputs(for: observations)
         let means = parameters.policy.forward(inputs).output
@@ -341,6 +356,7 @@ public struct PPO: OnPolicyLearner, Sendable {
         return PolicyEvaluation(actions: unitActions(means), values: values.scalars)
     }
 
+    /// `nil`: PPO has no critic of actions Q(s, a).
     public func actionValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float]? { nil }
 
     /// Draws x ~ N(μ(s), diag v(s)) per state (for gSDE, the marginal over W), in [−1, 1]ᵈ units.
@@ -356,6 +372,8 @@ public struct PPO: OnPolicyLearner, Sendable {
         }
     }
 
+    /// One step on Σᵢ wᵢ · meanₖ (π(sᵢ)ₖ − ãᵢₖ)², π(s) the mean as [−1, 1]ᵈ units (the raw mean gets ∂L/∂a / h),
+    /// through the distillation Adam or, when shared, PPO's policy Adam; returns the loss before the step.
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
         -> Double {
         var cache = MLP<Float>.Cache()
@@ -454,6 +472,8 @@ public struct PPO: OnPolicyLearner, Sendable {
 
     // MARK: Checkpoints
 
+    /// Stores the parameters, the five Adams, the observation and return statistics when kept, each copy's discounted
+    /// return and gSDE matrix, the rounds into the rollout and the update count.
     public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
         func name(_ part: String) -> String { LearnerArchiving.name(part, in: prefix) }
         archive.store(parameters, prefix: name("parameters"))
@@ -475,6 +495,8 @@ public struct PPO: OnPolicyLearner, Sendable {
         archive.store(updateCount, as: name("updateCount"))
     }
 
+    /// Restores what ``store(in:prefix:)`` wrote, all or nothing; an archive without the distillation Adam of log σ
+    /// (written before the Gaussian objectives) leaves that optimiser fresh.
     public mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {
         func name(_ part: String) -> String { LearnerArchiving.name(part, in: prefix) }
         var restored = self
@@ -676,10 +698,14 @@ public struct LogStandardDeviation<Scalar: BLASScalar>: ParameterGroup, Sendable
     /// The group holding `values`.
     public init(values: Matrix<Scalar>) { self.values = values }
 
+    /// One tensor, ``values``.
     public var tensorCount: Int { 1 }
+    /// ``values``, the only tensor.
     public func tensor(at index: Int) -> Matrix<Scalar> { values }
+    /// Calls `body` with in-place access to ``values``, the only tensor.
     public mutating func withTensor<Result>(at index: Int, _ body: (inout Matrix<Scalar>) throws -> Result) rethrows
         -> Result { try body(&values) }
+    /// `logStandardDeviation`.
     public func tensorName(at index: Int) -> String { "logStandardDeviation" }
 }
 
@@ -700,14 +726,17 @@ public struct PPOParameters<Scalar: BLASScalar>: ParameterGroup, Sendable, Equat
         self.value = value
     }
 
+    /// The policy network's tensors, one for log σ, then the value network's.
     public var tensorCount: Int { policy.tensorCount + 1 + value.tensorCount }
 
+    /// The tensor at `index`: the policy network's, then log σ, then the value network's.
     public func tensor(at index: Int) -> Matrix<Scalar> {
         if index < policy.tensorCount { return policy.tensor(at: index) }
         if index == policy.tensorCount { return logDeviation.values }
         return value.tensor(at: index - policy.tensorCount - 1)
     }
 
+    /// In-place access to the tensor at `index`, in the order of ``tensor(at:)``.
     public mutating func withTensor<Result>(at index: Int, _ body: (inout Matrix<Scalar>) throws -> Result) rethrows
         -> Result {
         if index < policy.tensorCount { return try policy.withTensor(at: index, body) }
@@ -715,6 +744,7 @@ public struct PPOParameters<Scalar: BLASScalar>: ParameterGroup, Sendable, Equat
         return try value.withTensor(at: index - policy.tensorCount - 1, body)
     }
 
+    /// `policy.<name>`, `logStandardDeviation` or `value.<name>`, by the part the index falls in.
     public func tensorName(at index: Int) -> String {
         if index < policy.tensorCount { return "policy." + policy.tensorName(at: index) }
         if index == policy.tensorCount { return "logStandardDeviation" }

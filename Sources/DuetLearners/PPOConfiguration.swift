@@ -114,6 +114,8 @@ public struct PPOConfiguration: ValidatedConfiguration, Encodable, Sendable, Equ
     /// Every key of a PPO learner block, in the order they are written.
     public static let keys = [LearnerConfiguration.algorithmKey.stringValue] + CodingKeys.allCases.map(\.stringValue)
 
+    /// Decodes the PPO block, rejecting keys of other algorithms (see ``LearnerConfiguration``); SB3's defaults (the
+    /// table above) for omitted keys.
     public init(from decoder: any Decoder) throws {
         try LearnerConfiguration.checkKeys(of: decoder, for: Self.algorithm)
         let d = PPOConfiguration()
@@ -193,6 +195,8 @@ public struct PPOConfiguration: ValidatedConfiguration, Encodable, Sendable, Equ
 
     // MARK: Validation
 
+    /// Checks every key's range (N in [1, 1024], γ and λ in [0, 1], rates, clips and gradient norm > 0, …) and
+    /// that gSDE has a hidden layer to read.
     public func validate(at path: String) throws {
         func positive(_ value: Double) -> Bool { value > 0 && value.isFinite }
         try require(hidden.allSatisfy { $0 >= 1 }, "hidden", at: path, value: hidden,

@@ -30,7 +30,9 @@ import Darwin
 /// The loss steps are public static functions, generic over the scalar type, so tests can check them in Double;
 /// ``update(on:using:)`` calls them in order.
 public struct SAC: OffPolicyLearner, Sendable {
+    /// Length of the observation vector.
     public let observationDimension: Int
+    /// Length of the action vector.
     public let actionDimension: Int
     /// The hyper-parameters.
     public let configuration: SACConfiguration
@@ -165,16 +167,20 @@ public struct SAC: OffPolicyLearner, Sendable {
         return action
     }
 
+    /// Adds the observation to the running statistics, when observations are normalised.
     public mutating func observe(_ observation: [Float]) {
         normalization.observe(observation)
     }
 
+    /// Resets Ornstein-Uhlenbeck action noise (gSDE's W is re-drawn per collection phase, not per episode).
     public mutating func episodeDidEnd(using stream: RandomStream) {
         noise.reset()
     }
 
     // MARK: Learning
 
+    /// Steps 1–5 above on `batch`, with ε (or gSDE's E) drawn from `stream`, leaving step 6 to
+    /// ``updateTargetsIfDue()``; under gSDE the next exploration action starts a new collection phase.
     public mutating func updateBeforeTargets(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
@@ -255,6 +261,7 @@ public struct SAC: OffPolicyLearner, Sendable {
         return actor.modes(for: prepared)
     }
 
+    /// Q_θ₁(s, a), the first critic, for a batch of raw observations.
     public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         var prepared = Matrix<Float>()
         normalization.prepare(observations, into: &prepared)
@@ -263,6 +270,7 @@ public struct SAC: OffPolicyLearner, Sendable {
         return critics.networks[0].forward(input).output.scalars
     }
 
+    /// minⱼ Q_θⱼ(s, a) over the twin critics, for a batch of raw observations.
     public func minimumValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         var prepared = Matrix<Float>()
         normalization.prepare(observations, into: &prepared)
@@ -517,6 +525,8 @@ struct EntropyParameter: ParameterGroup, Sendable, Equatable {
 // MARK: - Checkpoints
 
 extension SAC {
+    /// Stores the actor, critics and targets, log α, the Adams (log α's when tuned), the update count, observation
+    /// statistics, action noise and, under gSDE, the held W and its phase counters.
     public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
         archive.store(actor, prefix: LearnerArchiving.name("actor", in: prefix))
         archive.store(critics, prefix: LearnerArchiving.name("critics", in: prefix))
@@ -536,6 +546,7 @@ extension SAC {
         }
     }
 
+    /// Restores what ``store(in:prefix:)`` wrote, all or nothing; a stored W must be empty or shaped as log σ_W.
     public mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {
         var restored = self
         try archive.restore(&restored.actor, prefix: LearnerArchiving.name("actor", in: prefix))

@@ -56,6 +56,8 @@ public struct SACConfiguration: ValidatedConfiguration, Encodable, Sendable, Equ
     /// Every key of a SAC learner block, in the order they are written.
     public static let keys = OffPolicySettings.learnerBlockKeys(around: CodingKeys.allCases)
 
+    /// Decodes the SAC block, rejecting keys of other algorithms (see ``LearnerConfiguration``); SB3's defaults for
+    /// omitted keys.
     public init(from decoder: any Decoder) throws {
         try LearnerConfiguration.checkKeys(of: decoder, for: Self.algorithm)
         let defaults = SACConfiguration()
@@ -88,6 +90,7 @@ public struct SACConfiguration: ValidatedConfiguration, Encodable, Sendable, Equ
 
     // MARK: Validation
 
+    /// Validates the shared settings, α > 0, a finite H̄ when given, the step size of log α and the gSDE block.
     public func validate(at path: String) throws {
         try settings.validate(OffPolicySettings.leadingKeys, at: path, algorithm: Self.algorithm)
         try require(entropyCoefficient > 0 && entropyCoefficient.isFinite, "entropyCoefficient", at: path,

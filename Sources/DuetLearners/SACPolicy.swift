@@ -48,18 +48,22 @@ public struct SACPolicy<Scalar: BLASScalar>: ParameterGroup, Sendable, Equatable
 
     // MARK: ParameterGroup
 
+    /// The network's tensors, plus log σ_W under gSDE.
     public var tensorCount: Int { network.tensorCount + (usesStateDependentExploration ? 1 : 0) }
 
+    /// The network's tensor at `index`, or log σ_W past them.
     public func tensor(at index: Int) -> Matrix<Scalar> {
         index < network.tensorCount ? network.tensor(at: index) : explorationLogStandardDeviation
     }
 
+    /// In-place access to the network's tensor at `index`, or to log σ_W past them.
     public mutating func withTensor<Result>(at index: Int, _ body: (inout Matrix<Scalar>) throws -> Result) rethrows
         -> Result {
         index < network.tensorCount ? try network.withTensor(at: index, body)
             : try body(&explorationLogStandardDeviation)
     }
 
+    /// The network's name for the tensor, or `explorationLogStandardDeviation` for log σ_W.
     public func tensorName(at index: Int) -> String {
         index < network.tensorCount ? network.tensorName(at: index) : "explorationLogStandardDeviation"
     }

@@ -34,6 +34,7 @@ public struct StateDependentExplorationConfiguration: ValidatedConfiguration, Co
         case initialLogStandardDeviation, resampleEvery, meanClip
     }
 
+    /// Decodes the block, taking SB3's default for each key it omits and rejecting any other key.
     public init(from decoder: any Decoder) throws {
         let defaults = StateDependentExplorationConfiguration()
         let container = try decoder.configurationContainer(keyedBy: CodingKeys.self)
@@ -43,6 +44,7 @@ public struct StateDependentExplorationConfiguration: ValidatedConfiguration, Co
         meanClip = try container.decode(forKey: .meanClip, default: defaults.meanClip)
     }
 
+    /// Requires L₀ in [−20, 20], `resampleEvery` ≥ 0 and a finite c ≥ 0.
     public func validate(at path: String) throws {
         try require(initialLogStandardDeviation.isFinite && abs(initialLogStandardDeviation) <= 20,
                     "initialLogStandardDeviation", at: path, value: initialLogStandardDeviation,

@@ -37,7 +37,9 @@ public struct TD3: OffPolicyLearner, Sendable {
                                         settings: configuration.settings, criticCount: 2, initialization: stream)
     }
 
+    /// Length of the observation vector.
     public var observationDimension: Int { core.observationDimension }
+    /// Length of the action vector.
     public var actionDimension: Int { core.actionDimension }
     /// The actor μ_φ.
     public var actor: MLP<Float> { core.actor }
@@ -57,18 +59,24 @@ public struct TD3: OffPolicyLearner, Sendable {
 
     // MARK: Acting
 
+    /// μ_φ(s) of one raw observation (normalised first when observations are normalised).
     public func deterministicAction(for observation: [Float]) -> [Float] { core.deterministicAction(for: observation) }
 
+    /// μ_φ(s) plus the Gaussian or Ornstein-Uhlenbeck action noise, clipped to [−1, 1].
     public mutating func explorationAction(for observation: [Float], using stream: RandomStream) -> [Float] {
         core.explorationAction(for: observation, using: stream)
     }
 
+    /// Adds the observation to the running statistics, when observations are normalised.
     public mutating func observe(_ observation: [Float]) { core.observe(observation) }
 
+    /// Resets Ornstein-Uhlenbeck noise; nothing is drawn from `stream`.
     public mutating func episodeDidEnd(using stream: RandomStream) { core.resetNoise() }
 
     // MARK: Learning
 
+    /// Steps 1–3 above on `batch` (ε drawn from `stream`), and every d-th update the actor step of 4, which makes the
+    /// Polyak averaging due for ``updateTargetsIfDue()``.
     public mutating func updateBeforeTargets(on batch: ReplayBatch, using stream: RandomStream) -> UpdateStatistics {
         let flushing = SubnormalFlushing()
         defer { flushing.end() }
@@ -105,36 +113,47 @@ public struct TD3: OffPolicyLearner, Sendable {
 
     // MARK: Distillation hooks
 
+    /// μ_φ(s) for a batch of raw observations.
     public func actions(for observations: Matrix<Float>) -> Matrix<Float> { core.actions(for: observations) }
 
+    /// The Polyak averaging of step 4, θ′ ← τθ + (1 − τ)θ′ and φ′ ← τφ + (1 − τ)φ′, after an update that
+    /// stepped the actor.
     public mutating func updateTargetsIfDue() { core.updateTargetsIfDue() }
 
+    /// Q_θ₁(s, a), the first critic, for a batch of raw observations.
     public func values(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         core.values(for: observations, actions: actions)
     }
 
+    /// minⱼ Q_θⱼ(s, a) over the twin critics, for a batch of raw observations.
     public func minimumValues(for observations: Matrix<Float>, actions: Matrix<Float>) -> [Float] {
         core.minimumValues(for: observations, actions: actions)
     }
 
+    /// π(s) = μ_φ(s) and V(s) = Q_θ₁(s, μ_φ(s)), keeping the actor's pass for a distillation step on the same states.
     public func policyEvaluation(for observations: Matrix<Float>) -> PolicyEvaluation {
         core.policyEvaluation(for: observations)
     }
 
+    /// One step on Σᵢ wᵢ · meanₖ (μ_φ(sᵢ)ₖ − ãᵢₖ)² with the distillation optimiser (the actor's Adam when shared) and
+    /// the distillation gradient clip, if any; returns the loss before the step.
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float])
         -> Double {
         core.distill(states: observations, targets: targets, weights: weights)
     }
 
+    /// The same step, adopting the actor's pass from `forward` when it is still this policy's on these states.
     public mutating func distill(states observations: Matrix<Float>, targets: Matrix<Float>, weights: [Float],
                                  reusing forward: PolicyForward?) -> Double {
         core.distill(states: observations, targets: targets, weights: weights, reusing: forward)
     }
 
+    /// μ_φ(s) and the actor's hidden layers for a batch of raw observations; no Gaussian (a deterministic policy).
     public func policyReadout(for observations: Matrix<Float>) -> PolicyReadout<Float> {
         core.policyReadout(for: observations)
     }
 
+    /// One step on `objective`'s loss of the actor's readout, with the same optimiser and clip as the action step.
     public mutating func distill(states observations: Matrix<Float>, objective: some DistillationObjective)
         -> Double {
         core.distill(states: observations, objective: objective)
@@ -262,10 +281,13 @@ extension TD3 {
 // MARK: - Checkpoints
 
 extension TD3 {
+    /// Stores the shared actor-critic state: networks and targets, the three Adams, the update count, the observation
+    /// statistics and the action noise.
     public func store(in archive: inout ParameterArchive<Float>, prefix: String) {
         core.store(in: &archive, prefix: prefix)
     }
 
+    /// Restores what ``store(in:prefix:)`` wrote, all or nothing.
     public mutating func restore(from archive: ParameterArchive<Float>, prefix: String) throws {
         try core.restore(from: archive, prefix: prefix)
     }

@@ -44,6 +44,8 @@ public struct TD3Configuration: ValidatedConfiguration, Encodable, Sendable, Equ
     /// Every key of a TD3 learner block, in the order they are written.
     public static let keys = OffPolicySettings.learnerBlockKeys(around: CodingKeys.allCases)
 
+    /// Decodes the TD3 block, rejecting keys of other algorithms (see ``LearnerConfiguration``); SB3's defaults for
+    /// omitted keys.
     public init(from decoder: any Decoder) throws {
         try LearnerConfiguration.checkKeys(of: decoder, for: Self.algorithm)
         let defaults = TD3Configuration()
@@ -67,6 +69,7 @@ public struct TD3Configuration: ValidatedConfiguration, Encodable, Sendable, Equ
 
     // MARK: Validation
 
+    /// Validates the shared settings and requires d ≥ 1 and finite σ̃ ≥ 0 and c ≥ 0.
     public func validate(at path: String) throws {
         try settings.validate(OffPolicySettings.leadingKeys, at: path, algorithm: Self.algorithm)
         try require(policyDelay >= 1, "policyDelay", at: path, value: policyDelay, accepted: "an integer ≥ 1")

@@ -27,6 +27,7 @@ public enum RandomStreamError: Error, Equatable, CustomStringConvertible {
     /// The state was made by another generator type or has the wrong size.
     case incompatibleState(String)
 
+    /// The one-line message, naming the streams (`name@seed`) or why the state cannot be restored.
     public var description: String {
         switch self {
         case let .streamMismatch(expected, found):

@@ -44,6 +44,7 @@ public enum ResultsError: Error, Equatable, CustomStringConvertible {
     /// A request that cannot be met with the given data (too few runs, empty grid, ...).
     case insufficientData(context: String, reason: String)
 
+    /// The one-line message, naming the file (and the line, where there is one) and what was expected.
     public var description: String {
         switch self {
         case let .missingFile(path, expected):

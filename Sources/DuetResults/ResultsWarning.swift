@@ -14,6 +14,7 @@ public enum ResultsWarning: Sendable, Hashable, CustomStringConvertible {
     /// A run has no distillation log, so it is left out of the distillation diagnostics.
     case noDistillationLog(path: String)
 
+    /// The one-line message, naming the run's file or folder and what was done about it.
     public var description: String {
         switch self {
         case let .droppedUnterminatedLine(path, line):

@@ -81,6 +81,7 @@ public struct RunRecord<Configuration: Encodable & Sendable>: Encodable, Sendabl
         self.configuration = configuration
     }
 
+    /// Writes the metadata's keys at the top level and the configuration under `configuration`.
     public func encode(to encoder: any Encoder) throws {
         // The metadata's keys sit at the top level next to `configuration`, so tools read `arm`, `seed` and
         // `env` directly.

@@ -354,5 +354,6 @@ extension LearnerSelection: ExpressibleByArgument {
         self = .learner(value)
     }
 
+    /// The default as `--help` shows it: the selection's ``description``.
     public var defaultValueDescription: String { description }
 }

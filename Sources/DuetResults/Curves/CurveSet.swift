@@ -23,6 +23,8 @@ public struct CurveOptions: Sendable, Equatable {
     /// The seed of the bands' random streams.
     public var seed: UInt64
 
+    /// Options with the given values; by default the learners' mean, the union grid, no smoothing and IQM bands.
+    /// - Precondition: `smoothingWindow` ≥ 1.
     public init(selection: LearnerSelection = .combined(.mean), grid: StepGrid = .union, smoothingWindow: Int = 1,
                 normalisation: NormalisationTable? = nil, statistic: ScoreStatistic = .interquartileMean,
                 bootstrap: StratifiedBootstrap? = StratifiedBootstrap(replicates: CurveOptions.defaultReplicates),
@@ -82,6 +84,8 @@ public struct CurveSet: Sendable {
     /// Whether the values are normalised scores.
     public var isNormalised: Bool { options.normalisation != nil }
 
+    /// Aggregates the learning curves of `runs` by task and arm.
+    /// - Throws: for a learner a run lacks, learners without a common step, or a task the normalisation table lacks.
     public init(runs: RunSet, options: CurveOptions = CurveOptions()) throws {
         self.options = options
         var warnings = runs.warnings

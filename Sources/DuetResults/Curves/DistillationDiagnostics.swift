@@ -72,6 +72,8 @@ public struct DiagnosticsOptions: Sendable, Equatable {
     /// The seed of the bands' random streams.
     public var seed: UInt64
 
+    /// Options with the given values; by default the action distance and the fraction of disadvantageous states.
+    /// - Precondition: `smoothingWindow` ≥ 1.
     public init(quantities: [DistillationQuantity] = [.actionDistance, .fractionDisadvantageous],
                 grid: StepGrid = .union, smoothingWindow: Int = 1,
                 bootstrap: StratifiedBootstrap? = StratifiedBootstrap(replicates: DiagnosticsOptions.defaultReplicates),

@@ -13,6 +13,8 @@ public struct PlotOptions: Sendable, Equatable {
     /// Draw the interval bands (when the curves have them).
     public var showsBands: Bool
 
+    /// Options with the given values; `nil` sizes and columns follow from the panels.
+    /// - Precondition: at least one panel column, and a figure of at least 200 × 150 pixels.
     public init(title: String? = nil, width: Double? = nil, height: Double? = nil, columns: Int? = nil,
                 showsBands: Bool = true) {
         precondition((columns ?? 1) >= 1, "a figure needs at least one panel column")
@@ -33,6 +35,7 @@ public struct PlotOptions: Sendable, Equatable {
 ///
 /// Each line and band is a `path` with `class="line"` or `class="band"` and `data-series="<arm>"`.
 public enum LearningCurvePlot {
+    /// The SVG text of the figure of `curves`, sized and labelled by `options`.
     public static func svg(_ curves: CurveSet, options: PlotOptions = PlotOptions()) -> String {
         let arms = curves.arms
         let bands = options.showsBands && curves.options.bootstrap != nil
@@ -78,6 +81,7 @@ public enum LearningCurvePlot {
 ///
 /// Lines and bands have `data-series="<arm>/learner<k>"`.
 public enum DistillationPlot {
+    /// The SVG text of the figure of `diagnostics`, sized and labelled by `options`.
     public static func svg(_ diagnostics: DistillationDiagnostics, options: PlotOptions = PlotOptions()) -> String {
         let arms = Array(Set(diagnostics.curves.map(\.arm))).sorted()
         let tasks = Array(Set(diagnostics.curves.map(\.task))).sorted()

@@ -31,6 +31,7 @@ public struct TeacherLink: Sendable, Hashable {
     /// The folder's path, as messages print it.
     public var path: String { url.path }
 
+    /// A link to learner `peer` of the run folder at `url`.
     public init(url: URL, peer: Int = 0) {
         self.url = url
         self.peer = peer
@@ -52,6 +53,7 @@ public struct Evaluation: Sendable, Equatable {
     /// Highest episode return (column `return_max`).
     public var returnMaximum: Double
 
+    /// A row from values; the minimum and maximum default to `returnMean`.
     public init(step: Int, episodes: Int, returnMean: Double, returnStandardDeviation: Double = 0,
                 returnMinimum: Double? = nil, returnMaximum: Double? = nil) {
         self.step = step
@@ -104,6 +106,7 @@ public struct DistillationRecord: Sendable, Equatable {
     /// Mean distance between the two learners' actions on the batch (column `action_distance`).
     public var actionDistance: Double
 
+    /// A row from values; the columns not given default to 0 (and `peer` to `nil`).
     public init(step: Int, learner: Int, peer: String? = nil, loss: Double = 0, meanDisadvantage: Double = 0,
                 fractionDisadvantageous: Double, maxWeight: Double = 0, effectiveSampleSize: Double = 0,
                 actionDistance: Double) {

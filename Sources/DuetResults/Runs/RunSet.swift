@@ -9,6 +9,8 @@ public struct RunSet: Sendable {
     /// The runs, sorted by path.
     public var runs: [Run]
 
+    /// The runs `runs`, sorted by path.
+    /// - Throws: ``ResultsError/duplicateRun(path:other:arm:task:seed:)`` for two runs alike in arm, task and seed.
     public init(_ runs: [Run]) throws {
         self.runs = runs.sorted { $0.path < $1.path }
         var seen: [RunLabel: String] = [:]

@@ -10,6 +10,7 @@ public struct SeedPair: Sendable, Equatable {
     /// The score of baseline Y's run.
     public var baselineScore: Double
 
+    /// A pair from the two runs' scores.
     public init(task: String, seed: UInt64, armScore: Double, baselineScore: Double) {
         self.task = task
         self.seed = seed

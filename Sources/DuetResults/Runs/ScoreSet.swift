@@ -54,6 +54,8 @@ public struct ScoreOptions: Sendable, Equatable {
     /// What to do with incomplete runs.
     public var incompleteRuns: IncompleteRunPolicy
 
+    /// Options with the given values; by default each run's final score, its learners' mean, raw returns, and
+    /// incomplete runs kept.
     public init(metric: ScoreMetric = .final, selection: LearnerSelection = .combined(.mean),
                 normalisation: NormalisationTable? = nil, incompleteRuns: IncompleteRunPolicy = .include) {
         self.metric = metric

@@ -9,6 +9,7 @@ public struct NormalisationEntry: Sendable, Hashable {
     /// Where the two numbers come from, for documentation and reports.
     public var source: String
 
+    /// An entry from its two scores and where they come from.
     public init(random: Double, reference: Double, source: String = "") {
         self.random = random
         self.reference = reference
@@ -57,6 +58,7 @@ public struct NormalisationTable: Sendable, Equatable {
     /// The entries by task id.
     public private(set) var entries: [String: NormalisationEntry]
 
+    /// A table of `entries` by task id (empty by default).
     public init(_ entries: [String: NormalisationEntry] = [:]) { self.entries = entries }
 
     /// The tasks covered, sorted.

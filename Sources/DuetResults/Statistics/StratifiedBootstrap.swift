@@ -21,6 +21,7 @@ public struct ReplayedIndices: ResampleSource {
     /// How many have been handed out.
     public private(set) var position = 0
 
+    /// A source that hands out `indices` in order, from the first.
     public init(_ indices: [Int]) { self.indices = indices }
 
     /// The next recorded index.
@@ -43,6 +44,7 @@ public struct ConfidenceInterval: Sendable, Hashable {
     /// The upper bound.
     public var upper: Double
 
+    /// The interval [`lower`, `upper`].
     public init(lower: Double, upper: Double) {
         self.lower = lower
         self.upper = upper

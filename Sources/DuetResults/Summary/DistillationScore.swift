@@ -92,6 +92,7 @@ public struct DistillationScoreOptions: Sendable {
     /// The seed of the intervals' random streams (one stream per task and arm).
     public var seed: UInt64
 
+    /// Options with the given values; by default a = ``DistillationScore/defaultWeight`` and the built-in table.
     public init(weight: Double = DistillationScore.defaultWeight, normalisation: NormalisationTable = .builtIn,
                 scoresReferenceArms: Bool = false, bootstrap: StratifiedBootstrap = StratifiedBootstrap(),
                 seed: UInt64 = 0, parameterCount: @escaping PolicyParameterCounter) {

@@ -15,6 +15,7 @@ public struct SummaryOptions: Sendable, Equatable {
     /// order.
     public var baseline: String?
 
+    /// Options with the given values; by default seed 0, γ = 1 and the default baseline rule.
     public init(scores: ScoreOptions = ScoreOptions(), bootstrap: StratifiedBootstrap = StratifiedBootstrap(),
                 seed: UInt64 = 0, optimalityThreshold: Double = 1, baseline: String? = nil) {
         self.scores = scores
