@@ -13,6 +13,8 @@ public enum ResultsWarning: Sendable, Hashable, CustomStringConvertible {
     case missingSteps(path: String, missing: Int, firstMissing: Int, excluded: Bool)
     /// A run has no distillation log, so it is left out of the distillation diagnostics.
     case noDistillationLog(path: String)
+    /// A run's first evaluation comes after the step the scores are taken up to (`--until`), so it has no score.
+    case noEvaluationUntil(path: String, step: Int, firstStep: Int)
 
     /// The one-line message, naming the run's file or folder and what was done about it.
     public var description: String {
@@ -31,6 +33,8 @@ public enum ResultsWarning: Sendable, Hashable, CustomStringConvertible {
                 + "(first: step \(firstMissing)); " + (excluded ? "excluded" : "its score uses the steps it has")
         case let .noDistillationLog(path):
             return "\(path): no distillation.csv; left out of the distillation diagnostics"
+        case let .noEvaluationUntil(path, step, firstStep):
+            return "\(path): first evaluation at step \(firstStep), after step \(step) (--until); excluded"
         }
     }
 }

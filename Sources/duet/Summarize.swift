@@ -65,6 +65,13 @@ struct Summarize: ParsableCommand {
     var incomplete: IncompleteRunPolicy = .include
 
     @Option(help: ArgumentHelp(
+        "Score every run on its evaluations at steps ≤ STEP only, as if it had stopped there: the score at a "
+            + "budget (e.g. 300000 of a 1M study). Runs first evaluated after STEP are left out, with a warning. "
+            + "Teacher runs of the distillation score keep their whole curves. (default: whole curves)",
+        valueName: "STEP"))
+    var until: Int?
+
+    @Option(help: ArgumentHelp(
         "The arm the other arms are compared with. (default: distill-off if there is such an arm; else, in a "
             + "sweep with --arms, each setting's arms against that setting's own distill-off; else the first arm "
             + "in name order)", valueName: "arm"))
@@ -130,6 +137,9 @@ struct Summarize: ParsableCommand {
             }
         }
         if overwrite, output == nil { throw ValidationError("--overwrite applies only with --output") }
+        if let until, until < 0 {
+            throw ValidationError("--until must be a step ≥ 0, e.g. 300000, got \(until)")
+        }
         if let scoreWeight, !(scoreWeight >= 0 && scoreWeight <= 1) {
             throw ValidationError(
                 "--score-weight must be between 0 and 1 (inclusive), e.g. 0.5, got \(NumberText.shortest(scoreWeight))")
@@ -140,7 +150,8 @@ struct Summarize: ParsableCommand {
         if let output { try OutputFile.check(output, overwrite: overwrite) }
         let runs = try input.loadRuns()
         let scoreOptions = ScoreOptions(metric: metric, selection: input.selection,
-                                        normalisation: try input.normalisationTable(), incompleteRuns: incomplete)
+                                        normalisation: try input.normalisationTable(), incompleteRuns: incomplete,
+                                        until: until)
         let scores = try input.explainingNormalisation { try ScoreSet(runs: runs, options: scoreOptions) }
         reportWarnings(scores.warnings)
         let text: String

@@ -424,6 +424,30 @@ final class ResultsCommandTests: XCTestCase {
         XCTAssertEqual(csvRows(excluded.standardOutput)[1][0...3], ["Pendulum-v1", "distill-off", "1", "5"])
     }
 
+    /// `--until 6000` scores every run as if it had stopped at step 6000: the early run is complete there (no
+    /// warning), every score is the evaluation at 6000, and the header and JSON say so.
+    func testScoresUpToAStep() throws {
+        let runs = try writeExperiment()
+        try writeRun("runs/distill-off/seed-5", arm: "distill-off", seed: 5,
+                     learners: [[(0, -1200), (2000, -900), (4000, -700), (6000, -500)]])
+        let cut = try duet(["summarize", runs, "--reps", "500", "--format", "csv", "--table", "scores",
+                            "--until", "6000"])
+        XCTAssertEqual(cut.status, 0, cut.standardError)
+        XCTAssertEqual(cut.standardError, "")
+        let rows = csvRows(cut.standardOutput)
+        let lastStep = try XCTUnwrap(rows[0].firstIndex(of: "last_step"))
+        XCTAssertEqual(rows.count, 12)
+        XCTAssertEqual(Set(rows.dropFirst().map { $0[lastStep] }), ["6000"])
+        let text = try duet(["summarize", runs, "--reps", "500", "--until", "6000"])
+        XCTAssertTrue(text.standardOutput.contains("Scores: final evaluation return up to step 6000, "),
+                      text.standardOutput)
+        let json = try duet(["summarize", runs, "--reps", "500", "--format", "json", "--until", "6000"])
+        XCTAssertTrue(json.standardOutput.contains("\"until\": 6000"),
+                      json.standardOutput)
+        let whole = try duet(["summarize", runs, "--reps", "500", "--format", "json"])
+        XCTAssertFalse(whole.standardOutput.contains("\"until\""))
+    }
+
     func testSummaryToAFile() throws {
         let runs = try writeExperiment()
         let target = path("summary.json")
@@ -608,6 +632,7 @@ final class ResultsCommandTests: XCTestCase {
              "--score-weight must be between 0 and 1 (inclusive), e.g. 0.5, got -0.1"),
             (["summarize", runs, "--score-weight", "nan"],
              "--score-weight must be between 0 and 1 (inclusive), e.g. 0.5, got nan"),
+            (["summarize", runs, "--until=-1"], "--until must be a step ≥ 0, e.g. 300000, got -1"),
             (["summarize", runs, "--metric", "last"],
              "The value 'last' is invalid for '--metric <metric>'. Please provide one of 'final', 'auc' or 'best'."),
             (["summarize", runs, "--learners", "both"], "The value 'both' is invalid for '--learners <learners>'"),

@@ -67,6 +67,39 @@ final class AlignmentTests: XCTestCase {
         XCTAssertEqual(best.values(arm: "B", task: "Pendulum-v1"), [8])
     }
 
+    func testScoresUpToAStepCutEveryCurveThereBeforeTheMetricAndTheCompletenessCheck() throws {
+        // Up to step 3000 every run of arm A reaches the task's last step (3000), so r2 no longer ends early;
+        // r3 still lacks 2000. final: the evaluation at 3000; auc: the mean up to 3000; best likewise.
+        let final = try ScoreSet(runs: runs, options: ScoreOptions(metric: .final, until: 3000))
+        XCTAssertEqual(final.values(arm: "A", task: "Pendulum-v1"), [3, 30, 300])
+        XCTAssertEqual(final.values(arm: "B", task: "Pendulum-v1"), [7])
+        XCTAssertEqual(final.scores.map(\.lastStep), [3000, 3000, 3000, 3000])
+        XCTAssertEqual(final.warnings.map(\.description).filter { $0.contains("ends") || $0.contains("before") }, [])
+        let auc = try ScoreSet(runs: runs, options: ScoreOptions(metric: .auc, until: 3000))
+        XCTAssertEqual(auc.values(arm: "A", task: "Pendulum-v1"), [2, 20, 200])
+        // A step between evaluations takes the last one before it: 2500 → 2000 (r3: 1000, which it has).
+        let between = try ScoreSet(runs: runs, options: ScoreOptions(metric: .final, until: 2500))
+        XCTAssertEqual(between.values(arm: "A", task: "Pendulum-v1"), [2, 20, 100])
+        XCTAssertEqual(between.options.metricPhrase, "final evaluation return up to step 2500")
+        // Past the last step nothing is cut: the same scores as whole curves.
+        let whole = try ScoreSet(runs: runs, options: ScoreOptions(metric: .final))
+        let past = try ScoreSet(runs: runs, options: ScoreOptions(metric: .final, until: 1_000_000))
+        XCTAssertEqual(past.scores, whole.scores)
+        XCTAssertEqual(past.warnings, whole.warnings)
+    }
+
+    func testRunsFirstEvaluatedAfterTheStepAreLeftOutWithAWarning() throws {
+        try folders.run("runs/r5", arm: "B", seed: 2, learners: [[(2000, 60), (4000, 80)]])
+        let runs = try RunSet.load(from: [folders.root.appendingPathComponent("runs")])
+        let scores = try ScoreSet(runs: runs, options: ScoreOptions(metric: .final, until: 1500))
+        XCTAssertEqual(scores.values(arm: "B", task: "Pendulum-v1"), [5])
+        XCTAssertEqual(scores.values(arm: "A", task: "Pendulum-v1"), [1, 10, 100])
+        let messages = scores.warnings.map(\.description)
+        XCTAssertEqual(messages.filter { $0.contains("runs/r5") }.count, 1, "\(messages)")
+        XCTAssert(messages.contains { $0.hasSuffix("runs/r5: first evaluation at step 2000, after step 1500 (--until); excluded") },
+                  "\(messages)")
+    }
+
     func testDualRunsCombineLearnersOnlyAtCommonSteps() throws {
         try folders.run("dual/d", arm: "D", seed: 1,
                         learners: [[(1000, 1), (2000, 3)], [(1000, 5)]])

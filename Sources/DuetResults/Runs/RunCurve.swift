@@ -64,6 +64,17 @@ public struct RunCurve: Sendable, Equatable {
         return copy
     }
 
+    /// The curve's points at steps ≤ `step`: the run as if it had stopped there. Empty when the run's first
+    /// evaluation comes after `step`.
+    public func truncated(through step: Int) -> RunCurve {
+        let count = steps.firstIndex { $0 > step } ?? steps.count
+        guard count < steps.count else { return self }
+        var copy = self
+        copy.steps = Array(steps.prefix(count))
+        copy.values = Array(values.prefix(count))
+        return copy
+    }
+
     static func trailingAverage(_ values: [Double], window: Int) -> [Double] {
         var result: [Double] = []
         result.reserveCapacity(values.count)

@@ -53,15 +53,28 @@ public struct ScoreOptions: Sendable, Equatable {
     public var normalisation: NormalisationTable?
     /// What to do with incomplete runs.
     public var incompleteRuns: IncompleteRunPolicy
+    /// The step the scores are taken up to: each run's curve is cut after its last evaluation at a step ≤ this
+    /// one, as if every run had stopped there (the score at a budget, e.g. 300k of a 1M study), before the
+    /// completeness check and the metric; nil for whole curves.
+    public var until: Int?
 
-    /// Options with the given values; by default each run's final score, its learners' mean, raw returns, and
-    /// incomplete runs kept.
+    /// Options with the given values; by default each run's final score over its whole curve, its learners' mean,
+    /// raw returns, and incomplete runs kept.
+    /// - Precondition: `until`, when given, is ≥ 0.
     public init(metric: ScoreMetric = .final, selection: LearnerSelection = .combined(.mean),
-                normalisation: NormalisationTable? = nil, incompleteRuns: IncompleteRunPolicy = .include) {
+                normalisation: NormalisationTable? = nil, incompleteRuns: IncompleteRunPolicy = .include,
+                until: Int? = nil) {
+        precondition((until ?? 0) >= 0, "scores are taken up to a step ≥ 0")
         self.metric = metric
         self.selection = selection
         self.normalisation = normalisation
         self.incompleteRuns = incompleteRuns
+        self.until = until
+    }
+
+    /// The metric's phrase for report headers, with the step it is taken up to.
+    public var metricPhrase: String {
+        metric.phrase + (until.map { " up to step \($0)" } ?? "")
     }
 }
 
@@ -96,8 +109,18 @@ public struct ScoreSet: Sendable {
     public init(runs: RunSet, options: ScoreOptions = ScoreOptions()) throws {
         self.options = options
         var warnings = runs.warnings
-        let curves = try runs.runs.map { try $0.curve(options.selection) }
+        var curves = try runs.runs.map { try $0.curve(options.selection) }
         warnings += curves.flatMap(\.warnings)
+        if let until = options.until {
+            curves = curves.compactMap { curve in
+                let cut = curve.truncated(through: until)
+                if cut.steps.isEmpty {
+                    warnings.append(.noEvaluationUntil(path: curve.path, step: until, firstStep: curve.steps.first ?? 0))
+                    return nil
+                }
+                return cut
+            }
+        }
         let completeness = Self.completeness(of: curves)
         var scores: [RunScore] = []
         for curve in curves {

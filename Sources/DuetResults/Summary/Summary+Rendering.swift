@@ -167,7 +167,8 @@ extension Summary {
 
     /// The whole summary as JSON with a fixed key order: the options (`metric`, `learners`, `scale`,
     /// `incomplete_runs`, `confidence`, `replicates`, `seed`, `interval_method`, `optimality_threshold`,
-    /// `baseline`: null when each sweep setting has its own, which then adds `"baseline_rule": "per-setting"`),
+    /// `baseline`: null when each sweep setting has its own, which then adds `"baseline_rule": "per-setting"`;
+    /// `until` with the step of ``ScoreOptions/until`` when scores are cut there),
     /// then `arms` and `comparisons` (keys as the CSV columns, aggregate rows with `"task": null`,
     /// intervals as `[lower, upper]`), then `distillation_score` when the summary has distillation scores
     /// (``distillationCSV()``'s columns per arm, and `per_run`), then `warnings` (one string each). Non-finite
@@ -208,8 +209,9 @@ extension Summary {
                 ("paired", Self.pairedJSON(row.paired, holm: row.wilcoxonHolmP)),
             ])
         }
-        let rule: [(String, JSONText)] = baselineRule == .perSetting
-            ? [("baseline_rule", .string("per-setting"))] : []
+        let optional: [(String, JSONText)] = (baselineRule == .perSetting
+            ? [("baseline_rule", .string("per-setting"))] : [])
+            + (options.scores.until.map { [("until", .integer($0))] } ?? [])
         let header: [(String, JSONText)] = [
             ("metric", .string(options.scores.metric.rawValue)),
             ("learners", .string(options.scores.selection.description)),
@@ -222,7 +224,7 @@ extension Summary {
             ("optimality_threshold", .number(isNormalised ? options.optimalityThreshold : nil)),
             ("baseline", .string(baseline)),
         ]
-        return JSONText.object(header + rule + [
+        return JSONText.object(header + optional + [
             ("arms", .array(armObjects)),
             ("comparisons", .array(comparisonObjects)),
         ] + (distillationScores.map { [("distillation_score", Self.distillationJSON($0))] } ?? []) + [
@@ -322,7 +324,7 @@ extension Summary {
         }
         let scaleText = isNormalised ? "normalised (random → 0, reference → 1)" : "raw returns"
         return [
-            "Scores: \(options.scores.metric.phrase), \(learners), \(scaleText).",
+            "Scores: \(options.scores.metricPhrase), \(learners), \(scaleText).",
             "Intervals: \(confidencePercent) stratified bootstrap (percentile method), "
                 + "\(options.bootstrap.replicates) replicates, seed \(options.seed).",
         ]
