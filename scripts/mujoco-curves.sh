@@ -17,7 +17,9 @@
 # run's record goes to plots/mujoco/logs/<task>/seed-<n>/ (run.json, status.json, timing.json,
 # learner0/evaluations.csv, machine.txt: the CPU it ran on and when it was recorded, and learner0/evaluate-final.csv
 # and .txt: its final policy played for 10 episodes, with the forward speed on the tasks that move forward, listed
-# per seed in plots/mujoco/<task>-td3-final-policies.txt, since policies are not kept). On a fresh machine the
+# per seed in plots/mujoco/<task>-td3-final-policies.txt, since policies are not kept). A seed is recorded within a
+# minute of finishing, while the sweep's other seeds run on (a long sweep can outlive the session that finished
+# its first seeds), and the records then want committing. On a fresh machine the
 # script first puts those records back into OUT_DIR, where the sweep finds them finished and skips them; the
 # summary and the figure are made from the records, with as many seeds as have finished (the figure's title
 # says how many).
@@ -113,7 +115,17 @@ for task in "${tasks[@]}"; do
     mkdir -p "$data"
     restore_records "$data" "$out/$task"
     status=0
+    # Records seeds as they finish, once a minute, until the sweep is over; it stops at the flag file, between
+    # two records, so that the last call below never races a record half made (and when this script is gone).
+    stop="$out/$task/.stop-recording"
+    mkdir -p "$out/$task"
+    rm -f "$stop"
+    ( until [ -e "$stop" ] || ! kill -0 $$ 2>/dev/null; do record_finished "$out/$task" "$data"; sleep "${RECORD_EVERY:-60}" & wait $!; done ) &
+    recorder=$!
     "$duet" sweep "$(file_of "$task")" --seeds 0-4 --out "$out/$task" --jobs "$jobs" || status=$?
+    touch "$stop"
+    wait "$recorder" || true
+    rm -f "$stop"
     record_finished "$out/$task" "$data"
     count=$(find "$data" -mindepth 1 -maxdepth 1 -name 'seed-*' -type d | wc -l)
     if [ "$count" -gt 0 ]; then
