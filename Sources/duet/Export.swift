@@ -59,7 +59,8 @@ struct Export: ParsableCommand {
         let options = CurveOptions(
             selection: input.selection, grid: curves.grid, smoothingWindow: curves.smoothing,
             normalisation: try input.normalisationTable(), statistic: statistic.statistic,
-            bootstrap: curves.bands ? StratifiedBootstrap(replicates: reps, confidence: confidence) : nil, seed: seed)
+            bootstrap: curves.bands ? StratifiedBootstrap(replicates: reps, confidence: confidence) : nil, seed: seed,
+            until: curves.until)
         let curveSet = try input.explainingNormalisation { try CurveSet(runs: runs, options: options) }
         reportWarnings(curveSet.warnings)
         try OutputFile.write(wide ? curveSet.wideCSV() : curveSet.tidyCSV(), to: output, overwrite: overwrite)
@@ -84,8 +85,15 @@ struct CurveAggregation: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Compute bootstrap interval bands at every step.")
     var bands = true
 
+    @Option(help: ArgumentHelp(
+        "Cut every run's curve after its last evaluation at a step ≤ STEP, as `duet summarize --until` cuts its "
+            + "scores; runs first evaluated after STEP are left out, with a warning. (default: whole curves)",
+        valueName: "STEP"))
+    var until: Int?
+
     func validate() throws {
         guard smoothing >= 1 else { throw ValidationError("--smoothing must be at least 1, got \(smoothing)") }
+        if let until, until < 0 { throw ValidationError("--until must be a step ≥ 0, e.g. 300000, got \(until)") }
     }
 }
 

@@ -91,7 +91,8 @@ struct Plot: ParsableCommand {
         if let columns, columns < 1 { throw ValidationError("--columns must be at least 1, got \(columns)") }
         if distillation {
             let curveOnly = [("--statistic", statistic != nil), ("--learners", input.learners != nil),
-                             ("--normalise", input.normalise), ("--normalisation", input.normalisation != nil)]
+                             ("--normalise", input.normalise), ("--normalisation", input.normalisation != nil),
+                             ("--until", curves.until != nil)]
             if let given = curveOnly.first(where: { $0.1 }) {
                 throw ValidationError("\(given.0) applies to learning curves, not to --distillation")
             }
@@ -136,7 +137,7 @@ struct Plot: ParsableCommand {
                 bootstrap: curves.bands
                     ? StratifiedBootstrap(replicates: reps ?? CurveOptions.defaultReplicates, confidence: confidence)
                     : nil,
-                seed: seed)
+                seed: seed, until: curves.until)
             let curveSet = try input.explainingNormalisation { try CurveSet(runs: runs, options: options) }
             reportWarnings(curveSet.warnings)
             svg = LearningCurvePlot.svg(curveSet, options: figure)

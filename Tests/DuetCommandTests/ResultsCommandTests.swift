@@ -484,6 +484,25 @@ final class ResultsCommandTests: XCTestCase {
         XCTAssertEqual(rows[1], ["Pendulum-v1", "distill-off", "mean", "return", "1", "0", "count", "", "5"])
     }
 
+    /// `--until 5000` keeps steps 0–4000 of the experiment's 0–10000 (and the wide rows of the cut curve equal
+    /// the whole curve's rows at those steps); `plot --until` draws the same steps.
+    func testExportAndPlotUpToAStep() throws {
+        let runs = try writeExperiment()
+        let whole = path("whole.csv")
+        let cut = path("cut.csv")
+        XCTAssertEqual(try duet(["export", runs, "-o", whole, "--wide", "--no-bands"]).status, 0)
+        let outcome = try duet(["export", runs, "-o", cut, "--wide", "--no-bands", "--until", "5000"])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssertEqual(outcome.standardOutput, "Wrote \(cut): 2 arms on 1 task, 10 runs, 3 steps\n")
+        let wholeRows = csvRows(try String(contentsOfFile: whole, encoding: .utf8))
+        let cutRows = csvRows(try String(contentsOfFile: cut, encoding: .utf8))
+        XCTAssertEqual(cutRows, [wholeRows[0]] + wholeRows.dropFirst().filter { Int($0[5])! <= 4000 })
+        let svg = path("cut.svg")
+        let plot = try duet(["plot", runs, "-o", svg, "--until", "5000", "--reps", "200"])
+        XCTAssertEqual(plot.status, 0, plot.standardError)
+        XCTAssertEqual(plot.standardOutput, "Wrote \(svg): learning curves, 2 arms on 1 task, 10 runs, 3 steps\n")
+    }
+
     func testExportWideCSVAndOptions() throws {
         let runs = try writeExperiment()
         let wide = path("wide.csv")
@@ -633,6 +652,9 @@ final class ResultsCommandTests: XCTestCase {
             (["summarize", runs, "--score-weight", "nan"],
              "--score-weight must be between 0 and 1 (inclusive), e.g. 0.5, got nan"),
             (["summarize", runs, "--until=-1"], "--until must be a step ≥ 0, e.g. 300000, got -1"),
+            (["export", runs, "-o", path("x.csv"), "--until=-5"], "--until must be a step ≥ 0, e.g. 300000, got -5"),
+            (["plot", runs, "-o", svg, "--distillation", "--until", "100"],
+             "--until applies to learning curves, not to --distillation"),
             (["summarize", runs, "--metric", "last"],
              "The value 'last' is invalid for '--metric <metric>'. Please provide one of 'final', 'auc' or 'best'."),
             (["summarize", runs, "--learners", "both"], "The value 'both' is invalid for '--learners <learners>'"),

@@ -100,6 +100,25 @@ final class AlignmentTests: XCTestCase {
                   "\(messages)")
     }
 
+    func testCurvesUpToAStepKeepOnlyTheEvaluationsThereAndLeaveOutRunsNotYetEvaluated() throws {
+        try folders.run("runs/r5", arm: "B", seed: 2, learners: [[(3000, 70), (4000, 90)]])
+        let runs = try RunSet.load(from: [folders.root.appendingPathComponent("runs")])
+        let set = try CurveSet(runs: runs, options: CurveOptions(bootstrap: nil, until: 2500))
+        let a = try curve(set, arm: "A")
+        XCTAssertEqual(a.steps, [1000, 2000])
+        XCTAssertEqual(a.counts, [3, 2])
+        XCTAssertEqual(a.mean, [37, 11])
+        let b = try curve(set, arm: "B")
+        XCTAssertEqual(b.steps, [1000, 2000])
+        XCTAssertEqual(b.counts, [1, 1])
+        XCTAssert(set.warnings.contains { $0.description.hasSuffix(
+            "runs/r5: first evaluation at step 3000, after step 2500 (--until); excluded") }, "\(set.warnings)")
+        // Smoothing comes after the cut and looks back only: the cut curve is the whole curve's prefix.
+        let smoothedCut = try CurveSet(runs: runs, options: CurveOptions(smoothingWindow: 2, bootstrap: nil, until: 3000))
+        let smoothedWhole = try CurveSet(runs: runs, options: CurveOptions(smoothingWindow: 2, bootstrap: nil))
+        XCTAssertEqual(try curve(smoothedCut, arm: "A").mean, Array(try curve(smoothedWhole, arm: "A").mean.prefix(3)))
+    }
+
     func testDualRunsCombineLearnersOnlyAtCommonSteps() throws {
         try folders.run("dual/d", arm: "D", seed: 1,
                         learners: [[(1000, 1), (2000, 3)], [(1000, 5)]])

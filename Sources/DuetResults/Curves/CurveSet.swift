@@ -22,14 +22,21 @@ public struct CurveOptions: Sendable, Equatable {
     public var bootstrap: StratifiedBootstrap?
     /// The seed of the bands' random streams.
     public var seed: UInt64
+    /// The last step drawn: each run's curve is cut after its last evaluation at a step ≤ this one
+    /// (``RunCurve/truncated(through:)``) before smoothing, as ``ScoreOptions/until`` cuts scores; nil for whole
+    /// curves.
+    public var until: Int?
 
-    /// Options with the given values; by default the learners' mean, the union grid, no smoothing and IQM bands.
-    /// - Precondition: `smoothingWindow` ≥ 1.
+    /// Options with the given values; by default the learners' mean, the union grid, no smoothing, IQM bands and
+    /// whole curves.
+    /// - Precondition: `smoothingWindow` ≥ 1; `until`, when given, ≥ 0.
     public init(selection: LearnerSelection = .combined(.mean), grid: StepGrid = .union, smoothingWindow: Int = 1,
                 normalisation: NormalisationTable? = nil, statistic: ScoreStatistic = .interquartileMean,
                 bootstrap: StratifiedBootstrap? = StratifiedBootstrap(replicates: CurveOptions.defaultReplicates),
-                seed: UInt64 = 0) {
+                seed: UInt64 = 0, until: Int? = nil) {
         precondition(smoothingWindow >= 1, "a smoothing window must be at least 1, got \(smoothingWindow)")
+        precondition((until ?? 0) >= 0, "curves are cut at a step ≥ 0")
+        self.until = until
         self.selection = selection
         self.grid = grid
         self.smoothingWindow = smoothingWindow
@@ -91,8 +98,17 @@ public struct CurveSet: Sendable {
         var warnings = runs.warnings
         var groups: [GroupKey: [RunCurve]] = [:]
         for run in runs.runs {
-            var curve = try run.curve(options.selection).smoothed(window: options.smoothingWindow)
+            var curve = try run.curve(options.selection)
             warnings += curve.warnings
+            if let until = options.until {
+                let whole = curve
+                curve = whole.truncated(through: until)
+                guard !curve.steps.isEmpty else {
+                    warnings.append(.noEvaluationUntil(path: whole.path, step: until, firstStep: whole.steps.first ?? 0))
+                    continue
+                }
+            }
+            curve = curve.smoothed(window: options.smoothingWindow)
             if let table = options.normalisation {
                 curve.values = try curve.values.map { try table.normalise($0, task: curve.metadata.task) }
             }
