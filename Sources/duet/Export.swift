@@ -93,7 +93,7 @@ struct CurveAggregation: ParsableArguments {
 
     func validate() throws {
         guard smoothing >= 1 else { throw ValidationError("--smoothing must be at least 1, got \(smoothing)") }
-        if let until, until < 0 { throw ValidationError("--until must be a step ≥ 0, e.g. 300000, got \(until)") }
+        try validateUntil(until)
     }
 }
 

@@ -137,9 +137,7 @@ struct Summarize: ParsableCommand {
             }
         }
         if overwrite, output == nil { throw ValidationError("--overwrite applies only with --output") }
-        if let until, until < 0 {
-            throw ValidationError("--until must be a step ≥ 0, e.g. 300000, got \(until)")
-        }
+        try validateUntil(until)
         if let scoreWeight, !(scoreWeight >= 0 && scoreWeight <= 1) {
             throw ValidationError(
                 "--score-weight must be between 0 and 1 (inclusive), e.g. 0.5, got \(NumberText.shortest(scoreWeight))")
@@ -290,6 +288,11 @@ func validateBootstrap(reps: Int, confidence: Double) throws {
         throw ValidationError(
             "--confidence must be between 0 and 1 (exclusive), e.g. 0.95, got \(NumberText.shortest(confidence))")
     }
+}
+
+/// `--until STEP`, shared by summarize, export and plot: a step ≥ 0 when given.
+func validateUntil(_ until: Int?) throws {
+    if let until, until < 0 { throw ValidationError("--until must be a step ≥ 0, e.g. 300000, got \(until)") }
 }
 
 /// Prints each warning to standard error, one line each, prefixed `warning: `.

@@ -98,17 +98,10 @@ public struct CurveSet: Sendable {
         var warnings = runs.warnings
         var groups: [GroupKey: [RunCurve]] = [:]
         for run in runs.runs {
-            var curve = try run.curve(options.selection)
-            warnings += curve.warnings
-            if let until = options.until {
-                let whole = curve
-                curve = whole.truncated(through: until)
-                guard !curve.steps.isEmpty else {
-                    warnings.append(.noEvaluationUntil(path: whole.path, step: until, firstStep: whole.steps.first ?? 0))
-                    continue
-                }
-            }
-            curve = curve.smoothed(window: options.smoothingWindow)
+            let whole = try run.curve(options.selection)
+            warnings += whole.warnings
+            guard var curve = whole.cut(at: options.until, warnings: &warnings)?
+                .smoothed(window: options.smoothingWindow) else { continue }
             if let table = options.normalisation {
                 curve.values = try curve.values.map { try table.normalise($0, task: curve.metadata.task) }
             }

@@ -75,6 +75,17 @@ public struct RunCurve: Sendable, Equatable {
         return copy
     }
 
+    /// The curve cut at `step` (``truncated(through:)``; the whole curve for nil), or nil, with a
+    /// ``ResultsWarning/noEvaluationUntil(path:step:firstStep:)`` appended to `warnings`, when the run's first
+    /// evaluation comes after `step`: what `--until` does to scores and curves alike.
+    func cut(at step: Int?, warnings: inout [ResultsWarning]) -> RunCurve? {
+        guard let step else { return self }
+        let cut = truncated(through: step)
+        guard cut.steps.isEmpty else { return cut }
+        warnings.append(.noEvaluationUntil(path: path, step: step, firstStep: steps.first ?? 0))
+        return nil
+    }
+
     static func trailingAverage(_ values: [Double], window: Int) -> [Double] {
         var result: [Double] = []
         result.reserveCapacity(values.count)

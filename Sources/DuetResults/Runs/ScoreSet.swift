@@ -109,18 +109,9 @@ public struct ScoreSet: Sendable {
     public init(runs: RunSet, options: ScoreOptions = ScoreOptions()) throws {
         self.options = options
         var warnings = runs.warnings
-        var curves = try runs.runs.map { try $0.curve(options.selection) }
-        warnings += curves.flatMap(\.warnings)
-        if let until = options.until {
-            curves = curves.compactMap { curve in
-                let cut = curve.truncated(through: until)
-                if cut.steps.isEmpty {
-                    warnings.append(.noEvaluationUntil(path: curve.path, step: until, firstStep: curve.steps.first ?? 0))
-                    return nil
-                }
-                return cut
-            }
-        }
+        let whole = try runs.runs.map { try $0.curve(options.selection) }
+        warnings += whole.flatMap(\.warnings)
+        let curves = whole.compactMap { $0.cut(at: options.until, warnings: &warnings) }
         let completeness = Self.completeness(of: curves)
         var scores: [RunScore] = []
         for curve in curves {
