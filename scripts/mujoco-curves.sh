@@ -6,7 +6,7 @@
 #   scripts/mujoco-curves.sh [DUET] [OUT_DIR] [JOBS] [TASK ...]
 #       defaults: .build/release/duet, runs/mujoco-td3, 2, and all four tasks: InvertedPendulum-v5 (100k steps,
 #       experiments/invertedpendulum-td3.yaml), Reacher-v5 (50k, reacher-td3.yaml), InvertedDoublePendulum-v5
-#       (300k, inverteddoublependulum-td3.yaml), Swimmer-v5 (1M, γ 0.9999, swimmer-td3.yaml); the locomotion
+#       (300k, inverteddoublependulum-td3.yaml), Swimmer-v5 (300k, γ 0.9999, swimmer-td3.yaml); the locomotion
 #       tasks run only when named: Hopper-v5 and Walker2d-v5 (300k, hopper-td3.yaml, walker2d-td3.yaml),
 #       HalfCheetah-v5 (1M, evaluated every 10k so its 300k point is in the same runs; halfcheetah-td3.yaml)
 #
